@@ -1,0 +1,586 @@
+package dev.backfill;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.backfill.internal.Pipeline;
+import dev.backfill.internal.RunExecutor;
+import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.RecordSink;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceRecord;
+import dev.backfill.spi.SourceNode;
+import dev.backfill.spi.StateStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The front door: a configured backfill of one target, from which you plan, execute, resume and
+ * invalidate. Build it once with {@link #builder(String)}; it is immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Backfill<Row> backfill = Backfill.builder("mart.daily_revenue")
+ *     .partitioning(Partitioning.daily(ZoneId.of("Europe/Berlin")))
+ *     .source(JdbcSource.query(ds, "SELECT ... WHERE ts >= :start_ts AND ts < :end_ts"))
+ *     .destination(JdbcDestination.table(ds, "mart.daily_revenue"))
+ *     .strategy(WriteStrategy.overwritePartition("day"))
+ *     .check(SliceCheck.minRows(1))
+ *     .stateStore(JdbcStateStore.create(ds))
+ *     .logicVersion("2024-06-fix-refunds")
+ *     .build();
+ *
+ * BackfillPlan plan = backfill.plan(PartitionRange.of("2024-01-01", "2024-03-31"));
+ * System.out.println(plan.describe());                       // dry run
+ * RunReport report = backfill.execute(plan, ExecutionOptions.builder().maxConcurrency(4).build()).await();
+ * backfill.resume(report.runId());                            // later: only what did not commit
+ * }</pre>
+ *
+ * @param <T> the record type flowing from source to destination
+ */
+public final class Backfill<T> {
+  private static final Pattern TARGET = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*){0,2}");
+
+  private final Pipeline<T> pipeline;
+  private final Map<String, Function<Slice, ?>> userTokens;
+
+  private Backfill(Pipeline<T> pipeline, Map<String, Function<Slice, ?>> userTokens) {
+    this.pipeline = pipeline;
+    this.userTokens = userTokens;
+  }
+
+  /**
+   * Starts configuring a backfill of a target.
+   *
+   * @param target name of what is backfilled, usually the destination table ({@code mart.daily_revenue})
+   * @return a builder
+   */
+  public static Builder<Object> builder(String target) {
+    return new Builder<>(target);
+  }
+
+  /**
+   * Returns the target name.
+   *
+   * @return target
+   */
+  public String target() {
+    return pipeline.target();
+  }
+
+  /**
+   * Returns the partitioning.
+   *
+   * @return partitioning
+   */
+  public Partitioning partitioning() {
+    return pipeline.partitioning();
+  }
+
+  /**
+   * Returns the state store.
+   *
+   * @return state store
+   */
+  public StateStore stateStore() {
+    return pipeline.store();
+  }
+
+  /**
+   * Plans a range with the default options (what needs doing: missing, failed, invalidated and
+   * logic-changed partitions, oldest first).
+   *
+   * @param range inclusive bounds
+   * @return the plan
+   * @throws InvalidRangeException for a bad range
+   * @throws DataUnavailableException when upstream data of planned partitions is gone
+   */
+  public BackfillPlan plan(PartitionRange range) {
+    return plan(range, PlanOptions.defaults());
+  }
+
+  /**
+   * Plans a range. Nothing is written.
+   *
+   * @param range inclusive bounds
+   * @param options selection, order, batching, budget
+   * @return the plan
+   * @throws InvalidRangeException for a bad range
+   * @throws UnknownTokenException when the source refers to a token slices will not define
+   * @throws DataUnavailableException when upstream data of planned partitions is gone
+   */
+  public BackfillPlan plan(PartitionRange range, PlanOptions options) {
+    requireNonNull(range, "range");
+    requireNonNull(options, "options");
+    if (pipeline.source() != null) {
+      pipeline.source().validate(tokenNames(options.batchSize()));
+    }
+    return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
+        pipeline.logicVersion(), pipeline.clock()).plan(range, options);
+  }
+
+  /**
+   * Returns the tokens every slice defines for a batch size: built-ins, dimensions and user tokens.
+   * With batches of several partitions the time dimension's own token is not defined.
+   *
+   * @param batchSize partitions per slice
+   * @return token names
+   */
+  public Set<String> tokenNames(int batchSize) {
+    Set<String> names = new LinkedHashSet<>(pipeline.partitioning().tokenNames());
+    if (batchSize > 1) {
+      pipeline.partitioning().dimensions().stream()
+          .filter(d -> pipeline.partitioning().isTimeBased() && pipeline.partitioning().dimensions().size() == 1)
+          .forEach(names::remove);
+    }
+    names.addAll(userTokens.keySet());
+    return names;
+  }
+
+  /**
+   * Executes a plan with default options.
+   *
+   * @param plan a plan of this backfill's target
+   * @return a handle on the running backfill
+   */
+  public BackfillRun execute(BackfillPlan plan) {
+    return execute(plan, ExecutionOptions.defaults());
+  }
+
+  /**
+   * Executes a plan: persists it as a new run, then runs its slices in the background.
+   *
+   * @param plan a plan of this backfill's target
+   * @param options concurrency, retries, listeners
+   * @return a handle on the running backfill
+   * @throws InvalidConfigurationException when the plan is of another target or partitioning
+   * @throws BudgetExceededException when the plan exceeds its budget and the options do not confirm it
+   */
+  public BackfillRun execute(BackfillPlan plan, ExecutionOptions options) {
+    requireNonNull(plan, "plan");
+    requireNonNull(options, "options");
+    checkPlanFits(plan, "plan");
+    plan.overBudget().ifPresent(reason -> {
+      if (!options.confirmOverBudget()) {
+        throw new BudgetExceededException("plan of " + target() + " is over budget: " + reason
+            + "; call ExecutionOptions.builder().confirmOverBudget() to run it anyway");
+      }
+    });
+    String runId = options.runId() != null ? options.runId() : WorkerIds.newRunId(pipeline.clock().instant());
+    if (pipeline.store().run(runId).isPresent()) {
+      throw new InvalidConfigurationException("run id '" + runId + "' exists already in the state store; choose another");
+    }
+    List<SliceRecord> slices = new ArrayList<>(plan.sliceCount());
+    for (PlannedSlice s : plan.slices()) {
+      slices.add(SliceRecord.pending(runId, s.index(), s.key(), plan.partitions(s.index()).stream()
+          .map(p -> p.key().value()).toList()));
+    }
+    RunRecord run = new RunRecord(runId, target(), RunStatus.RUNNING, pipeline.logicVersion(),
+        pipeline.store().guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(),
+        pipeline.clock().instant(), null, "");
+    pipeline.store().createRun(run, slices);
+    return RunExecutor.start(pipeline, plan, run, options, false);
+  }
+
+  /**
+   * Resumes a run with default options.
+   *
+   * @param runId id of a run of this target
+   * @return a handle on the resumed run
+   */
+  public BackfillRun resume(String runId) {
+    return resume(runId, ExecutionOptions.defaults());
+  }
+
+  /**
+   * Resumes a cancelled, failed or crashed run: runs only the slices that did not commit, from the
+   * plan persisted with the run (never re-planned). Resuming a run that succeeded does nothing and
+   * says so in its report.
+   *
+   * @param runId id of a run of this target
+   * @param options concurrency, retries, listeners
+   * @return a handle on the resumed run
+   * @throws UnknownRunException when the run does not exist or belongs to another target
+   */
+  public BackfillRun resume(String runId, ExecutionOptions options) {
+    requireNonNull(runId, "runId");
+    requireNonNull(options, "options");
+    RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException(
+        "unknown run id '" + runId + "' for target " + target() + "; list runs with stateStore().runs(\"" + target() + "\")"));
+    if (!run.target().equals(target())) {
+      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + target()
+          + "; resume it with the backfill of " + run.target());
+    }
+    BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
+    checkPlanFits(plan, "run " + runId);
+    if (run.status() == RunStatus.SUCCEEDED) {
+      return RunExecutor.finished(pipeline, run, "run " + runId + " already succeeded; nothing to resume");
+    }
+    return RunExecutor.start(pipeline, plan, run, options, true);
+  }
+
+  private void checkPlanFits(BackfillPlan plan, String what) {
+    if (!plan.target().equals(target())) {
+      throw new InvalidConfigurationException(what + " is for target " + plan.target() + ", not " + target());
+    }
+    if (!plan.partitioning().equals(partitioning())) {
+      throw new InvalidConfigurationException(what + " was planned with " + plan.partitioning().describe()
+          + " but " + target() + " is partitioned " + partitioning().describe());
+    }
+  }
+
+  /**
+   * Marks the partitions of a range for reprocessing: the next plan selects them as
+   * {@link Selection#INVALIDATED} until they succeed again.
+   *
+   * @param range inclusive bounds
+   * @return number of partitions marked
+   */
+  public long invalidate(PartitionRange range) {
+    PartitionSequence seq = partitioning().enumerate(range);
+    String marker = "invalidate-" + pipeline.clock().instant();
+    List<PartitionKey> chunk = new ArrayList<>();
+    for (long i = 0; i < seq.size(); i++) {
+      chunk.add(seq.keyAt(i));
+      if (chunk.size() == 10_000) {
+        pipeline.store().invalidate(target(), chunk, marker);
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      pipeline.store().invalidate(target(), chunk, marker);
+    }
+    return seq.size();
+  }
+
+  /**
+   * Returns the report of a run from the state store.
+   *
+   * @param runId run id
+   * @return the report
+   * @throws UnknownRunException when the run is not known
+   */
+  public RunReport report(String runId) {
+    RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException("unknown run id '" + runId + "'"));
+    return RunExecutor.report(pipeline.store(), run, run.createdAt(), run.finishedAt() == null ? pipeline.clock().instant() : run.finishedAt());
+  }
+
+  /**
+   * Returns the runs of this target, newest first.
+   *
+   * @return run records
+   */
+  public List<RunRecord> runs() {
+    return pipeline.store().runs(target());
+  }
+
+  /**
+   * Returns the slice of a plan with its user tokens, as the executor hands it to nodes.
+   *
+   * @param plan a plan of this backfill
+   * @param index slice index
+   * @return the slice
+   */
+  public Slice slice(BackfillPlan plan, int index) {
+    return pipeline.tokens().apply(plan.toSlice(index));
+  }
+
+  /**
+   * Configures a {@link Backfill}. Required: partitioning, destination, and a source unless the
+   * destination is a pushdown destination. Everything else has a default: append strategy, no
+   * checks, an {@link InMemoryStateStore}, the system clock.
+   *
+   * @param <T> the record type; set by {@link #source(SourceNode)}
+   */
+  public static final class Builder<T> {
+    private final String target;
+    private @Nullable Partitioning partitioning;
+    private @Nullable SourceNode<?> source;
+    private @Nullable DestinationNode<?> destination;
+    private WriteStrategy strategy = WriteStrategy.append();
+    private final List<SliceCheck> checks = new ArrayList<>();
+    private final List<SliceCheck> runChecks = new ArrayList<>();
+    private @Nullable StateStore store;
+    private String logicVersion = "";
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private final Map<String, Function<Slice, ?>> tokens = new LinkedHashMap<>();
+
+    private Builder(String target) {
+      if (target == null || !TARGET.matcher(target).matches()) {
+        throw new InvalidConfigurationException("target '" + target
+            + "' is not a valid name; expected an identifier such as orders or mart.daily_revenue");
+      }
+      this.target = target;
+    }
+
+    /**
+     * Sets how the target is partitioned.
+     *
+     * @param p partitioning
+     * @return this builder
+     */
+    public Builder<T> partitioning(Partitioning p) {
+      this.partitioning = requireNonNull(p, "partitioning");
+      return this;
+    }
+
+    /**
+     * Sets the source; the record type of the backfill becomes the source's.
+     *
+     * @param s source
+     * @param <U> record type
+     * @return this builder, typed by the source
+     */
+    @SuppressWarnings("unchecked")
+    public <U> Builder<U> source(SourceNode<U> s) {
+      this.source = requireNonNull(s, "source");
+      return (Builder<U>) this;
+    }
+
+    /**
+     * Transforms each source record before it is written (set after {@link #source}).
+     *
+     * @param transform record mapping, applied on the worker thread
+     * @param <U> new record type
+     * @return this builder, typed by the transform's result
+     */
+    @SuppressWarnings("unchecked")
+    public <U> Builder<U> map(Function<? super T, ? extends U> transform) {
+      requireNonNull(transform, "transform");
+      SourceNode<T> upstream = (SourceNode<T>) this.source;
+      if (upstream == null) {
+        throw new InvalidConfigurationException("map(...) needs a source; call source(...) first");
+      }
+      this.source = new MappedSource<>(upstream, transform);
+      return (Builder<U>) this;
+    }
+
+    /**
+     * Sets the destination.
+     *
+     * @param d destination accepting the records
+     * @return this builder
+     */
+    public Builder<T> destination(DestinationNode<? super T> d) {
+      this.destination = requireNonNull(d, "destination");
+      return this;
+    }
+
+    /**
+     * Sets the write strategy (default {@link WriteStrategy#append()}).
+     *
+     * @param s strategy
+     * @return this builder
+     */
+    public Builder<T> strategy(WriteStrategy s) {
+      this.strategy = requireNonNull(s, "strategy");
+      return this;
+    }
+
+    /**
+     * Adds a check evaluated on every slice before it commits.
+     *
+     * @param check the check
+     * @return this builder
+     */
+    public Builder<T> check(SliceCheck check) {
+      this.checks.add(requireNonNull(check, "check"));
+      return this;
+    }
+
+    /**
+     * Adds a check evaluated once on the whole run's summed stats, after every slice succeeded; a
+     * full rebuild swaps only if all pass.
+     *
+     * @param check the check
+     * @return this builder
+     */
+    public Builder<T> runCheck(SliceCheck check) {
+      this.runChecks.add(requireNonNull(check, "check"));
+      return this;
+    }
+
+    /**
+     * Sets the state store (default: a new {@link InMemoryStateStore}).
+     *
+     * @param s state store
+     * @return this builder
+     */
+    public Builder<T> stateStore(StateStore s) {
+      this.store = requireNonNull(s, "stateStore");
+      return this;
+    }
+
+    /**
+     * Names the version of the pipeline logic; partitions last built with another version are
+     * selected as {@link Selection#LOGIC_CHANGED}.
+     *
+     * @param version e.g. {@code 2024-06-fix-refunds}
+     * @return this builder
+     */
+    public Builder<T> logicVersion(String version) {
+      this.logicVersion = requireNonNull(version, "version");
+      return this;
+    }
+
+    /**
+     * Sets the clock for timings, progress and run ids (the test kit passes a manual clock).
+     *
+     * @param c clock
+     * @return this builder
+     */
+    public Builder<T> clock(Clock c) {
+      this.clock = requireNonNull(c, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how the executor waits between retries (the test kit passes a virtual sleeper).
+     *
+     * @param s sleeper
+     * @return this builder
+     */
+    public Builder<T> sleeper(Sleeper s) {
+      this.sleeper = requireNonNull(s, "sleeper");
+      return this;
+    }
+
+    /**
+     * Adds a constant user token.
+     *
+     * @param name token name, an identifier not used by built-in tokens or dimensions
+     * @param value its value (bound as a parameter by JDBC sources)
+     * @return this builder
+     */
+    public Builder<T> token(String name, Object value) {
+      requireNonNull(value, "value");
+      return token(name, slice -> value);
+    }
+
+    /**
+     * Adds a user token computed from each slice.
+     *
+     * @param name token name, an identifier not used by built-in tokens or dimensions
+     * @param value computes the value; must not return null
+     * @return this builder
+     */
+    public Builder<T> token(String name, Function<Slice, ?> value) {
+      requireNonNull(value, "value");
+      if (name == null || !name.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new InvalidConfigurationException("token name '" + name + "' is not valid; expected a lower-case identifier such as env");
+      }
+      if (tokens.put(name, value) != null) {
+        throw new InvalidConfigurationException("token '" + name + "' is defined twice");
+      }
+      return this;
+    }
+
+    /**
+     * Builds the backfill, validating the configuration.
+     *
+     * @return the backfill
+     * @throws InvalidConfigurationException naming what is missing or inconsistent
+     */
+    @SuppressWarnings("unchecked")
+    public Backfill<T> build() {
+      if (partitioning == null) {
+        throw new InvalidConfigurationException("backfill of " + target
+            + " has no partitioning; call partitioning(Partitioning.daily(zone)) or similar");
+      }
+      if (destination == null) {
+        throw new InvalidConfigurationException("backfill of " + target + " has no destination; call destination(...)");
+      }
+      if (destination.isPushdown() && source != null) {
+        throw new InvalidConfigurationException("backfill of " + target + " has a pushdown destination ("
+            + destination.describe() + ") and a source; a pushdown reads inside the database, remove the source");
+      }
+      if (!destination.isPushdown() && source == null) {
+        throw new InvalidConfigurationException("backfill of " + target + " has no source; call source(...)");
+      }
+      for (String name : tokens.keySet()) {
+        if (partitioning.tokenNames().contains(name)) {
+          throw new InvalidConfigurationException("token '" + name + "' clashes with a built-in token of "
+              + partitioning.describe() + " (" + partitioning.tokenNames() + ")");
+        }
+      }
+      checkStrategyColumns();
+      destination.validate(strategy, partitioning);
+      if (source != null) {
+        Set<String> names = new LinkedHashSet<>(partitioning.tokenNames());
+        names.addAll(tokens.keySet());
+        source.validate(names);
+      }
+      Map<String, Function<Slice, ?>> userTokens = Map.copyOf(tokens);
+      Pipeline<T> pipeline = new Pipeline<>(target, partitioning, (SourceNode<T>) source,
+          (DestinationNode<? super T>) destination, strategy, List.copyOf(checks), List.copyOf(runChecks),
+          store == null ? new InMemoryStateStore(clock) : store, logicVersion, clock, sleeper,
+          slice -> withUserTokens(slice, userTokens));
+      return new Backfill<>(pipeline, userTokens);
+    }
+
+    private void checkStrategyColumns() {
+      List<String> columns = strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
+          : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
+          : List.of();
+      for (String column : columns) {
+        if (!partitioning.dimensions().contains(column)) {
+          throw new InvalidConfigurationException(strategy.describe() + ": column '" + column + "' is not a dimension of "
+              + partitioning.describe() + " (dimensions: " + String.join(", ", partitioning.dimensions())
+              + "); name the dimension after the column, e.g. Partitioning.daily(zone).named(\"" + column + "\")");
+        }
+      }
+    }
+
+    private static Slice withUserTokens(Slice slice, Map<String, Function<Slice, ?>> userTokens) {
+      if (userTokens.isEmpty()) {
+        return slice;
+      }
+      Map<String, Object> values = new LinkedHashMap<>();
+      userTokens.forEach((name, fn) -> {
+        Object v = fn.apply(slice);
+        if (v == null) {
+          throw new UnknownTokenException("token '" + name + "' computed null for slice " + slice.key()
+              + "; user tokens must have a value");
+        }
+        values.put(name, v);
+      });
+      return slice.withTokens(values);
+    }
+  }
+
+  /** A source whose records pass through a transform. */
+  private record MappedSource<A, B>(SourceNode<A> upstream, Function<? super A, ? extends B> transform)
+      implements SourceNode<B> {
+    @Override
+    public void read(Slice slice, dev.backfill.spi.SliceContext context, RecordSink<? super B> sink) throws Exception {
+      upstream.read(slice, context, record -> sink.accept(transform.apply(record)));
+    }
+
+    @Override
+    public dev.backfill.spi.Availability availability(Partition partition) throws Exception {
+      return upstream.availability(partition);
+    }
+
+    @Override
+    public java.util.Optional<dev.backfill.spi.Estimate> estimate(Partition partition) throws Exception {
+      return upstream.estimate(partition);
+    }
+
+    @Override
+    public void validate(Set<String> tokens) {
+      upstream.validate(tokens);
+    }
+
+    @Override
+    public String describe() {
+      return upstream.describe() + " mapped";
+    }
+  }
+}

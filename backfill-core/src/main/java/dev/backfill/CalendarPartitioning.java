@@ -1,0 +1,348 @@
+package dev.backfill;
+
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.TextStyle;
+import java.time.temporal.TemporalAdjusters;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hourly, daily, weekly and monthly partitions of a zone's local calendar.
+ *
+ * <p>Ordinals: days are epoch days, weeks count from the week containing 1970-01-01, months are
+ * {@code year * 12 + month - 1}, hours count elapsed hours aligned on the zone's local whole hours.
+ */
+final class CalendarPartitioning extends SingleDimension {
+
+  enum Unit {
+    HOUR("hourly", "YYYY-MM-DDTHH (e.g. 2024-03-01T05)"),
+    DAY("daily", "YYYY-MM-DD (e.g. 2024-03-01)"),
+    WEEK("weekly", "YYYY-MM-DD, the first day of a week"),
+    MONTH("monthly", "YYYY-MM (e.g. 2024-03)");
+
+    final String adjective;
+    final String form;
+
+    Unit(String adjective, String form) {
+      this.adjective = adjective;
+      this.form = form;
+    }
+  }
+
+  private static final Pattern HOUR_KEY =
+      Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2})([+-]\\d{2}:\\d{2}|Z)?");
+  private static final Pattern DAY_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final Pattern MONTH_KEY = Pattern.compile("(\\d{4})-(\\d{2})");
+  private static final LocalDate MIN_DATE = LocalDate.of(1, 1, 1);
+  private static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
+
+  final Unit unit;
+  final ZoneId zone;
+  final DayOfWeek firstDay;
+  private final ZoneRules rules;
+  private final long weekShift;
+
+  CalendarPartitioning(Unit unit, ZoneId zone, DayOfWeek firstDay, String name) {
+    super(name);
+    this.unit = Objects.requireNonNull(unit, "unit");
+    this.zone = Objects.requireNonNull(zone, "zone");
+    this.firstDay = Objects.requireNonNull(firstDay, "firstDayOfWeek");
+    this.rules = zone.getRules();
+    this.weekShift = LocalDate.ofEpochDay(0).with(TemporalAdjusters.previousOrSame(firstDay)).toEpochDay();
+  }
+
+  @Override
+  public Partitioning named(String dimension) {
+    return new CalendarPartitioning(unit, zone, firstDay, dimension);
+  }
+
+  @Override
+  public boolean isTimeBased() {
+    return true;
+  }
+
+  @Override
+  public Optional<ZoneId> zone() {
+    return Optional.of(zone);
+  }
+
+  @Override
+  public Partition partitionAt(Instant instant) {
+    return partitionAt(ordinalAt(instant));
+  }
+
+  long ordinalAt(Instant instant) {
+    return switch (unit) {
+      case HOUR -> hourOrdinal(instant);
+      case DAY -> instant.atZone(zone).toLocalDate().toEpochDay();
+      case WEEK -> Math.floorDiv(instant.atZone(zone).toLocalDate().toEpochDay() - weekShift, 7);
+      case MONTH -> monthOrdinal(instant.atZone(zone).toLocalDate());
+    };
+  }
+
+  @Override
+  String exampleKey() {
+    return switch (unit) {
+      case HOUR -> "2024-03-01T05";
+      case DAY -> "2024-03-01";
+      case WEEK -> LocalDate.of(2024, 3, 1).with(TemporalAdjusters.nextOrSame(firstDay)).toString();
+      case MONTH -> "2024-03";
+    };
+  }
+
+  @Override
+  String expectedForm() {
+    return unit == Unit.WEEK ? "YYYY-MM-DD, a " + dayName(firstDay) + " (weeks start on " + dayName(firstDay) + ")"
+        : unit.form;
+  }
+
+  @Override
+  long ordinalOf(String text, String label) {
+    return switch (unit) {
+      case HOUR -> parseHour(text, label);
+      case DAY -> parseDate(text, label).toEpochDay();
+      case WEEK -> parseWeek(text, label);
+      case MONTH -> parseMonth(text, label);
+    };
+  }
+
+  @Override
+  String keyAt(long ordinal) {
+    return switch (unit) {
+      case HOUR -> hourKey(hourStart(ordinal));
+      case DAY -> LocalDate.ofEpochDay(ordinal).toString();
+      case WEEK -> LocalDate.ofEpochDay(ordinal * 7 + weekShift).toString();
+      case MONTH -> String.format(Locale.ROOT, "%04d-%02d", Math.floorDiv(ordinal, 12), Math.floorMod(ordinal, 12) + 1);
+    };
+  }
+
+  @Override
+  TimeWindow windowAt(long ordinal) {
+    if (unit == Unit.HOUR) {
+      Instant start = hourStart(ordinal);
+      return new TimeWindow(start, start.plusSeconds(3600), zone);
+    }
+    LocalDate first = firstDay(ordinal);
+    LocalDate next = switch (unit) {
+      case DAY -> first.plusDays(1);
+      case WEEK -> first.plusWeeks(1);
+      default -> first.plusMonths(1);
+    };
+    return new TimeWindow(first.atStartOfDay(zone).toInstant(), next.atStartOfDay(zone).toInstant(), zone);
+  }
+
+  @Override
+  Object valueAt(long ordinal) {
+    if (unit == Unit.HOUR) {
+      return hourStart(ordinal).atZone(zone).toLocalDateTime();
+    }
+    return firstDay(ordinal);
+  }
+
+  private LocalDate firstDay(long ordinal) {
+    return switch (unit) {
+      case DAY -> LocalDate.ofEpochDay(ordinal);
+      case WEEK -> LocalDate.ofEpochDay(ordinal * 7 + weekShift);
+      case MONTH -> LocalDate.of((int) Math.floorDiv(ordinal, 12), (int) Math.floorMod(ordinal, 12) + 1, 1);
+      case HOUR -> throw new IllegalStateException("hours have no first day");
+    };
+  }
+
+  @Override
+  void checkRange(long first, long last, PartitionRange range) {
+    if (unit != Unit.HOUR) {
+      return;
+    }
+    // Hour ordinals assume the offset's minutes stay the same (true for whole-hour DST shifts).
+    Instant start = hourStart(first);
+    Instant end = hourStart(last).plusSeconds(3600);
+    long minutes = subHourSeconds(start);
+    for (ZoneOffsetTransition t = rules.nextTransition(start); t != null && t.getInstant().isBefore(end);
+        t = rules.nextTransition(t.getInstant())) {
+      if (Math.floorMod(t.getOffsetAfter().getTotalSeconds(), 3600) != minutes) {
+        throw new InvalidRangeException("range " + range + " crosses a change of " + zone
+            + " from " + t.getOffsetBefore() + " to " + t.getOffsetAfter() + " at " + t.getInstant()
+            + " that is not a whole number of hours; hourly partitions need whole-hour offset changes."
+            + " Narrow the range or partition hourly in UTC");
+      }
+    }
+  }
+
+  // ---- hours -------------------------------------------------------------------------------
+
+  private long subHourSeconds(Instant instant) {
+    return Math.floorMod(rules.getOffset(instant).getTotalSeconds(), 3600);
+  }
+
+  private long hourOrdinal(Instant instant) {
+    return Math.floorDiv(instant.getEpochSecond() + subHourSeconds(instant), 3600);
+  }
+
+  private Instant hourStart(long ordinal) {
+    Instant guess = Instant.ofEpochSecond(ordinal * 3600);
+    Instant start = guess.minusSeconds(subHourSeconds(guess));
+    if (hourOrdinal(start) != ordinal) {
+      start = guess.minusSeconds(subHourSeconds(start));
+    }
+    return start;
+  }
+
+  private String hourKey(Instant start) {
+    LocalDateTime local = LocalDateTime.ofInstant(start, zone);
+    String key = local.toLocalDate() + "T" + String.format(Locale.ROOT, "%02d", local.getHour());
+    if (rules.getValidOffsets(local).size() > 1) {
+      key += rules.getOffset(start).getId();
+    }
+    return key;
+  }
+
+  private long parseHour(String text, String label) {
+    Matcher m = HOUR_KEY.matcher(text);
+    if (!m.matches()) {
+      throw misaligned(text, label);
+    }
+    LocalDate date = date(m.group(1), text, label);
+    int hour = Integer.parseInt(m.group(2));
+    if (hour > 23) {
+      throw new InvalidPartitionKeyException(label + " '" + text + "' is not an hour; expected " + unit.form);
+    }
+    LocalDateTime local = LocalDateTime.of(date, LocalTime.of(hour, 0));
+    List<ZoneOffset> offsets = rules.getValidOffsets(local);
+    String hourText = m.group(1) + "T" + m.group(2);
+    if (offsets.isEmpty()) {
+      throw new InvalidPartitionKeyException(label + " '" + text + "' does not exist in " + zone
+          + " (the clocks skip that hour); expected an existing local hour such as "
+          + hourKey(hourStart(hourOrdinal(local.atZone(zone).toInstant()) - 1)));
+    }
+    ZoneOffset offset;
+    if (m.group(3) == null) {
+      if (offsets.size() > 1) {
+        throw new InvalidPartitionKeyException(label + " '" + text + "' occurs twice in " + zone
+            + " (the clocks go back); expected " + hourText + offsets.get(0).getId() + " or " + hourText
+            + offsets.get(1).getId());
+      }
+      offset = offsets.get(0);
+    } else {
+      offset = ZoneOffset.of(m.group(3));
+      if (!offsets.contains(offset)) {
+        throw new InvalidPartitionKeyException(label + " '" + text + "' has offset " + offset + " but " + hourText
+            + " in " + zone + " has offset " + offsets.get(0) + "; expected " + unit.form);
+      }
+    }
+    Instant start = local.toInstant(offset);
+    if (subHourSeconds(start) != Math.floorMod(offset.getTotalSeconds(), 3600)) {
+      throw misaligned(text, label);
+    }
+    return hourOrdinal(start);
+  }
+
+  // ---- days, weeks, months -----------------------------------------------------------------
+
+  private LocalDate parseDate(String text, String label) {
+    if (!DAY_KEY.matcher(text).matches()) {
+      throw misaligned(text, label);
+    }
+    return date(text, text, label);
+  }
+
+  private long parseWeek(String text, String label) {
+    LocalDate date = parseDate(text, label);
+    if (date.getDayOfWeek() != firstDay) {
+      LocalDate start = date.with(TemporalAdjusters.previousOrSame(firstDay));
+      throw new InvalidPartitionKeyException(label + " '" + text + "' is a " + dayName(date.getDayOfWeek())
+          + " but weekly partitions start on " + dayName(firstDay) + "; expected the week's first day, e.g. "
+          + start);
+    }
+    return Math.floorDiv(date.toEpochDay() - weekShift, 7);
+  }
+
+  private long parseMonth(String text, String label) {
+    Matcher m = MONTH_KEY.matcher(text);
+    if (!m.matches()) {
+      throw misaligned(text, label);
+    }
+    int year = Integer.parseInt(m.group(1));
+    int month = Integer.parseInt(m.group(2));
+    if (year < 1 || month < 1 || month > 12) {
+      throw new InvalidPartitionKeyException(label + " '" + text + "' is not a month; expected " + unit.form);
+    }
+    return year * 12L + month - 1;
+  }
+
+  private static long monthOrdinal(LocalDate date) {
+    return date.getYear() * 12L + date.getMonthValue() - 1;
+  }
+
+  private LocalDate date(String dateText, String text, String label) {
+    try {
+      LocalDate date = LocalDate.parse(dateText);
+      if (date.isBefore(MIN_DATE) || date.isAfter(MAX_DATE)) {
+        throw new DateTimeException("out of range");
+      }
+      return date;
+    } catch (DateTimeException e) {
+      throw new InvalidPartitionKeyException(label + " '" + text + "' is not a date; expected " + unit.form);
+    }
+  }
+
+  /** A key of the wrong shape; says which unit it looks like when that helps. */
+  private InvalidPartitionKeyException misaligned(String text, String label) {
+    String looksLike = HOUR_KEY.matcher(text).matches() ? "an hourly key"
+        : DAY_KEY.matcher(text).matches() ? "a daily key"
+        : MONTH_KEY.matcher(text).matches() ? "a monthly key"
+        : null;
+    String what = looksLike == null
+        ? "is not a " + unit.adjective + " partition key"
+        : "is " + looksLike + " but the target is partitioned " + unit.adjective;
+    return new InvalidPartitionKeyException(label + " '" + text + "' " + what + "; expected " + expectedForm());
+  }
+
+  private static String dayName(DayOfWeek day) {
+    return day.getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+  }
+
+  @Override
+  public String describe() {
+    String args = unit == Unit.WEEK ? zone + ", " + firstDay : zone.toString();
+    String base = unit.adjective + "(" + args + ")";
+    return name.equals(defaultName(unit)) ? base : base + " as " + name;
+  }
+
+  static String defaultName(Unit unit) {
+    return switch (unit) {
+      case HOUR -> "hour";
+      case DAY -> "day";
+      case WEEK -> "week";
+      case MONTH -> "month";
+    };
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CalendarPartitioning c && c.unit == unit && c.zone.equals(zone)
+        && c.firstDay == firstDay && c.name.equals(name);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(unit, zone, firstDay, name);
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

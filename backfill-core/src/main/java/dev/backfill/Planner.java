@@ -1,0 +1,225 @@
+package dev.backfill;
+
+import dev.backfill.spi.Availability;
+import dev.backfill.spi.Estimate;
+import dev.backfill.spi.SourceNode;
+import dev.backfill.spi.StateStore;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a {@link BackfillPlan} in time and memory linear in the range: one byte of history flags per
+ * partition, one pass over the target's partition states, one pass to select and group.
+ */
+final class Planner {
+  private static final Logger log = LoggerFactory.getLogger(Planner.class);
+
+  private static final byte HAS_STATE = 1;
+  private static final byte SUCCEEDED = 2;
+  private static final byte LAST_FAILED = 4;
+  private static final byte INVALIDATED = 8;
+  private static final byte OTHER_LOGIC = 16;
+  private static final Selection[] PRIORITY = {
+    Selection.FAILED, Selection.MISSING, Selection.INVALIDATED, Selection.LOGIC_CHANGED, Selection.RESTATE
+  };
+
+  private final String target;
+  private final Partitioning partitioning;
+  private final @Nullable SourceNode<?> source;
+  private final StateStore store;
+  private final String logicVersion;
+  private final Clock clock;
+
+  Planner(String target, Partitioning partitioning, @Nullable SourceNode<?> source, StateStore store,
+      String logicVersion, Clock clock) {
+    this.target = target;
+    this.partitioning = partitioning;
+    this.source = source;
+    this.store = store;
+    this.logicVersion = logicVersion;
+    this.clock = clock;
+  }
+
+  BackfillPlan plan(PartitionRange range, PlanOptions options) {
+    if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning)) {
+      throw new InvalidConfigurationException("batchSize " + options.batchSize() + " needs a single time partitioning; "
+          + partitioning.describe() + " runs one partition per slice, use batchSize 1");
+    }
+    PartitionSequence seq = partitioning.enumerate(range);
+    if (seq.size() > Integer.MAX_VALUE - 8) {
+      throw new InvalidRangeException("range " + range + " holds " + seq.size() + " partitions; at most "
+          + (Integer.MAX_VALUE - 8) + " can be planned at once, split the range");
+    }
+    int n = (int) seq.size();
+    byte[] flags = new byte[n];
+    long[] history = readHistory(seq, flags);
+
+    boolean probeAvailability = source != null && overrides(source, "availability");
+    boolean askEstimates = options.estimateRows() && source != null && overrides(source, "estimate");
+    Set<Selection> selection = options.selection();
+    SegmentBuilder segments = new SegmentBuilder();
+    long unavailable = 0;
+    String firstMissing = null;
+    String lastMissing = null;
+    String missingDetail = "";
+    long rows = 0;
+    long estimated = 0;
+    for (int i = 0; i < n; i++) {
+      Selection reason = reason(flags[i], selection);
+      if (reason == null) {
+        continue;
+      }
+      if (probeAvailability || askEstimates) {
+        Partition p = seq.get(i);
+        if (probeAvailability) {
+          Availability a = call(() -> source.availability(p), "availability", p);
+          if (!a.available()) {
+            unavailable++;
+            if (firstMissing == null) {
+              firstMissing = p.key().value();
+              missingDetail = a.detail();
+            }
+            lastMissing = p.key().value();
+            continue;
+          }
+        }
+        if (askEstimates) {
+          Optional<Estimate> e = call(() -> source.estimate(p), "estimate", p);
+          if (e.isPresent()) {
+            rows += e.get().rows();
+            estimated++;
+          }
+        }
+      }
+      segments.add(i, reason);
+    }
+    if (unavailable > 0 && options.unavailable() == PlanOptions.Unavailable.FAIL) {
+      throw new DataUnavailableException("upstream data is gone for " + unavailable + " planned partition(s) of "
+          + target + ": first " + firstMissing + ", last " + lastMissing + " (" + missingDetail + ");"
+          + " plan a range after " + lastMissing + " or use PlanOptions.onUnavailable(SKIP)");
+    }
+    BackfillPlan.Unavailable skipped = unavailable == 0 ? BackfillPlan.Unavailable.NONE
+        : new BackfillPlan.Unavailable(unavailable, firstMissing, lastMissing, missingDetail);
+    CostEstimate.Inputs cost = new CostEstimate.Inputs(rows, estimated, options.estimateRows(), history[0], history[1]);
+    BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, logicVersion, clock.instant(), seq,
+        segments.starts(), segments.counts(), segments.reasons(), skipped, cost);
+    log.info("planned {} of {} partitions of {} in {} slices over {}", plan.partitionCount(), n, target,
+        plan.sliceCount(), range);
+    return plan;
+  }
+
+  /** Sets history flags per partition; returns {summed duration millis, partitions with a duration}. */
+  private long[] readHistory(PartitionSequence seq, byte[] flags) {
+    long[] history = new long[2];
+    store.forEachPartitionState(target, state -> {
+      if (state.everSucceeded() && state.durationMillis() >= 0) {
+        history[0] += state.durationMillis();
+        history[1]++;
+      }
+      long i = seq.indexOf(new PartitionKey(state.key()));
+      if (i < 0) {
+        return;
+      }
+      byte f = HAS_STATE;
+      if (state.everSucceeded()) {
+        f |= SUCCEEDED;
+        if (!logicVersion.equals(state.logicVersion() == null ? "" : state.logicVersion())) {
+          f |= OTHER_LOGIC;
+        }
+      }
+      if (state.lastFailed()) {
+        f |= LAST_FAILED;
+      }
+      if (state.invalidated()) {
+        f |= INVALIDATED;
+      }
+      flags[(int) i] = f;
+    });
+    return history;
+  }
+
+  private static @Nullable Selection reason(byte f, Set<Selection> selection) {
+    for (Selection s : PRIORITY) {
+      if (selection.contains(s) && applies(s, f)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static boolean applies(Selection s, byte f) {
+    return switch (s) {
+      case FAILED -> (f & LAST_FAILED) != 0;
+      case MISSING -> (f & SUCCEEDED) == 0;
+      case INVALIDATED -> (f & INVALIDATED) != 0;
+      case LOGIC_CHANGED -> (f & OTHER_LOGIC) != 0;
+      case RESTATE -> true;
+    };
+  }
+
+  /** True when the source implements the method instead of inheriting the default. */
+  private static boolean overrides(SourceNode<?> source, String method) {
+    try {
+      return source.getClass().getMethod(method, Partition.class).getDeclaringClass() != SourceNode.class;
+    } catch (NoSuchMethodException e) {
+      return true;
+    }
+  }
+
+  private <R> R call(ProbeCall<R> probe, String what, Partition p) {
+    try {
+      return probe.call();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new BackfillException(what + " probe of " + source.describe() + " failed for partition " + p.key()
+          + " of " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface ProbeCall<R> {
+    R call() throws Exception;
+  }
+
+  /** Growable arrays of runs of consecutive partitions with one reason. */
+  private static final class SegmentBuilder {
+    private long[] starts = new long[16];
+    private int[] counts = new int[16];
+    private byte[] reasons = new byte[16];
+    private int size;
+
+    void add(long index, Selection reason) {
+      if (size > 0 && reasons[size - 1] == reason.ordinal() && starts[size - 1] + counts[size - 1] == index) {
+        counts[size - 1]++;
+        return;
+      }
+      if (size == starts.length) {
+        int cap = size * 2;
+        starts = java.util.Arrays.copyOf(starts, cap);
+        counts = java.util.Arrays.copyOf(counts, cap);
+        reasons = java.util.Arrays.copyOf(reasons, cap);
+      }
+      starts[size] = index;
+      counts[size] = 1;
+      reasons[size] = (byte) reason.ordinal();
+      size++;
+    }
+
+    long[] starts() {
+      return java.util.Arrays.copyOf(starts, size);
+    }
+
+    int[] counts() {
+      return java.util.Arrays.copyOf(counts, size);
+    }
+
+    byte[] reasons() {
+      return java.util.Arrays.copyOf(reasons, size);
+    }
+  }
+}

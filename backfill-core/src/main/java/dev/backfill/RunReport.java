@@ -1,0 +1,128 @@
+package dev.backfill;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The outcome of a run: its status, every slice's final status, attempts and errors, and what the
+ * run's guarantee was. Returned by {@link BackfillRun#await()}.
+ *
+ * @param runId run id
+ * @param target target name
+ * @param status final status of the run
+ * @param guarantee exactly-once or at-least-once for this run's slices
+ * @param slices every slice, in index order
+ * @param startedAt when this session of the run started
+ * @param finishedAt when it ended
+ * @param rows rows committed by all slices of the run
+ * @param message what happened in words (e.g. why a full rebuild did not swap)
+ */
+public record RunReport(String runId, String target, RunStatus status, Guarantee guarantee, List<SliceReport> slices,
+    Instant startedAt, Instant finishedAt, long rows, String message) {
+
+  /**
+   * Validates the report.
+   *
+   * @param runId run id
+   * @param target target
+   * @param status status
+   * @param guarantee guarantee
+   * @param slices slices
+   * @param startedAt start
+   * @param finishedAt end
+   * @param rows rows
+   * @param message message
+   */
+  public RunReport {
+    slices = List.copyOf(slices);
+  }
+
+  /**
+   * Tells whether every slice committed.
+   *
+   * @return true for a SUCCEEDED run
+   */
+  public boolean succeeded() {
+    return status == RunStatus.SUCCEEDED;
+  }
+
+  /**
+   * Counts slices by status.
+   *
+   * @return counts, only statuses present
+   */
+  public Map<SliceStatus, Integer> counts() {
+    Map<SliceStatus, Integer> counts = new EnumMap<>(SliceStatus.class);
+    slices.forEach(s -> counts.merge(s.status(), 1, Integer::sum));
+    return counts;
+  }
+
+  /**
+   * Counts slices with one status.
+   *
+   * @param status the status
+   * @return how many slices have it
+   */
+  public int count(SliceStatus status) {
+    return (int) slices.stream().filter(s -> s.status() == status).count();
+  }
+
+  /**
+   * Returns the slices that committed.
+   *
+   * @return SUCCEEDED slices
+   */
+  public List<SliceReport> committed() {
+    return withStatus(SliceStatus.SUCCEEDED);
+  }
+
+  /**
+   * Returns the slices with one status.
+   *
+   * @param status the status
+   * @return matching slices in index order
+   */
+  public List<SliceReport> withStatus(SliceStatus status) {
+    return slices.stream().filter(s -> s.status() == status).toList();
+  }
+
+  /**
+   * Finds a slice by key.
+   *
+   * @param key slice key
+   * @return the slice, if in the run
+   */
+  public Optional<SliceReport> slice(String key) {
+    return slices.stream().filter(s -> s.key().equals(key)).findFirst();
+  }
+
+  /**
+   * Returns the duration of this session.
+   *
+   * @return finished minus started
+   */
+  public Duration duration() {
+    return Duration.between(startedAt, finishedAt);
+  }
+
+  /**
+   * Returns a one-paragraph summary.
+   *
+   * @return e.g. {@code run r-1 of orders SUCCEEDED: 31 slices (SUCCEEDED 31), 1,200 rows in 4s; exactly-once}
+   */
+  public String summary() {
+    StringBuilder s = new StringBuilder("run ").append(runId).append(" of ").append(target).append(' ').append(status)
+        .append(": ").append(slices.size()).append(" slices ").append(counts()).append(", ")
+        .append(String.format(Locale.ROOT, "%,d", rows)).append(" rows in ").append(CostEstimate.human(duration()))
+        .append("; ").append(guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once");
+    if (!message.isEmpty()) {
+      s.append(". ").append(message);
+    }
+    return s.toString();
+  }
+}

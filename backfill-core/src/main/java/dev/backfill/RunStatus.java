@@ -1,0 +1,13 @@
+package dev.backfill;
+
+/** The state of a run. */
+public enum RunStatus {
+  /** Slices are being executed. */
+  RUNNING,
+  /** Every slice committed. */
+  SUCCEEDED,
+  /** At least one slice did not commit (failed, failed its checks or was skipped). */
+  FAILED,
+  /** Cancelled by an operator; resumable. */
+  CANCELLED
+}

@@ -1,0 +1,71 @@
+package dev.backfill;
+
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * What a writer measured about the records of one slice, on which {@link SliceCheck}s are evaluated
+ * before the slice commits.
+ *
+ * @param rows records written
+ * @param nulls for every column seen, the number of null values (0 when none)
+ * @param metrics custom figures a writer or source reports (e.g. bytes, distinct keys)
+ */
+public record SliceStats(long rows, Map<String, Long> nulls, Map<String, Double> metrics) {
+
+  /** Stats of a slice that wrote nothing. */
+  public static final SliceStats EMPTY = new SliceStats(0, Map.of(), Map.of());
+
+  /**
+   * Creates stats.
+   *
+   * @param rows records written
+   * @param nulls null count per column seen
+   * @param metrics custom figures
+   */
+  public SliceStats {
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+    }
+    nulls = Map.copyOf(nulls);
+    metrics = Map.copyOf(metrics);
+  }
+
+  /**
+   * Creates stats with a row count only.
+   *
+   * @param rows records written
+   * @return the stats
+   */
+  public static SliceStats ofRows(long rows) {
+    return new SliceStats(rows, Map.of(), Map.of());
+  }
+
+  /**
+   * Returns the share of null values in a column.
+   *
+   * @param column column name
+   * @return the rate in [0, 1]; empty when the column was not seen in a non-empty slice
+   */
+  public OptionalDouble nullRate(String column) {
+    if (rows == 0) {
+      return OptionalDouble.of(0);
+    }
+    Long n = nulls.get(column);
+    return n == null ? OptionalDouble.empty() : OptionalDouble.of((double) n / rows);
+  }
+
+  /**
+   * Adds another slice's stats (used for run-level checks).
+   *
+   * @param other stats to add
+   * @return the sums
+   */
+  public SliceStats plus(SliceStats other) {
+    Map<String, Long> n = new java.util.HashMap<>(nulls);
+    other.nulls.forEach((k, v) -> n.merge(k, v, Long::sum));
+    Map<String, Double> m = new java.util.HashMap<>(metrics);
+    other.metrics.forEach((k, v) -> m.merge(k, v, Double::sum));
+    return new SliceStats(rows + other.rows, n, m);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.backfill.internal;
+
+import dev.backfill.Progress;
+import dev.backfill.SliceStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Counts and timings of a run session, measured on the backfill's clock. Thread-safe. */
+final class ProgressTracker {
+  private static final double OUTLIER_FACTOR = 3.0;
+
+  private final Clock clock;
+  private final int concurrency;
+  private final Instant startedAt;
+  private final int total;
+  private int succeeded;
+  private int failed;
+  private int cancelled;
+  private int skipped;
+  private int pending;
+  private long rows;
+  private final Map<Integer, Running> running = new HashMap<>();
+  private long[] durations = new long[64];
+  private String[] keys = new String[64];
+  private int finished;
+
+  private record Running(String key, Instant since) {}
+
+  ProgressTracker(Clock clock, int concurrency, int total, Map<SliceStatus, Integer> initial) {
+    this.clock = clock;
+    this.concurrency = concurrency;
+    this.startedAt = clock.instant();
+    this.total = total;
+    this.succeeded = initial.getOrDefault(SliceStatus.SUCCEEDED, 0);
+    this.failed = initial.getOrDefault(SliceStatus.FAILED, 0) + initial.getOrDefault(SliceStatus.FAILED_CHECK, 0);
+    this.cancelled = initial.getOrDefault(SliceStatus.CANCELLED, 0);
+    this.skipped = initial.getOrDefault(SliceStatus.SKIPPED, 0);
+    this.pending = total - succeeded - failed - cancelled - skipped;
+  }
+
+  Instant startedAt() {
+    return startedAt;
+  }
+
+  synchronized void started(int index, String key) {
+    if (running.put(index, new Running(key, clock.instant())) == null) {
+      pending--;
+    }
+  }
+
+  synchronized void ended(int index, SliceStatus status, long sliceRows) {
+    Running r = running.remove(index);
+    if (r == null) {
+      return;
+    }
+    switch (status) {
+      case SUCCEEDED -> {
+        succeeded++;
+        rows += sliceRows;
+      }
+      case FAILED, FAILED_CHECK -> failed++;
+      case CANCELLED -> cancelled++;
+      default -> pending++;
+    }
+    if (status == SliceStatus.SUCCEEDED || status == SliceStatus.FAILED || status == SliceStatus.FAILED_CHECK) {
+      if (finished == durations.length) {
+        durations = Arrays.copyOf(durations, finished * 2);
+        keys = Arrays.copyOf(keys, finished * 2);
+      }
+      durations[finished] = Duration.between(r.since(), clock.instant()).toNanos();
+      keys[finished] = r.key();
+      finished++;
+    }
+  }
+
+  synchronized void skippedPending(int count) {
+    skipped += count;
+    pending -= count;
+  }
+
+  synchronized Progress snapshot() {
+    Instant now = clock.instant();
+    Duration elapsed = Duration.between(startedAt, now);
+    double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
+    long[] sorted = Arrays.copyOf(durations, finished);
+    Arrays.sort(sorted);
+    Optional<Duration> p50 = percentile(sorted, 0.50);
+    Optional<Duration> p95 = percentile(sorted, 0.95);
+    Optional<Duration> eta = Optional.empty();
+    List<Progress.Outlier> outliers = new ArrayList<>();
+    if (finished > 0) {
+      double mean = Arrays.stream(sorted).average().orElse(0);
+      int left = pending + running.size();
+      int lanes = Math.max(1, Math.min(concurrency, left));
+      eta = Optional.of(Duration.ofNanos(Math.round(mean * left / lanes)));
+      long median = p50.orElseThrow().toNanos();
+      if (median > 0) {
+        for (int i = 0; i < finished; i++) {
+          if (durations[i] > OUTLIER_FACTOR * median) {
+            outliers.add(new Progress.Outlier(keys[i], Duration.ofNanos(durations[i]), (double) durations[i] / median, false));
+          }
+        }
+        for (Running r : running.values()) {
+          long d = Duration.between(r.since(), now).toNanos();
+          if (d > OUTLIER_FACTOR * median) {
+            outliers.add(new Progress.Outlier(r.key(), Duration.ofNanos(d), (double) d / median, true));
+          }
+        }
+        outliers.sort((a, b) -> b.duration().compareTo(a.duration()));
+      }
+    }
+    int done = finished;
+    return new Progress(total, succeeded, failed, running.size(), pending, cancelled, skipped, rows, elapsed,
+        done / seconds, rows / seconds, eta, p50, p95, List.copyOf(outliers));
+  }
+
+  private static Optional<Duration> percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Optional.empty();
+    }
+    int rank = (int) Math.ceil(p * sorted.length) - 1;
+    return Optional.of(Duration.ofNanos(sorted[Math.max(0, Math.min(rank, sorted.length - 1))]));
+  }
+}

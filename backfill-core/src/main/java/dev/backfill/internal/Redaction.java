@@ -1,0 +1,58 @@
+package dev.backfill.internal;
+
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+/** Removes secrets from text that goes to logs, reports and the state store. */
+public final class Redaction {
+  private static final Pattern KEY_VALUE =
+      Pattern.compile("(?i)\\b(password|passwd|pwd|secret|token|apikey|api_key)(\\s*[=:]\\s*)([^&;,\\s)\"']+)");
+  private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]+:)([^@/\\s]+)(@)");
+
+  private Redaction() {}
+
+  /**
+   * Masks password-like values ({@code password=...}, {@code user:secret@host}).
+   *
+   * @param text any text
+   * @return the text with secrets replaced by {@code ***}
+   */
+  public static String redact(String text) {
+    if (text == null) {
+      return "";
+    }
+    String out = KEY_VALUE.matcher(text).replaceAll("$1$2***");
+    return URL_USERINFO.matcher(out).replaceAll("$1***$3");
+  }
+
+  /**
+   * Describes a failure in one line with its SQL state, redacted: {@code SQLException[40P01]: deadlock detected}.
+   *
+   * @param failure the failure
+   * @return a one-line description
+   */
+  public static String describe(Throwable failure) {
+    Throwable t = failure;
+    if (t instanceof BatchingSink.WriteFailure && t.getCause() != null) {
+      t = t.getCause();
+    }
+    StringBuilder s = new StringBuilder(t.getClass().getSimpleName());
+    if (t instanceof SQLException sql && sql.getSQLState() != null) {
+      s.append('[').append(sql.getSQLState()).append(']');
+    }
+    s.append(": ").append(t.getMessage());
+    Throwable root = t;
+    for (int i = 0; i < 10 && root.getCause() != null && root.getCause() != root; i++) {
+      root = root.getCause();
+    }
+    if (root != t) {
+      s.append(" (caused by ").append(root.getClass().getSimpleName());
+      if (root instanceof SQLException sql && sql.getSQLState() != null) {
+        s.append('[').append(sql.getSQLState()).append(']');
+      }
+      s.append(": ").append(root.getMessage()).append(')');
+    }
+    String text = redact(s.toString());
+    return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.backfill.internal;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The default classification of failures worth retrying: serialization failures, deadlocks, lost
+ * connections and timeouts, found anywhere in the cause chain. java.sql is part of the JDK, so
+ * core knows these types without depending on a driver.
+ */
+public final class TransientFailures {
+  private static final Set<String> SQL_STATES = Set.of("40001", "40P01", "57014", "HYT00", "HYT01");
+  /** MySQL/MariaDB vendor codes: deadlock found, lock wait timeout. */
+  private static final Set<Integer> VENDOR_CODES = Set.of(1213, 1205);
+
+  private TransientFailures() {}
+
+  /**
+   * Tells whether a failure is transient.
+   *
+   * @param failure the failure
+   * @return true when some exception in its cause chain is transient
+   */
+  public static boolean isTransient(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof SQLTimeoutException
+          || t instanceof TimeoutException || t instanceof IOException || t instanceof SliceTimeoutException) {
+        return true;
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null && (SQL_STATES.contains(state) || state.startsWith("08"))) {
+          return true;
+        }
+        if (VENDOR_CODES.contains(sql.getErrorCode())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.backfill.spi;
+
+import dev.backfill.Partitioning;
+import dev.backfill.Slice;
+import dev.backfill.WriteStrategy;
+
+/**
+ * Where a backfill writes. Opens one {@link SliceWriter} per slice for the run's
+ * {@link WriteStrategy}; run-level hooks carry full-rebuild preparation and the final swap.
+ *
+ * <p>Guarantees expected of implementations, checked by the test kit's {@code DestinationContract}:
+ * each slice is atomic (readers see all of it after commit, nothing of it before or after abort);
+ * overwrite, merge and full rebuild are idempotent (re-running a committed slice leaves the
+ * destination unchanged); a full rebuild swaps atomically in {@link #finishRun} only when the run
+ * succeeded and otherwise leaves the live destination untouched. Implementations are thread-safe:
+ * writers for different slices run concurrently.
+ *
+ * @param <T> record type
+ */
+public interface DestinationNode<T> extends ResourceProvider {
+
+  /**
+   * Rejects, before anything runs, a strategy this destination cannot honour.
+   *
+   * @param strategy the configured strategy
+   * @param partitioning the target's partitioning
+   * @throws dev.backfill.InvalidConfigurationException naming what is unsupported
+   */
+  default void validate(WriteStrategy strategy, Partitioning partitioning) {}
+
+  /**
+   * Prepares a run, for example creating the shadow table of a full rebuild. On a resumed run an
+   * existing shadow is kept and filled further.
+   *
+   * @param run the run
+   * @throws Exception when preparation fails; the run then fails before any slice
+   */
+  default void beginRun(RunContext run) throws Exception {}
+
+  /**
+   * Opens a writer for one slice.
+   *
+   * @param slice the slice to write
+   * @param strategy the run's strategy
+   * @param context run-time context of the attempt
+   * @return a writer in its own transaction
+   * @throws Exception when the writer cannot be opened
+   */
+  SliceWriter<T> open(Slice slice, WriteStrategy strategy, SliceContext context) throws Exception;
+
+  /**
+   * Ends a run. For a full rebuild: swap the shadow in atomically when {@code outcome.succeeded()},
+   * otherwise leave the live destination untouched (the shadow may stay for a resume).
+   *
+   * @param run the run
+   * @param outcome whether every slice committed and the run checks passed
+   * @throws Exception when the swap fails; the live destination must then be unchanged
+   */
+  default void finishRun(RunContext run, RunOutcome outcome) throws Exception {}
+
+  /**
+   * Tells whether this destination moves data itself ({@code INSERT ... SELECT}) through
+   * {@link SliceWriter#transfer()}, so the backfill has no source.
+   *
+   * @return true for pushdown destinations
+   */
+  default boolean isPushdown() {
+    return false;
+  }
+
+  /**
+   * Returns a short description for plans and logs; must not contain secrets.
+   *
+   * @return description
+   */
+  default String describe() {
+    return getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.backfill.spi;
+
+import dev.backfill.Slice;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The run-time context of one attempt at one slice, handed to sources and writers.
+ *
+ * <p>Long-running reads and writes should call {@link #throwIfCancelled()} between batches and may
+ * register {@link #onCancel} callbacks (for example {@code Statement.cancel()}) so that an IMMEDIATE
+ * cancel or a timeout stops them promptly.
+ */
+public interface SliceContext {
+
+  /**
+   * Returns the run id.
+   *
+   * @return run id
+   */
+  String runId();
+
+  /**
+   * Returns the target name.
+   *
+   * @return target
+   */
+  String target();
+
+  /**
+   * Returns the slice being processed.
+   *
+   * @return the slice
+   */
+  Slice slice();
+
+  /**
+   * Returns the attempt number, starting at 1.
+   *
+   * @return attempt
+   */
+  int attempt();
+
+  /**
+   * Returns the clock of the run.
+   *
+   * @return clock
+   */
+  Clock clock();
+
+  /**
+   * Returns the deadline of this attempt when a per-slice timeout is set.
+   *
+   * @return deadline
+   */
+  Optional<Instant> deadline();
+
+  /**
+   * Tells whether the attempt was cancelled (operator cancel, timeout or lost lease).
+   *
+   * @return true once cancelled
+   */
+  boolean isCancelled();
+
+  /**
+   * Throws when the attempt was cancelled.
+   *
+   * @throws SliceCancelledException when cancelled
+   */
+  default void throwIfCancelled() {
+    if (isCancelled()) {
+      throw new SliceCancelledException("slice " + slice().key() + " of run " + runId() + " was cancelled");
+    }
+  }
+
+  /**
+   * Registers a callback run once when the attempt is cancelled (immediately if it already is).
+   * Callbacks run on another thread than the attempt; they must be thread-safe and quick.
+   *
+   * @param action what to do on cancel, e.g. {@code statement::cancel}
+   */
+  void onCancel(Runnable action);
+}

@@ -1,0 +1,169 @@
+package dev.backfill.spi;
+
+import dev.backfill.Guarantee;
+import dev.backfill.PartitionKey;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Durable memory of runs, slices and per-partition state, on which planning, execution, resume and
+ * scale-out rely.
+ *
+ * <p>Guarantees expected of implementations, checked by the test kit's {@code StateStoreContract}:
+ * every method is thread-safe and atomic; a slice is held by at most one lease at a time;
+ * {@link #claim} increases the slice's fencing token ({@code version}); any change presented with an
+ * older token fails with {@link LeaseLostException}; expired leases are claimable again without any
+ * manual recovery; a SUCCEEDED slice is never reopened.
+ *
+ * <p>Exactly-once: when {@link #guaranteeWith} returns {@link Guarantee#EXACTLY_ONCE} for a
+ * destination, {@link #complete} with a SUCCEEDED outcome writes inside the transaction of the
+ * writer passed to it, and the executor commits that writer afterwards, so data and status commit
+ * together. Otherwise the executor commits the writer first and records the status afterwards
+ * (at-least-once).
+ */
+public interface StateStore {
+
+  /**
+   * Creates a run with all its slices PENDING.
+   *
+   * @param run the run, with its plan
+   * @param slices its slices
+   * @throws IllegalStateException if the run id exists
+   */
+  void createRun(RunRecord run, List<SliceRecord> slices);
+
+  /**
+   * Finds a run.
+   *
+   * @param runId run id
+   * @return the run, if known
+   */
+  Optional<RunRecord> run(String runId);
+
+  /**
+   * Lists the runs of a target, newest first.
+   *
+   * @param target target name
+   * @return runs
+   */
+  List<RunRecord> runs(String target);
+
+  /**
+   * Sets a run's status.
+   *
+   * @param runId run id
+   * @param status new status
+   * @param finishedAt finish time, or null when the run (re)starts
+   * @param message outcome summary
+   */
+  void updateRun(String runId, RunStatus status, Instant finishedAt, String message);
+
+  /**
+   * Lists the slices of a run in index order.
+   *
+   * @param runId run id
+   * @return slices
+   */
+  List<SliceRecord> slices(String runId);
+
+  /**
+   * Claims the next claimable slice of a run: the PENDING slice with the lowest index, or a RUNNING
+   * slice whose lease expired (its attempt counter increases). Sets it RUNNING with a new lease and a
+   * new fencing token.
+   *
+   * @param runId run id
+   * @param workerId the claiming worker
+   * @param leaseTime how long the lease lasts without renewal
+   * @return the lease, or empty when nothing is claimable now
+   */
+  Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime);
+
+  /**
+   * Extends a lease (heartbeat).
+   *
+   * @param lease the current lease
+   * @param leaseTime new lease length from now
+   * @return the renewed lease, or empty when it was lost (expired and claimed by another worker)
+   */
+  Optional<SliceLease> renew(SliceLease lease, Duration leaseTime);
+
+  /**
+   * Records a failed attempt that will be retried by the same worker, and starts the next attempt.
+   *
+   * @param lease the current lease
+   * @param error the failure
+   * @return the lease for the next attempt (attempt + 1)
+   * @throws LeaseLostException if the lease was lost
+   */
+  SliceLease nextAttempt(SliceLease lease, String error);
+
+  /**
+   * Records how a slice ended and, for SUCCEEDED, updates the state of its partitions. See the class
+   * documentation for when this joins the writer's transaction.
+   *
+   * @param lease the current lease
+   * @param outcome how it ended
+   * @param transaction the slice writer, whose transaction a SUCCEEDED status joins when possible
+   * @throws LeaseLostException if the lease was lost; nothing is recorded
+   */
+  void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction);
+
+  /**
+   * Returns every slice of a run that did not succeed (PENDING, RUNNING, FAILED, FAILED_CHECK,
+   * CANCELLED, SKIPPED) to PENDING, for a resume. RUNNING slices get a new fencing token, so a
+   * worker still holding them cannot commit.
+   *
+   * @param runId run id
+   * @return number of slices reopened
+   */
+  int reopen(String runId);
+
+  /**
+   * Marks the PENDING slices of a run with another status (SKIPPED when a run stops early).
+   *
+   * @param runId run id
+   * @param status new status
+   * @param message reason, stored as the slices' error
+   * @return number of slices changed
+   */
+  int markPending(String runId, SliceStatus status, String message);
+
+  /**
+   * Streams the partition states of a target to a consumer, in no particular order.
+   *
+   * @param target target name
+   * @param action receives each state
+   */
+  void forEachPartitionState(String target, Consumer<PartitionState> action);
+
+  /**
+   * Marks partitions for reprocessing ({@code INVALIDATED}) until their next success.
+   *
+   * @param target target name
+   * @param keys partition keys
+   * @param runIdForNewStates run id recorded for partitions that had no state yet
+   */
+  void invalidate(String target, Collection<PartitionKey> keys, String runIdForNewStates);
+
+  /**
+   * Tells whether this store can record a slice's status in the transaction of a destination's
+   * writers.
+   *
+   * @param destination the destination of the run
+   * @return {@link Guarantee#EXACTLY_ONCE} when it can, else {@link Guarantee#AT_LEAST_ONCE}
+   */
+  Guarantee guaranteeWith(ResourceProvider destination);
+
+  /**
+   * Returns the current time of the store (a database's clock for shared stores), used for leases.
+   *
+   * @return now
+   */
+  Instant now();
+}
