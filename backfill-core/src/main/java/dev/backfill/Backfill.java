@@ -166,6 +166,11 @@ public final class Backfill<T> {
     requireNonNull(plan, "plan");
     requireNonNull(options, "options");
     checkPlanFits(plan, "plan");
+    if (pipeline.strategy() instanceof WriteStrategy.FullRebuild && plan.partitionCount() != plan.rangeSize()) {
+      throw new InvalidConfigurationException("fullRebuild replaces the whole table, but the plan covers "
+          + plan.partitionCount() + " of " + plan.rangeSize() + " partitions of " + plan.range()
+          + "; plan with PlanOptions.defaults().select(Selection.RESTATE)");
+    }
     plan.overBudget().ifPresent(reason -> {
       if (!options.confirmOverBudget()) {
         throw new BudgetExceededException("plan of " + target() + " is over budget: " + reason

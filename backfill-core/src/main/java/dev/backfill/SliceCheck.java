@@ -2,7 +2,6 @@ package dev.backfill;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
@@ -175,6 +174,9 @@ public interface SliceCheck {
   }
 
   private static String fmt(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.4g", d);
+    if (Double.isInfinite(d) || Double.isNaN(d)) {
+      return String.valueOf(d);
+    }
+    return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
   }
 }

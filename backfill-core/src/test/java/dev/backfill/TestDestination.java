@@ -15,7 +15,7 @@ import java.util.Objects;
  * rows become visible only on commit; overwrite deletes the slice's days, merge replaces rows by
  * {@code id}, full rebuild fills a shadow that {@code finishRun} swaps in on success.
  */
-final class TestDestination implements DestinationNode<Row> {
+class TestDestination implements DestinationNode<Row> {
   private List<Row> table = new ArrayList<>();
   private List<Row> shadow;
   private int beginRuns;

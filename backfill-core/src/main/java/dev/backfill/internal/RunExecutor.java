@@ -8,7 +8,6 @@ import dev.backfill.CheckContext;
 import dev.backfill.CheckResult;
 import dev.backfill.ExecutionOptions;
 import dev.backfill.Guarantee;
-import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Partition;
 import dev.backfill.Progress;
 import dev.backfill.RunReport;
@@ -136,11 +135,6 @@ public final class RunExecutor<T> implements BackfillRun {
    */
   public static <T> BackfillRun start(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
       boolean resumed) {
-    if (pipeline.strategy() instanceof WriteStrategy.FullRebuild && plan.partitionCount() != plan.rangeSize()) {
-      throw new InvalidConfigurationException("fullRebuild replaces the whole table, but the plan covers "
-          + plan.partitionCount() + " of " + plan.rangeSize() + " partitions of " + plan.range()
-          + "; plan with PlanOptions.defaults().select(Selection.RESTATE)");
-    }
     RunExecutor<T> executor = new RunExecutor<>(pipeline, plan, run, options, resumed);
     executor.prepare();
     Thread coordinator = new Thread(executor::coordinate, "backfill-run-" + run.runId());
