@@ -190,7 +190,7 @@ public final class Backfill<T> {
         pipeline.store().guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(),
         pipeline.clock().instant(), null, "");
     pipeline.store().createRun(run, slices);
-    return RunExecutor.start(pipeline, plan, run, options, false);
+    return start(plan, run, options, RunExecutor.Mode.NEW);
   }
 
   /**
@@ -227,7 +227,52 @@ public final class Backfill<T> {
     if (run.status() == RunStatus.SUCCEEDED) {
       return RunExecutor.finished(pipeline, run, "run " + runId + " already succeeded; nothing to resume");
     }
-    return RunExecutor.start(pipeline, plan, run, options, true);
+    return start(plan, run, options, RunExecutor.Mode.RESUME);
+  }
+
+  /**
+   * Joins a run created by this or another process as one more worker: claims slices under leases
+   * until none is left, taking over slices whose leases expired (their worker died). Reopens
+   * nothing; the worker that sees every slice done finishes the run. Any number of workers may
+   * join, in any JVM that shares the state store.
+   *
+   * <pre>{@code
+   * // in each worker JVM, with the same JdbcStateStore:
+   * RunReport mine = backfill.worker(runId, ExecutionOptions.builder().maxConcurrency(2).build()).await();
+   * }</pre>
+   *
+   * @param runId id of a run of this target
+   * @param options concurrency, lease time, listeners of this worker
+   * @return a handle on this worker's part of the run
+   * @throws UnknownRunException when the run does not exist or belongs to another target
+   */
+  public BackfillRun worker(String runId, ExecutionOptions options) {
+    requireNonNull(runId, "runId");
+    requireNonNull(options, "options");
+    RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException(
+        "unknown run id '" + runId + "' for target " + target() + "; a worker can only join an existing run"));
+    if (!run.target().equals(target())) {
+      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + target());
+    }
+    BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
+    checkPlanFits(plan, "run " + runId);
+    if (run.status() != RunStatus.RUNNING) {
+      return RunExecutor.finished(pipeline, run, "run " + runId + " is " + run.status() + "; nothing to join");
+    }
+    return start(plan, run, options, RunExecutor.Mode.JOIN);
+  }
+
+  private BackfillRun start(BackfillPlan plan, RunRecord run, ExecutionOptions options, RunExecutor.Mode mode) {
+    try {
+      return RunExecutor.start(pipeline, plan, run, options, mode);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      String reason = dev.backfill.internal.Redaction.describe(e);
+      pipeline.store().updateRun(run.runId(), RunStatus.FAILED, pipeline.clock().instant(),
+          "the destination could not prepare the run: " + reason);
+      throw new BackfillException("run " + run.runId() + " of " + target() + " could not start: " + reason, e);
+    }
   }
 
   private void checkPlanFits(BackfillPlan plan, String what) {

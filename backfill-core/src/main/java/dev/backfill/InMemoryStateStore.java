@@ -104,6 +104,18 @@ public final class InMemoryStateStore implements StateStore {
   }
 
   @Override
+  public boolean transitionRun(String runId, RunStatus from, RunStatus to, @Nullable Instant finishedAt, String message) {
+    RunState state = state(runId);
+    synchronized (state) {
+      if (state.record.status() != from) {
+        return false;
+      }
+      state.record = state.record.with(to, finishedAt, message);
+      return true;
+    }
+  }
+
+  @Override
   public List<SliceRecord> slices(String runId) {
     RunState state = state(runId);
     synchronized (state) {

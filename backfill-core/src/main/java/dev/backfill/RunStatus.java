@@ -4,6 +4,8 @@ package dev.backfill;
 public enum RunStatus {
   /** Slices are being executed. */
   RUNNING,
+  /** Every slice is done and one worker is finishing the run (run checks, full-rebuild swap); a resume treats it as running. */
+  FINISHING,
   /** Every slice committed. */
   SUCCEEDED,
   /** At least one slice did not commit (failed, failed its checks or was skipped). */

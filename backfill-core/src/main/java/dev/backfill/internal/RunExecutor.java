@@ -77,11 +77,21 @@ public final class RunExecutor<T> implements BackfillRun {
 
   private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
 
+  /** How this executor takes part in a run. */
+  public enum Mode {
+    /** The run was just created by this process. */
+    NEW,
+    /** This process resumes the run: slices that did not succeed are reopened first. */
+    RESUME,
+    /** This process joins a run as one more worker: it claims what is claimable and reopens nothing. */
+    JOIN
+  }
+
   private final Pipeline<T> pipeline;
   private final BackfillPlan plan;
   private final RunRecord run;
   private final ExecutionOptions options;
-  private final boolean resumed;
+  private final Mode mode;
   private final StateStore store;
   private final Retry retry;
   private final @Nullable RateLimiter sliceLimiter;
@@ -91,6 +101,7 @@ public final class RunExecutor<T> implements BackfillRun {
   private final CompletableFuture<RunReport> result = new CompletableFuture<>();
   private final Set<AttemptContext> active = ConcurrentHashMap.newKeySet();
   private final Set<Thread> sleeping = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> held = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failedSlices = new AtomicInteger();
   private final AtomicReference<@Nullable CancelMode> cancelMode = new AtomicReference<>();
   private volatile @Nullable String stopReason;
@@ -100,12 +111,12 @@ public final class RunExecutor<T> implements BackfillRun {
   private volatile @Nullable Map<String, Long> previousRows;
   private @Nullable ScheduledExecutorService scheduler;
 
-  private RunExecutor(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options, boolean resumed) {
+  private RunExecutor(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options, Mode mode) {
     this.pipeline = pipeline;
     this.plan = plan;
     this.run = run;
     this.options = options;
-    this.resumed = resumed;
+    this.mode = mode;
     this.store = pipeline.store();
     this.retry = Retry.of("backfill-" + run.runId(), options.retry().toRetryConfig());
     this.sliceLimiter = options.slicesPerSecond() > 0 ? RateLimiter.of("slices-" + run.runId(), RateLimiterConfig.custom()
@@ -129,13 +140,14 @@ public final class RunExecutor<T> implements BackfillRun {
    * @param plan the run's plan
    * @param run the run record (already created in the store)
    * @param options execution options
-   * @param resumed true to reopen slices that did not succeed first
+   * @param mode whether the run is new, resumed or joined
    * @param <T> record type
    * @return a handle on the run
+   * @throws Exception when the destination cannot prepare the run
    */
   public static <T> BackfillRun start(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
-      boolean resumed) {
-    RunExecutor<T> executor = new RunExecutor<>(pipeline, plan, run, options, resumed);
+      Mode mode) throws Exception {
+    RunExecutor<T> executor = new RunExecutor<>(pipeline, plan, run, options, mode);
     executor.prepare();
     Thread coordinator = new Thread(executor::coordinate, "backfill-run-" + run.runId());
     coordinator.start();
@@ -206,23 +218,22 @@ public final class RunExecutor<T> implements BackfillRun {
         current.message());
   }
 
-  private void prepare() {
-    if (resumed) {
+  private void prepare() throws Exception {
+    if (mode == Mode.RESUME) {
       int reopened = store.reopen(run.runId());
       store.updateRun(run.runId(), RunStatus.RUNNING, null, "");
       log.info("resuming run {} of {}: {} slice(s) did not commit and run again", run.runId(), run.target(), reopened);
     }
-    Map<SliceStatus, Integer> initial = new EnumMap<>(SliceStatus.class);
-    if (resumed) {
-      for (SliceRecord s : store.slices(run.runId())) {
-        initial.merge(s.status(), 1, Integer::sum);
-      }
-    }
+    Map<SliceStatus, Integer> initial = mode == Mode.NEW ? Map.of() : store.countSlices(run.runId());
     tracker = new ProgressTracker(pipeline.clock(), options.maxConcurrency(), run.sliceCount(), initial);
+    // Prepared before any worker of any process can claim a slice; joining workers never prepare.
+    if (mode != Mode.JOIN && run.sliceCount() > 0) {
+      pipeline.destination().beginRun(runContext());
+    }
   }
 
   private RunContext runContext() {
-    return new RunContext(run.runId(), run.target(), pipeline.strategy(), pipeline.partitioning(), resumed);
+    return new RunContext(run.runId(), run.target(), pipeline.strategy(), pipeline.partitioning(), mode != Mode.NEW);
   }
 
   private void coordinate() {
@@ -232,12 +243,12 @@ public final class RunExecutor<T> implements BackfillRun {
     String failure = null;
     try {
       ProgressTracker t = tracker;
-      bus.publish(new BackfillEvent.RunStarted(run.runId(), run.target(), t.snapshot().remaining(), resumed,
+      bus.publish(new BackfillEvent.RunStarted(run.runId(), run.target(), t.snapshot().remaining(), mode != Mode.NEW,
           t.startedAt()));
-      log.info("{} run {} of {}: {} slices, concurrency {}, {}", resumed ? "resumed" : "started", run.runId(),
-          run.target(), run.sliceCount(), options.maxConcurrency(), exactlyOnce ? "exactly-once" : "at-least-once");
+      log.info("{} run {} of {}: {} slices, concurrency {}, {}", mode == Mode.NEW ? "started" : mode == Mode.RESUME
+          ? "resumed" : "joined", run.runId(), run.target(), run.sliceCount(), options.maxConcurrency(),
+          exactlyOnce ? "exactly-once" : "at-least-once");
       if (run.sliceCount() > 0) {
-        pipeline.destination().beginRun(runContext());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backfill-timer-" + run.runId()));
         int n = Math.min(options.maxConcurrency(), run.sliceCount());
         AtomicInteger ids = new AtomicInteger();
@@ -283,15 +294,38 @@ public final class RunExecutor<T> implements BackfillRun {
         }
         Optional<SliceLease> lease = store.claim(run.runId(), options.workerId(), options.leaseTime());
         if (lease.isEmpty()) {
+          if (runningElsewhere() > 0 && !stopping) {
+            // Another worker holds slices; if it dies, its leases expire and become claimable here.
+            idle();
+            continue;
+          }
           break;
         }
-        processSlice(lease.get());
+        held.add(lease.get().index());
+        try {
+          processSlice(lease.get());
+        } finally {
+          held.remove(lease.get().index());
+        }
       } catch (RuntimeException e) {
         stop("the state store failed: " + Redaction.describe(e));
         log.error("worker of run {} stops: state store failed", run.runId(), e);
       } finally {
         Thread.interrupted();
       }
+    }
+  }
+
+  /** Slices RUNNING under leases this executor does not hold. */
+  private int runningElsewhere() {
+    return store.countSlices(run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size();
+  }
+
+  private void idle() {
+    try {
+      Thread.sleep(Math.max(20, Math.min(200, options.leaseTime().toMillis() / 5)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -589,6 +623,22 @@ public final class RunExecutor<T> implements BackfillRun {
       int skipped = store.markPending(run.runId(), SliceStatus.SKIPPED, "not started: " + stopReason);
       tracker.skippedPending(skipped);
       messages.add(stopReason + "; " + skipped + " slice(s) skipped, resume to run them");
+    }
+    int elsewhere = failure == null ? runningElsewhere() : 0;
+    if (elsewhere > 0 || !store.transitionRun(run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "")) {
+      // Another worker is still running slices, or has finished the run already: report only this session.
+      String note = elsewhere > 0 ? "this worker stopped; " + elsewhere + " slice(s) still running on other workers"
+          : "finished by another worker";
+      messages.add(note);
+      Instant now = pipeline.clock().instant();
+      RunReport local = report(store, run, tracker.startedAt(), now);
+      RunReport report = new RunReport(local.runId(), local.target(), local.status(), local.guarantee(), local.slices(),
+          local.startedAt(), local.finishedAt(), local.rows(), String.join("; ", messages));
+      bus.publish(new BackfillEvent.RunFinished(run.runId(), report));
+      bus.close();
+      log.info("{}", report.summary());
+      result.complete(report);
+      return;
     }
     List<SliceRecord> slices = store.slices(run.runId());
     boolean allSucceeded = failure == null && slices.stream().allMatch(s -> s.status() == SliceStatus.SUCCEEDED);

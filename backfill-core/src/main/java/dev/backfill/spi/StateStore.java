@@ -7,9 +7,12 @@ import dev.backfill.SliceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Durable memory of runs, slices and per-partition state, on which planning, execution, resume and
@@ -62,7 +65,45 @@ public interface StateStore {
    * @param finishedAt finish time, or null when the run (re)starts
    * @param message outcome summary
    */
-  void updateRun(String runId, RunStatus status, Instant finishedAt, String message);
+  void updateRun(String runId, RunStatus status, @Nullable Instant finishedAt, String message);
+
+  /**
+   * Changes a run's status only if it currently has the expected one, atomically, so that exactly
+   * one of several workers finishes a run. Stores shared between processes must override the
+   * default, which is only atomic within one JVM.
+   *
+   * @param runId run id
+   * @param from the status the run must have
+   * @param to the new status
+   * @param finishedAt finish time, or null
+   * @param message outcome summary
+   * @return true when this call changed the status
+   */
+  default boolean transitionRun(String runId, RunStatus from, RunStatus to, @Nullable Instant finishedAt, String message) {
+    synchronized (this) {
+      Optional<RunRecord> run = run(runId);
+      if (run.isEmpty() || run.get().status() != from) {
+        return false;
+      }
+      updateRun(runId, to, finishedAt, message);
+      return true;
+    }
+  }
+
+  /**
+   * Counts the slices of a run by status. Shared stores should override the default (which reads
+   * every slice) with an aggregate query.
+   *
+   * @param runId run id
+   * @return counts by status, only statuses present
+   */
+  default Map<SliceStatus, Integer> countSlices(String runId) {
+    Map<SliceStatus, Integer> counts = new EnumMap<>(SliceStatus.class);
+    for (SliceRecord s : slices(runId)) {
+      counts.merge(s.status(), 1, Integer::sum);
+    }
+    return counts;
+  }
 
   /**
    * Lists the slices of a run in index order.
