@@ -76,6 +76,7 @@ public final class RunExecutor<T> implements BackfillRun {
   public static final String MDC_PARTITION = "backfill.partition";
 
   private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+  private static final long PROGRESS_LOG_SECONDS = 30;
 
   /** How this executor takes part in a run. */
   public enum Mode {
@@ -250,6 +251,8 @@ public final class RunExecutor<T> implements BackfillRun {
           exactlyOnce ? "exactly-once" : "at-least-once");
       if (run.sliceCount() > 0) {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backfill-timer-" + run.runId()));
+        scheduler.scheduleAtFixedRate(() -> log.info("run {} of {}: {}", run.runId(), run.target(), tracker.snapshot().describe()),
+            PROGRESS_LOG_SECONDS, PROGRESS_LOG_SECONDS, TimeUnit.SECONDS);
         int n = Math.min(options.maxConcurrency(), run.sliceCount());
         AtomicInteger ids = new AtomicInteger();
         workers = Executors.newFixedThreadPool(n, r -> new Thread(r, "backfill-" + run.target() + "-" + ids.incrementAndGet()));
@@ -384,7 +387,7 @@ public final class RunExecutor<T> implements BackfillRun {
           t.ended(slice.index(), outcome.status(), outcome.rows());
           if (outcome.status() == SliceStatus.SUCCEEDED) {
             bus.publish(new BackfillEvent.SliceSucceeded(run.runId(), slice.key(), slice.index(), l.attempt(), outcome.rows(), took));
-            log.info("slice {} committed {} rows in {} ms (attempt {})", slice.key(), outcome.rows(), took.toMillis(), l.attempt());
+            log.debug("slice {} committed {} rows in {} ms (attempt {})", slice.key(), outcome.rows(), took.toMillis(), l.attempt());
           } else {
             bus.publish(new BackfillEvent.SliceFailed(run.runId(), slice.key(), slice.index(), l.attempt(), outcome.status(),
                 outcome.error(), took));
