@@ -1,8 +1,11 @@
 package dev.backfill;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +29,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class PlanJson {
   static final String FORMAT = "backfill-plan/1";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Strict reading: text after the document or a field given twice is an edit, not a plan.
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private PlanJson() {}
@@ -96,7 +103,12 @@ final class PlanJson {
       throw new PlanIntegrityException("plan JSON does not parse: " + e.getOriginalMessage()
           + "; expected the text written by BackfillPlan.toJson()");
     }
-    if (!(root instanceof ObjectNode object) || !FORMAT.equals(root.path("format").asText())) {
+    if (!(root instanceof ObjectNode object)) {
+      throw new PlanIntegrityException("plan JSON is " + (root == null || root.isMissingNode() ? "empty"
+          : "not an object but " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+          + "; expected the text written by BackfillPlan.toJson()");
+    }
+    if (!FORMAT.equals(root.path("format").asText())) {
       throw new PlanIntegrityException("plan JSON has format '" + root.path("format").asText()
           + "'; expected " + FORMAT);
     }
@@ -110,52 +122,76 @@ final class PlanJson {
     }
     try {
       return decode(object);
-    } catch (BackfillException | IllegalArgumentException | DateTimeException | NullPointerException e) {
+    } catch (PlanIntegrityException e) {
+      throw e;
+    } catch (BackfillException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
       throw new PlanIntegrityException("plan JSON is not a valid plan: " + e.getMessage(), e);
     }
   }
 
   private static BackfillPlan decode(ObjectNode root) {
     String target = text(root, "target");
-    Partitioning partitioning = partitioning(root.get("partitioning"));
-    PartitionRange range = new PartitionRange(text(root.get("range"), "start"), text(root.get("range"), "end"));
-    JsonNode o = root.get("options");
+    Partitioning partitioning = partitioning(object(root, "partitioning"));
+    JsonNode r = object(root, "range");
+    PartitionRange range = new PartitionRange(text(r, "range.start", "start"), text(r, "range.end", "end"));
+    JsonNode o = object(root, "options");
     Set<Selection> selection = EnumSet.noneOf(Selection.class);
-    o.get("selection").forEach(s -> selection.add(Selection.valueOf(s.asText())));
-    JsonNode maxRows = o.get("maxRows");
-    JsonNode maxDuration = o.get("maxDuration");
-    PlanOptions options = new PlanOptions(selection, PlanOptions.Order.valueOf(text(o, "order")),
-        o.get("batchSize").intValue(), PlanOptions.Unavailable.valueOf(text(o, "unavailable")),
-        o.get("concurrency").intValue(), o.get("estimateRows").booleanValue(),
-        maxRows == null || maxRows.isNull() ? null : maxRows.longValue(),
-        maxDuration == null || maxDuration.isNull() ? null : Duration.parse(maxDuration.asText()),
-        text(o, "environment"));
-    JsonNode u = root.get("unavailable");
-    BackfillPlan.Unavailable unavailable = u.get("partitions").longValue() == 0 ? BackfillPlan.Unavailable.NONE
-        : new BackfillPlan.Unavailable(u.get("partitions").longValue(), nullableText(u, "first"),
-            nullableText(u, "last"), text(u, "detail"));
-    JsonNode c = root.get("costInputs");
-    CostEstimate.Inputs cost = new CostEstimate.Inputs(c.get("rows").longValue(),
-        c.get("estimatedPartitions").longValue(), c.get("estimatesAsked").booleanValue(),
-        c.get("historyMillis").longValue(), c.get("historyPartitions").longValue());
+    for (JsonNode s : array(o, "options.selection", "selection")) {
+      selection.add(constant(Selection.class, s, "options.selection"));
+    }
+    JsonNode maxRows = nullable(o, "options.maxRows", "maxRows");
+    JsonNode maxDuration = nullable(o, "options.maxDuration", "maxDuration");
+    PlanOptions options = new PlanOptions(selection,
+        constant(PlanOptions.Order.class, field(o, "options.order", "order"), "options.order"),
+        integer(o, "options.batchSize", "batchSize"),
+        constant(PlanOptions.Unavailable.class, field(o, "options.unavailable", "unavailable"), "options.unavailable"),
+        integer(o, "options.concurrency", "concurrency"),
+        bool(o, "options.estimateRows", "estimateRows"),
+        maxRows == null ? null : number(maxRows, "options.maxRows"),
+        maxDuration == null ? null : Duration.parse(text(o, "options.maxDuration", "maxDuration")),
+        text(o, "options.environment", "environment"));
+    JsonNode u = object(root, "unavailable");
+    long skipped = number(field(u, "unavailable.partitions", "partitions"), "unavailable.partitions");
+    BackfillPlan.Unavailable unavailable = skipped == 0 ? BackfillPlan.Unavailable.NONE
+        : new BackfillPlan.Unavailable(skipped, nullableText(u, "unavailable.first", "first"),
+            nullableText(u, "unavailable.last", "last"), text(u, "unavailable.detail", "detail"));
+    JsonNode c = object(root, "costInputs");
+    CostEstimate.Inputs cost = new CostEstimate.Inputs(
+        number(field(c, "costInputs.rows", "rows"), "costInputs.rows"),
+        number(field(c, "costInputs.estimatedPartitions", "estimatedPartitions"), "costInputs.estimatedPartitions"),
+        bool(c, "costInputs.estimatesAsked", "estimatesAsked"),
+        number(field(c, "costInputs.historyMillis", "historyMillis"), "costInputs.historyMillis"),
+        number(field(c, "costInputs.historyPartitions", "historyPartitions"), "costInputs.historyPartitions"));
     PartitionSequence seq = partitioning.enumerate(range);
-    JsonNode segs = root.get("segments");
+    JsonNode segs = array(root, "segments", "segments");
     long[] starts = new long[segs.size()];
     int[] counts = new int[segs.size()];
     byte[] reasons = new byte[segs.size()];
     long end = 0;
     for (int s = 0; s < segs.size(); s++) {
       JsonNode seg = segs.get(s);
+      String where = "segments[" + s + "]";
+      if (!seg.isArray() || seg.size() != 3) {
+        throw new PlanIntegrityException("plan JSON " + where + " is " + seg + "; expected [first key, count, reason]");
+      }
+      if (!seg.get(0).isTextual()) {
+        throw new PlanIntegrityException("plan JSON " + where + " has first key " + seg.get(0) + "; expected text");
+      }
       String key = seg.get(0).asText();
       long start = seq.indexOf(partitioning.parse(key));
-      int count = seg.get(1).intValue();
+      int count = integer(seg, where + " count", 1);
+      Selection reason = constant(Selection.class, seg.get(2), where + " reason");
       if (start < 0 || count < 1 || start < end || start + count > seq.size()) {
         throw new PlanIntegrityException("segment " + s + " [" + key + ", " + count + "] does not fit range " + range
             + " after the previous segment; expected ascending, non-overlapping runs inside the range");
       }
+      if (!selection.contains(reason)) {
+        throw new PlanIntegrityException("segment " + s + " [" + key + ", " + count + "] has reason " + reason
+            + " but the plan selects only " + selection);
+      }
       starts[s] = start;
       counts[s] = count;
-      reasons[s] = (byte) Selection.valueOf(seg.get(2).asText()).ordinal();
+      reasons[s] = (byte) reason.ordinal();
       end = start + count;
     }
     return new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
@@ -185,20 +221,29 @@ final class PlanJson {
   }
 
   static Partitioning partitioning(JsonNode node) {
-    String type = text(node, "type");
+    String type = text(node, "partitioning.type", "type");
     return switch (type) {
-      case "hourly" -> Partitioning.hourly(zone(node)).named(text(node, "name"));
-      case "daily" -> Partitioning.daily(zone(node)).named(text(node, "name"));
-      case "weekly" -> Partitioning.weekly(zone(node), DayOfWeek.valueOf(text(node, "firstDayOfWeek"))).named(text(node, "name"));
-      case "monthly" -> Partitioning.monthly(zone(node)).named(text(node, "name"));
+      case "hourly" -> Partitioning.hourly(zone(node)).named(text(node, "partitioning.name", "name"));
+      case "daily" -> Partitioning.daily(zone(node)).named(text(node, "partitioning.name", "name"));
+      case "weekly" -> Partitioning.weekly(zone(node),
+          constant(DayOfWeek.class, field(node, "partitioning.firstDayOfWeek", "firstDayOfWeek"), "partitioning.firstDayOfWeek"))
+          .named(text(node, "partitioning.name", "name"));
+      case "monthly" -> Partitioning.monthly(zone(node)).named(text(node, "partitioning.name", "name"));
       case "keys" -> {
         List<String> keys = new ArrayList<>();
-        node.get("keys").forEach(k -> keys.add(k.asText()));
-        yield Partitioning.keys(keys).named(text(node, "name"));
+        for (JsonNode k : array(node, "partitioning.keys", "keys")) {
+          if (!k.isTextual()) {
+            throw new PlanIntegrityException("plan JSON partitioning.keys holds " + k + "; expected text keys");
+          }
+          keys.add(k.asText());
+        }
+        yield Partitioning.keys(keys).named(text(node, "partitioning.name", "name"));
       }
       case "multi" -> {
         List<Partitioning> dims = new ArrayList<>();
-        node.get("dimensions").forEach(d -> dims.add(partitioning(d)));
+        for (JsonNode d : array(node, "partitioning.dimensions", "dimensions")) {
+          dims.add(partitioning(d));
+        }
         if (dims.size() < 2) {
           throw new PlanIntegrityException("multi partitioning with " + dims.size() + " dimension(s); expected 2 or more");
         }
@@ -210,23 +255,106 @@ final class PlanJson {
   }
 
   private static ZoneId zone(JsonNode node) {
-    return Partitioning.zone(text(node, "zone"));
+    return Partitioning.zone(text(node, "partitioning.zone", "zone"));
+  }
+
+  // ---- typed field access: a missing or mistyped field is named in the message -------------
+
+  private static JsonNode field(JsonNode node, String path, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    if (value == null || value.isNull()) {
+      throw new PlanIntegrityException("plan JSON lacks field '" + path + "'; expected the text written by"
+          + " BackfillPlan.toJson()");
+    }
+    return value;
+  }
+
+  private static @Nullable JsonNode nullable(JsonNode node, String path, String field) {
+    if (node == null || !node.has(field)) {
+      throw new PlanIntegrityException("plan JSON lacks field '" + path + "' (null when unset)");
+    }
+    JsonNode value = node.get(field);
+    return value.isNull() ? null : value;
+  }
+
+  private static JsonNode object(JsonNode node, String field) {
+    JsonNode value = field(node, field, field);
+    if (!value.isObject()) {
+      throw new PlanIntegrityException("plan JSON field '" + field + "' is " + value + "; expected an object");
+    }
+    return value;
+  }
+
+  private static JsonNode array(JsonNode node, String path, String field) {
+    JsonNode value = field(node, path, field);
+    if (!value.isArray()) {
+      throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected an array");
+    }
+    return value;
   }
 
   private static String text(JsonNode node, String field) {
-    JsonNode value = node == null ? null : node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new PlanIntegrityException("plan JSON lacks text field '" + field + "'");
+    return text(node, field, field);
+  }
+
+  private static String text(JsonNode node, String path, String field) {
+    JsonNode value = field(node, path, field);
+    if (!value.isTextual()) {
+      throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected text");
     }
     return value.asText();
   }
 
-  private static @Nullable String nullableText(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asText();
+  private static @Nullable String nullableText(JsonNode node, String path, String field) {
+    JsonNode value = nullable(node, path, field);
+    return value == null ? null : text(node, path, field);
   }
 
-  private static String checksum(ObjectNode node) {
+  private static long number(JsonNode value, String path) {
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected a whole number");
+    }
+    return value.longValue();
+  }
+
+  private static int integer(JsonNode node, String path, String field) {
+    return integer(field(node, path, field), path);
+  }
+
+  private static int integer(JsonNode node, String path, int index) {
+    JsonNode value = node.get(index);
+    return integer(value == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : value, path);
+  }
+
+  private static int integer(JsonNode value, String path) {
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected a whole number");
+    }
+    return value.intValue();
+  }
+
+  private static boolean bool(JsonNode node, String path, String field) {
+    JsonNode value = field(node, path, field);
+    if (!value.isBoolean()) {
+      throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected true or false");
+    }
+    return value.booleanValue();
+  }
+
+  private static <E extends Enum<E>> E constant(Class<E> type, JsonNode value, String path) {
+    if (value != null && value.isTextual()) {
+      for (E e : type.getEnumConstants()) {
+        if (e.name().equals(value.asText())) {
+          return e;
+        }
+      }
+    }
+    throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected one of "
+        + java.util.Arrays.toString(type.getEnumConstants()));
+  }
+
+  /** SHA-256 of the compact JSON of the document without its checksum field. */
+  static String checksum(ObjectNode node) {
     try {
       byte[] bytes = MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
       return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
