@@ -1,15 +1,25 @@
 package dev.backfill;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -19,6 +29,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -29,16 +40,40 @@ import org.jspecify.annotations.Nullable;
  */
 final class PlanJson {
   static final String FORMAT = "backfill-plan/1";
-  // Strict reading: text after the document or a field given twice is an edit, not a plan.
+  // Strict reading: a field given twice is an edit, not a plan (text after the plan is checked by read).
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private PlanJson() {}
 
   static String write(BackfillPlan plan) {
+    ObjectNode header = header(plan);
+    try {
+      // The checksum covers the compact form of everything but itself; both passes stream the
+      // segments, so a plan of a million partitions never exists as a JSON tree.
+      MessageDigest digest = sha256();
+      try (JsonGenerator g = MAPPER.createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), digest),
+          JsonEncoding.UTF8)) {
+        writeBody(g, header, plan);
+        g.writeEndObject();
+      }
+      StringWriter out = new StringWriter();
+      try (JsonGenerator g = MAPPER.createGenerator(out)) {
+        g.setPrettyPrinter(new DefaultPrettyPrinter());
+        writeBody(g, header, plan);
+        g.writeStringField("checksum", HexFormat.of().formatHex(digest.digest()));
+        g.writeEndObject();
+      }
+      return out.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise plan of " + plan.target(), e);
+    }
+  }
+
+  /** Everything but the segments and the checksum, in document order. */
+  private static ObjectNode header(BackfillPlan plan) {
     ObjectNode root = NODES.objectNode();
     root.put("format", FORMAT);
     root.put("target", plan.target());
@@ -77,51 +112,91 @@ final class PlanJson {
     cost.put("estimatesAsked", c.estimatesAsked());
     cost.put("historyMillis", c.historyMillis());
     cost.put("historyPartitions", c.historyPartitions());
-    ArrayNode segments = root.putArray("segments");
+    return root;
+  }
+
+  private static void writeBody(JsonGenerator g, ObjectNode header, BackfillPlan plan) throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, JsonNode> field : header.properties()) {
+      g.writeFieldName(field.getKey());
+      g.writeTree(field.getValue());
+    }
+    g.writeArrayFieldStart("segments");
     long[] starts = plan.segmentStarts();
     int[] counts = plan.segmentCounts();
     byte[] reasons = plan.segmentReasons();
     for (int s = 0; s < starts.length; s++) {
-      segments.addArray()
-          .add(plan.sequence().keyAt(starts[s]).value())
-          .add(counts[s])
-          .add(Selection.values()[reasons[s]].name());
+      g.writeStartArray();
+      g.writeString(plan.sequence().keyAt(starts[s]).value());
+      g.writeNumber(counts[s]);
+      g.writeString(Selection.values()[reasons[s]].name());
+      g.writeEndArray();
     }
-    root.put("checksum", checksum(root));
-    try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise plan of " + plan.target(), e);
-    }
+    g.writeEndArray();
   }
 
   static BackfillPlan read(String json) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
+    ObjectNode root = NODES.objectNode();
+    Segments segments = new Segments();
+    String stated = "";
+    MessageDigest digest = sha256();
+    // Streams the document: small fields become a tree, segments are kept as arrays, and the
+    // compact form of everything but the checksum is hashed on the way, as write() hashed it.
+    try (JsonParser p = MAPPER.createParser(json);
+        JsonGenerator hash = MAPPER.createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), digest),
+            JsonEncoding.UTF8)) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new PlanIntegrityException("plan JSON is " + (first == null ? "empty" : "not an object but " + kind(first))
+            + "; expected the text written by BackfillPlan.toJson()");
+      }
+      hash.writeStartObject();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("checksum")) {
+          stated = value == JsonToken.VALUE_STRING ? p.getText() : "";
+          p.skipChildren();
+          continue;
+        }
+        hash.writeFieldName(name);
+        if (name.equals("segments") && value == JsonToken.START_ARRAY) {
+          segments.present = true;
+          hash.writeStartArray();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonNode segment = MAPPER.readTree(p);
+            hash.writeTree(segment);
+            segments.add(segment);
+          }
+          hash.writeEndArray();
+        } else {
+          JsonNode tree = MAPPER.readTree(p);
+          hash.writeTree(tree);
+          root.set(name, tree);
+        }
+      }
+      hash.writeEndObject();
+      if (p.nextToken() != null) {
+        throw new PlanIntegrityException("plan JSON does not parse: text follows the plan at " + p.currentLocation()
+            .offsetDescription() + "; expected the text written by BackfillPlan.toJson()");
+      }
     } catch (JsonProcessingException e) {
       throw new PlanIntegrityException("plan JSON does not parse: " + e.getOriginalMessage()
           + "; expected the text written by BackfillPlan.toJson()");
-    }
-    if (!(root instanceof ObjectNode object)) {
-      throw new PlanIntegrityException("plan JSON is " + (root == null || root.isMissingNode() ? "empty"
-          : "not an object but " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
-          + "; expected the text written by BackfillPlan.toJson()");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read plan JSON", e);
     }
     if (!FORMAT.equals(root.path("format").asText())) {
       throw new PlanIntegrityException("plan JSON has format '" + root.path("format").asText()
           + "'; expected " + FORMAT);
     }
-    String stated = object.path("checksum").asText("");
-    ObjectNode copy = object.deepCopy();
-    copy.remove("checksum");
-    String actual = checksum(copy);
+    String actual = HexFormat.of().formatHex(digest.digest());
     if (!actual.equals(stated)) {
       throw new PlanIntegrityException("plan JSON checksum mismatch: it says '" + stated + "' but the content hashes to '"
           + actual + "'; the plan was edited after it was written, make a new plan instead");
     }
     try {
-      return decode(object);
+      return decode(root, segments);
     } catch (PlanIntegrityException e) {
       throw e;
     } catch (BackfillException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
@@ -129,7 +204,54 @@ final class PlanJson {
     }
   }
 
-  private static BackfillPlan decode(ObjectNode root) {
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.asString() == null ? token.name() : token.asString();
+    };
+  }
+
+  /**
+   * The segments of a plan being read, as flat arrays; a malformed segment keeps its message until
+   * decoding reaches it, so that an edited plan reports the checksum first.
+   */
+  private static final class Segments {
+    private String[] keys = new String[16];
+    private int[] counts = new int[16];
+    private byte[] reasons = new byte[16];
+    private final Map<Integer, String> problems = new java.util.HashMap<>();
+    private int size;
+    private boolean present;
+
+    void add(JsonNode seg) {
+      if (size == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, size * 2);
+        counts = java.util.Arrays.copyOf(counts, size * 2);
+        reasons = java.util.Arrays.copyOf(reasons, size * 2);
+      }
+      String where = "segments[" + size + "]";
+      try {
+        if (!seg.isArray() || seg.size() != 3) {
+          throw new PlanIntegrityException("plan JSON " + where + " is " + seg + "; expected [first key, count, reason]");
+        }
+        if (!seg.get(0).isTextual()) {
+          throw new PlanIntegrityException("plan JSON " + where + " has first key " + seg.get(0) + "; expected text");
+        }
+        keys[size] = seg.get(0).asText();
+        counts[size] = integer(seg.get(1), where + " count");
+        reasons[size] = (byte) constant(Selection.class, seg.get(2), where + " reason").ordinal();
+      } catch (PlanIntegrityException e) {
+        problems.put(size, e.getMessage());
+      }
+      size++;
+    }
+  }
+
+  private static BackfillPlan decode(ObjectNode root, Segments segs) {
     String target = text(root, "target");
     Partitioning partitioning = partitioning(object(root, "partitioning"));
     JsonNode r = object(root, "range");
@@ -162,25 +284,23 @@ final class PlanJson {
         bool(c, "costInputs.estimatesAsked", "estimatesAsked"),
         number(field(c, "costInputs.historyMillis", "historyMillis"), "costInputs.historyMillis"),
         number(field(c, "costInputs.historyPartitions", "historyPartitions"), "costInputs.historyPartitions"));
+    if (!segs.present) {
+      array(root, "segments", "segments");
+    }
     PartitionSequence seq = partitioning.enumerate(range);
-    JsonNode segs = array(root, "segments", "segments");
-    long[] starts = new long[segs.size()];
-    int[] counts = new int[segs.size()];
-    byte[] reasons = new byte[segs.size()];
+    long[] starts = new long[segs.size];
+    int[] counts = new int[segs.size];
+    byte[] reasons = new byte[segs.size];
     long end = 0;
-    for (int s = 0; s < segs.size(); s++) {
-      JsonNode seg = segs.get(s);
-      String where = "segments[" + s + "]";
-      if (!seg.isArray() || seg.size() != 3) {
-        throw new PlanIntegrityException("plan JSON " + where + " is " + seg + "; expected [first key, count, reason]");
+    for (int s = 0; s < segs.size; s++) {
+      String problem = segs.problems.get(s);
+      if (problem != null) {
+        throw new PlanIntegrityException(problem);
       }
-      if (!seg.get(0).isTextual()) {
-        throw new PlanIntegrityException("plan JSON " + where + " has first key " + seg.get(0) + "; expected text");
-      }
-      String key = seg.get(0).asText();
+      String key = segs.keys[s];
       long start = seq.indexOf(partitioning.parse(key));
-      int count = integer(seg, where + " count", 1);
-      Selection reason = constant(Selection.class, seg.get(2), where + " reason");
+      int count = segs.counts[s];
+      Selection reason = Selection.values()[segs.reasons[s]];
       if (start < 0 || count < 1 || start < end || start + count > seq.size()) {
         throw new PlanIntegrityException("segment " + s + " [" + key + ", " + count + "] does not fit range " + range
             + " after the previous segment; expected ascending, non-overlapping runs inside the range");
@@ -321,11 +441,6 @@ final class PlanJson {
     return integer(field(node, path, field), path);
   }
 
-  private static int integer(JsonNode node, String path, int index) {
-    JsonNode value = node.get(index);
-    return integer(value == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : value, path);
-  }
-
   private static int integer(JsonNode value, String path) {
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
       throw new PlanIntegrityException("plan JSON field '" + path + "' is " + value + "; expected a whole number");
@@ -353,13 +468,22 @@ final class PlanJson {
         + java.util.Arrays.toString(type.getEnumConstants()));
   }
 
-  /** SHA-256 of the compact JSON of the document without its checksum field. */
+  /** SHA-256 of the compact JSON of a document without its checksum field, as write() computes it. */
   static String checksum(ObjectNode node) {
     try {
       byte[] bytes = MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (JsonProcessingException | java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(sha256().digest(bytes));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot hash plan", e);
     }
   }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
 }
