@@ -380,7 +380,7 @@ final class PlanJson {
 
   // ---- typed field access: a missing or mistyped field is named in the message -------------
 
-  private static JsonNode field(JsonNode node, String path, String field) {
+  private static JsonNode field(@Nullable JsonNode node, String path, String field) {
     JsonNode value = node == null ? null : node.get(field);
     if (value == null || value.isNull()) {
       throw new PlanIntegrityException("plan JSON lacks field '" + path + "'; expected the text written by"
@@ -389,7 +389,7 @@ final class PlanJson {
     return value;
   }
 
-  private static @Nullable JsonNode nullable(JsonNode node, String path, String field) {
+  private static @Nullable JsonNode nullable(@Nullable JsonNode node, String path, String field) {
     if (node == null || !node.has(field)) {
       throw new PlanIntegrityException("plan JSON lacks field '" + path + "' (null when unset)");
     }
@@ -456,7 +456,7 @@ final class PlanJson {
     return value.booleanValue();
   }
 
-  private static <E extends Enum<E>> E constant(Class<E> type, JsonNode value, String path) {
+  private static <E extends Enum<E>> E constant(Class<E> type, @Nullable JsonNode value, String path) {
     if (value != null && value.isTextual()) {
       for (E e : type.getEnumConstants()) {
         if (e.name().equals(value.asText())) {
