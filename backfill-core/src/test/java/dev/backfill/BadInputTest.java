@@ -115,6 +115,17 @@ class BadInputTest {
   }
 
   @Test
+  void anEmptyKeyPartIsNotInAnyRange() {
+    Partitioning p = Partitioning.multi(DAILY, Partitioning.keys("?", "eu").named("region"));
+    PartitionSequence seq = p.enumerate(PartitionRange.of("2024-03-01", "2024-03-02"));
+    assertThat(seq.indexOf(PartitionKey.of("2024-03-01|?"))).isEqualTo(0);
+    assertThat(seq.indexOf(PartitionKey.of("2024-03-01|"))).isEqualTo(-1);
+    assertThat(seq.indexOf(PartitionKey.of("|eu"))).isEqualTo(-1);
+    assertThatThrownBy(() -> p.parse("2024-03-01|")).isInstanceOf(InvalidPartitionKeyException.class)
+        .hasMessageContainingAll("is empty", "expected one of ?, eu");
+  }
+
+  @Test
   void weeklyBoundNotOnTheFirstDay() {
     rejects(Partitioning.weekly(ZoneOffset.UTC, DayOfWeek.MONDAY), "2024-03-06", "2024-03-25",
         "start '2024-03-06' is a Wednesday but weekly partitions start on Monday", "expected the week's first day, e.g. 2024-03-04");
