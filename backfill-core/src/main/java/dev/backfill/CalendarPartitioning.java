@@ -203,7 +203,7 @@ final class CalendarPartitioning extends SingleDimension {
     return switch (unit) {
       case DAY -> LocalDate.ofEpochDay(ordinal);
       case WEEK -> LocalDate.ofEpochDay(ordinal * 7 + weekShift);
-      case MONTH -> LocalDate.of((int) Math.floorDiv(ordinal, 12), (int) Math.floorMod(ordinal, 12) + 1, 1);
+      case MONTH -> LocalDate.of((int) Math.floorDiv(ordinal, 12), Math.floorMod(ordinal, 12) + 1, 1);
       case HOUR -> throw new IllegalStateException("hours have no first day");
     };
   }
