@@ -104,6 +104,17 @@ final class CalendarPartitioning extends SingleDimension {
     } catch (DateTimeException e) {
       ordinal = Long.MAX_VALUE;
     }
+    if (unit != Unit.HOUR && ordinal >= minOrdinal && ordinal <= maxOrdinal) {
+      // Local dates can run backwards for a moment: St. John's set its clocks back from 00:01 to
+      // 23:01 in 1987, so an instant dated the 24th lies after the 25th began. Windows tile time
+      // from each day's first instant, so step to the window that holds the instant.
+      while (ordinal < maxOrdinal && !instant.isBefore(firstInstant(ordinal + 1))) {
+        ordinal++;
+      }
+      while (ordinal > minOrdinal && instant.isBefore(firstInstant(ordinal))) {
+        ordinal--;
+      }
+    }
     if (ordinal < minOrdinal || ordinal > maxOrdinal) {
       // Keys outside these dates would not parse back, so no partition may be made of them.
       throw new InvalidRangeException("instant " + instant + " is outside the partitions of " + describe()
@@ -121,6 +132,11 @@ final class CalendarPartitioning extends SingleDimension {
       }
     }
     return partition;
+  }
+
+  /** The first instant of a day, week or month partition. */
+  private Instant firstInstant(long ordinal) {
+    return firstDay(ordinal).atStartOfDay(zone).toInstant();
   }
 
   private String describeTransitionNear(Instant instant) {
