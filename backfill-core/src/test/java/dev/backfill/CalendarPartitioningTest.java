@@ -184,6 +184,22 @@ class CalendarPartitioningTest {
   }
 
   @Test
+  void anInstantBelongsToTheWindowThatHoldsItWhenLocalDatesRunBackwards() {
+    // St. John's went back from 00:01 NDT to 23:01 NST on 1987-10-25: local dates read 24, 25, 24, 25.
+    ZoneId stJohns = ZoneId.of("America/St_Johns");
+    Partitioning daily = Partitioning.daily(stJohns);
+    Instant backToThe24th = Instant.parse("1987-10-25T02:45:00Z");
+    assertThat(backToThe24th.atZone(stJohns).toLocalDate()).isEqualTo(LocalDate.of(1987, 10, 24));
+    Partition p = daily.partitionAt(backToThe24th);
+    assertThat(p.key().value()).isEqualTo("1987-10-25");
+    assertThat(p.window().orElseThrow().contains(backToThe24th)).isTrue();
+    assertThat(window(daily, "1987-10-24").end()).isEqualTo(Instant.parse("1987-10-25T02:30:00Z"));
+    assertThat(daily.partitionAt(Instant.parse("1987-10-25T02:29:59Z")).key().value()).isEqualTo("1987-10-24");
+    assertThat(Partitioning.monthly(stJohns).partitionAt(backToThe24th).key().value()).isEqualTo("1987-10");
+    assertThat(Partitioning.weekly(stJohns, DayOfWeek.SUNDAY).partitionAt(backToThe24th).key().value()).isEqualTo("1987-10-25");
+  }
+
+  @Test
   void apiaSkippedDayIsRejectedWithAWayAround() {
     Partitioning daily = Partitioning.daily(ZoneId.of("Pacific/Apia"));
     assertThatThrownBy(() -> daily.parse("2011-12-30"))
