@@ -43,7 +43,9 @@ final class CalendarPartitioning extends SingleDimension {
   }
 
   private static final Pattern HOUR_KEY =
-      Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2})([+-]\\d{2}:\\d{2}|Z)?");
+      // Offsets may carry seconds: a repeated hour in the local-mean-time era (Pacific/Apia on
+      // 1892-07-04) is keyed 1892-07-04T05+12:33:04.
+      Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2})([+-]\\d{2}:\\d{2}(?::\\d{2})?|Z)?");
   private static final Pattern DAY_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern MONTH_KEY = Pattern.compile("(\\d{4})-(\\d{2})");
   private static final LocalDate MIN_DATE = LocalDate.of(1, 1, 1);
@@ -54,6 +56,9 @@ final class CalendarPartitioning extends SingleDimension {
   final DayOfWeek firstDay;
   private final ZoneRules rules;
   private final long weekShift;
+  // Ordinals of the first and last partition whose key parses (dates 0001-01-01..9999-12-31).
+  private final long minOrdinal;
+  private final long maxOrdinal;
 
   CalendarPartitioning(Unit unit, ZoneId zone, DayOfWeek firstDay, String name) {
     super(name);
@@ -62,6 +67,18 @@ final class CalendarPartitioning extends SingleDimension {
     this.firstDay = Objects.requireNonNull(firstDay, "firstDayOfWeek");
     this.rules = zone.getRules();
     this.weekShift = LocalDate.ofEpochDay(0).with(TemporalAdjusters.previousOrSame(firstDay)).toEpochDay();
+    this.minOrdinal = switch (unit) {
+      case HOUR -> hourOrdinal(MIN_DATE.atStartOfDay(zone).toInstant());
+      case DAY -> MIN_DATE.toEpochDay();
+      case WEEK -> -Math.floorDiv(weekShift - MIN_DATE.toEpochDay(), 7);
+      case MONTH -> monthOrdinal(MIN_DATE);
+    };
+    this.maxOrdinal = switch (unit) {
+      case HOUR -> hourOrdinal(MAX_DATE.plusDays(1).atStartOfDay(zone).toInstant()) - 1;
+      case DAY -> MAX_DATE.toEpochDay();
+      case WEEK -> Math.floorDiv(MAX_DATE.toEpochDay() - weekShift, 7);
+      case MONTH -> monthOrdinal(MAX_DATE);
+    };
   }
 
   @Override
@@ -81,7 +98,53 @@ final class CalendarPartitioning extends SingleDimension {
 
   @Override
   public Partition partitionAt(Instant instant) {
-    return partitionAt(ordinalAt(instant));
+    long ordinal;
+    try {
+      ordinal = ordinalAt(instant);
+    } catch (DateTimeException e) {
+      ordinal = Long.MAX_VALUE;
+    }
+    if (unit != Unit.HOUR && ordinal >= minOrdinal && ordinal <= maxOrdinal) {
+      // Local dates can run backwards for a moment: St. John's set its clocks back from 00:01 to
+      // 23:01 in 1987, so an instant dated the 24th lies after the 25th began. Windows tile time
+      // from each day's first instant, so step to the window that holds the instant.
+      while (ordinal < maxOrdinal && !instant.isBefore(firstInstant(ordinal + 1))) {
+        ordinal++;
+      }
+      while (ordinal > minOrdinal && instant.isBefore(firstInstant(ordinal))) {
+        ordinal--;
+      }
+    }
+    if (ordinal < minOrdinal || ordinal > maxOrdinal) {
+      // Keys outside these dates would not parse back, so no partition may be made of them.
+      throw new InvalidRangeException("instant " + instant + " is outside the partitions of " + describe()
+          + "; expected an instant within " + keyAt(minOrdinal) + " .. " + keyAt(maxOrdinal));
+    }
+    Partition partition = partitionAt(ordinal);
+    if (unit == Unit.HOUR) {
+      TimeWindow window = partition.window().orElseThrow();
+      if (!window.contains(instant) || window.startInZone().getMinute() != 0 || window.startInZone().getSecond() != 0) {
+        // Hour arithmetic assumes whole-hour offset changes; next to any other change (Lord Howe's
+        // 30-minute daylight saving time, local mean time) an instant has no whole local hour.
+        throw new InvalidRangeException("instant " + instant + " lies next to " + describeTransitionNear(instant)
+            + " that is not a whole number of hours, so it has no whole local hour; hourly partitions need"
+            + " whole-hour offset changes. Partition hourly in UTC instead");
+      }
+    }
+    return partition;
+  }
+
+  /** The first instant of a day, week or month partition. */
+  private Instant firstInstant(long ordinal) {
+    return firstDay(ordinal).atStartOfDay(zone).toInstant();
+  }
+
+  private String describeTransitionNear(Instant instant) {
+    ZoneOffsetTransition t = rules.nextTransition(instant.minusSeconds(2 * 3600));
+    if (t == null || t.getInstant().isAfter(instant.plusSeconds(2 * 3600))) {
+      return "a change of " + zone + "'s offset";
+    }
+    return "the change of " + zone + " from " + t.getOffsetBefore() + " to " + t.getOffsetAfter() + " at " + t.getInstant();
   }
 
   long ordinalAt(Instant instant) {
@@ -113,7 +176,7 @@ final class CalendarPartitioning extends SingleDimension {
   long ordinalOf(String text, String label) {
     return switch (unit) {
       case HOUR -> parseHour(text, label);
-      case DAY -> parseDate(text, label).toEpochDay();
+      case DAY -> parseDay(text, label);
       case WEEK -> parseWeek(text, label);
       case MONTH -> parseMonth(text, label);
     };
@@ -156,13 +219,17 @@ final class CalendarPartitioning extends SingleDimension {
     return switch (unit) {
       case DAY -> LocalDate.ofEpochDay(ordinal);
       case WEEK -> LocalDate.ofEpochDay(ordinal * 7 + weekShift);
-      case MONTH -> LocalDate.of((int) Math.floorDiv(ordinal, 12), (int) Math.floorMod(ordinal, 12) + 1, 1);
+      case MONTH -> LocalDate.of((int) Math.floorDiv(ordinal, 12), Math.floorMod(ordinal, 12) + 1, 1);
       case HOUR -> throw new IllegalStateException("hours have no first day");
     };
   }
 
   @Override
   void checkRange(long first, long last, PartitionRange range) {
+    if (unit == Unit.DAY) {
+      checkNoSkippedDay(first, last, range);
+      return;
+    }
     if (unit != Unit.HOUR) {
       return;
     }
@@ -179,6 +246,35 @@ final class CalendarPartitioning extends SingleDimension {
             + " Narrow the range or partition hourly in UTC");
       }
     }
+  }
+
+  /**
+   * Rejects a daily range over a day the zone skipped entirely (Pacific/Apia on 2011-12-30): such a
+   * day has no window, and the ordinal arithmetic of the range would count it. Only transitions
+   * inside the range are visited, so this costs a few steps per year of range.
+   */
+  private void checkNoSkippedDay(long first, long last, PartitionRange range) {
+    Instant end = LocalDate.ofEpochDay(last + 1).atStartOfDay(zone).toInstant();
+    for (ZoneOffsetTransition t = rules.nextTransition(LocalDate.ofEpochDay(first).atStartOfDay(zone).toInstant());
+        t != null && t.getInstant().isBefore(end); t = rules.nextTransition(t.getInstant())) {
+      if (!t.isGap() || t.getDuration().getSeconds() < 86_400) {
+        continue;
+      }
+      for (LocalDate d = t.getDateTimeBefore().toLocalDate(); !d.isAfter(t.getDateTimeAfter().toLocalDate());
+          d = d.plusDays(1)) {
+        if (skipped(d)) {
+          throw new InvalidRangeException("range " + range + " contains " + d + ", a day that does not exist in "
+              + zone + " (the clocks jump from " + t.getDateTimeBefore() + t.getOffsetBefore() + " to "
+              + t.getDateTimeAfter() + t.getOffsetAfter() + "); split the range around it: " + range.start()
+              + ".." + d.minusDays(1) + " and " + d.plusDays(1) + ".." + range.end());
+        }
+      }
+    }
+  }
+
+  /** True when the zone skips the whole day, so that it has no midnight nor any other hour. */
+  private boolean skipped(LocalDate day) {
+    return !day.atStartOfDay(zone).toLocalDate().equals(day);
   }
 
   // ---- hours -------------------------------------------------------------------------------
@@ -236,7 +332,12 @@ final class CalendarPartitioning extends SingleDimension {
       }
       offset = offsets.get(0);
     } else {
-      offset = ZoneOffset.of(m.group(3));
+      try {
+        offset = ZoneOffset.of(m.group(3));
+      } catch (DateTimeException e) {
+        throw new InvalidPartitionKeyException(label + " '" + text + "' has offset " + m.group(3)
+            + ", which is not an offset; expected " + unit.form + ", with +HH:MM only for an hour that occurs twice");
+      }
       if (!offsets.contains(offset)) {
         throw new InvalidPartitionKeyException(label + " '" + text + "' has offset " + offset + " but " + hourText
             + " in " + zone + " has offset " + offsets.get(0) + "; expected " + unit.form);
@@ -250,6 +351,15 @@ final class CalendarPartitioning extends SingleDimension {
   }
 
   // ---- days, weeks, months -----------------------------------------------------------------
+
+  private long parseDay(String text, String label) {
+    LocalDate date = parseDate(text, label);
+    if (skipped(date)) {
+      throw new InvalidPartitionKeyException(label + " '" + text + "' does not exist in " + zone
+          + " (the clocks skip that whole day); expected an existing local day such as " + date.minusDays(1));
+    }
+    return date.toEpochDay();
+  }
 
   private LocalDate parseDate(String text, String label) {
     if (!DAY_KEY.matcher(text).matches()) {

@@ -232,7 +232,8 @@ final class MultiPartitioning implements Partitioning {
       }
       long index = 0;
       for (int i = 0; i < seqs.size(); i++) {
-        long part = seqs.get(i).indexOf(new PartitionKey(texts[i].isEmpty() ? "?" : texts[i]));
+        // An empty part is no key (PartitionKey rejects it); a placeholder could name a real key.
+        long part = texts[i].isEmpty() ? -1 : seqs.get(i).indexOf(new PartitionKey(texts[i]));
         if (part < 0) {
           return -1;
         }

@@ -3,6 +3,7 @@ package dev.backfill;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -113,7 +114,8 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions select(Selection... modes) {
-    return new PlanOptions(Set.of(modes), order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment);
+    // Set.copyOf, unlike Set.of, accepts a mode named twice (select(MISSING, MISSING)).
+    return new PlanOptions(Set.copyOf(Arrays.asList(modes)), order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment);
   }
 
   /**

@@ -51,17 +51,21 @@ public record TimeWindow(Instant start, Instant end, ZoneId zone) {
 
   /**
    * Returns the elapsed hours of the window: a {@link Long} when whole (23, 24 or 25 for a day in a
-   * zone with daylight saving time), otherwise a {@link BigDecimal} (a day in a zone with a
-   * 30-minute shift).
+   * zone with daylight saving time), otherwise a {@link BigDecimal} (23.5 for a day with a 30-minute
+   * shift), rounded to six decimals when the shift is not a whole number of minutes (the change from
+   * local mean time, e.g. 23.891111 for Europe/Berlin on 1893-04-01).
    *
    * @return elapsed hours
    */
   public Number hours() {
     long seconds = duration().getSeconds();
-    if (seconds % 3600 == 0) {
+    if (seconds % 3600 == 0 && duration().getNano() == 0) {
       return seconds / 3600;
     }
-    return BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(3600), 4, RoundingMode.UNNECESSARY).stripTrailingZeros();
+    // Offsets before 1900 have seconds (Berlin's local mean time was +00:53:28), so the exact
+    // quotient may not terminate; an exact-only division would throw for those days.
+    return BigDecimal.valueOf(seconds).add(BigDecimal.valueOf(duration().getNano(), 9))
+        .divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_EVEN).stripTrailingZeros();
   }
 
   /**
