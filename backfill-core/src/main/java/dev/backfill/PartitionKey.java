@@ -8,7 +8,9 @@ import static java.util.Objects.requireNonNull;
  * (multi-dimensional, dimensions joined by {@link #SEPARATOR}).
  *
  * <p>A key is only a name; it is validated against a {@link Partitioning} with
- * {@link Partitioning#parse(String)}. Keys of time partitionings sort chronologically as strings.
+ * {@link Partitioning#parse(String)}. Keys of time partitionings sort chronologically as strings,
+ * except the two keys of an hour repeated when clocks go back ({@code 2024-10-27T02+02:00},
+ * {@code 2024-10-27T02+01:00}), which sort by offset text.
  *
  * @param value the canonical key text, never empty
  */

@@ -99,7 +99,7 @@ public sealed interface Partitioning permits SingleDimension, MultiPartitioning 
    * @throws InvalidPartitionKeyException for an empty, duplicate or malformed key
    */
   static Partitioning keys(String... keys) {
-    return new StaticKeyPartitioning(List.of(keys), "key");
+    return new StaticKeyPartitioning(java.util.Arrays.asList(keys), "key");
   }
 
   /**
@@ -110,7 +110,7 @@ public sealed interface Partitioning permits SingleDimension, MultiPartitioning 
    * @throws InvalidPartitionKeyException for an empty, duplicate or malformed key
    */
   static Partitioning keys(List<String> keys) {
-    return new StaticKeyPartitioning(List.copyOf(keys), "key");
+    return new StaticKeyPartitioning(new ArrayList<>(keys), "key");
   }
 
   /**

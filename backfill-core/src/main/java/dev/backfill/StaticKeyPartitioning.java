@@ -20,7 +20,6 @@ final class StaticKeyPartitioning extends SingleDimension {
     if (keys.isEmpty()) {
       throw new InvalidPartitionKeyException("static keys are empty; expected at least one key such as \"eu\"");
     }
-    this.keys = List.copyOf(keys);
     this.index = new HashMap<>();
     for (int i = 0; i < keys.size(); i++) {
       String key = validKey(keys.get(i), i);
@@ -28,6 +27,7 @@ final class StaticKeyPartitioning extends SingleDimension {
         throw new InvalidPartitionKeyException("static key '" + key + "' is listed twice; expected unique keys");
       }
     }
+    this.keys = List.copyOf(keys);
   }
 
   private static String validKey(String key, int position) {

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * slice of several partitions) and one token per dimension, named after the dimension: a
  * {@link LocalDate} for daily, weekly and monthly dimensions (the first day), a
  * {@link java.time.LocalDateTime} for hourly ones, the key text for static keys. Users add their
- * own tokens on the {@link Backfill.Builder}.
+ * own tokens on the {@link Backfill.Builder}. (The two hours repeated when clocks go back share one
+ * local hour value; {@code start_ts} and {@code end_ts} tell them apart.)
  *
  * <p>Asking for a name that is not defined is an {@link UnknownTokenException} naming the token and
  * the known ones; it never yields an empty string.

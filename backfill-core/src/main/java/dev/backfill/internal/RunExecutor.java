@@ -256,14 +256,16 @@ public final class RunExecutor<T> implements BackfillRun {
         int n = Math.min(options.maxConcurrency(), run.sliceCount());
         AtomicInteger ids = new AtomicInteger();
         workers = Executors.newFixedThreadPool(n, r -> new Thread(r, "backfill-" + run.target() + "-" + ids.incrementAndGet()));
-        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        List<java.util.concurrent.Future<?>> loops = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          loops.add(CompletableFuture.runAsync(this::workLoop, workers));
+          loops.add(workers.submit(this::workLoop));
         }
-        CompletableFuture.allOf(loops.toArray(new CompletableFuture[0])).join();
+        for (java.util.concurrent.Future<?> loop : loops) {
+          loop.get();
+        }
       }
     } catch (Throwable e) {
-      failure = Redaction.describe(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+      failure = Redaction.describe(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
       log.error("run {} of {} failed: {}", run.runId(), run.target(), failure, e);
     } finally {
       try {

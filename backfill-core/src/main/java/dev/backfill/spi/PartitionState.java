@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param target target name
  * @param key partition key
- * @param lastStatus status of the last finished attempt that touched it (SUCCEEDED, FAILED or FAILED_CHECK)
+ * @param lastStatus status of the last finished attempt that touched it (SUCCEEDED, FAILED or FAILED_CHECK),
+ *     or PENDING for a partition that was invalidated before it ever ran
  * @param lastRunId run of that attempt
  * @param succeededAt time of the last success, or null if it never succeeded
  * @param logicVersion logic version of the last success, or null
