@@ -6,6 +6,7 @@ import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
@@ -124,6 +125,14 @@ public final class InMemoryStateStore implements StateStore {
   }
 
   @Override
+  public List<SliceAttempt> attempts(String runId) {
+    RunState state = state(runId);
+    synchronized (state) {
+      return List.copyOf(state.attempts);
+    }
+  }
+
+  @Override
   public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
     RunState state = state(runId);
     Instant now = now();
@@ -169,7 +178,10 @@ public final class InMemoryStateStore implements StateStore {
     RunState state = state(lease.runId());
     synchronized (state) {
       SliceRecord s = checkHeld(state, lease);
-      SliceRecord next = copy(s, SliceStatus.RUNNING, s.attempt() + 1, s.version(), s.leaseUntil(), now(), null,
+      Instant now = now();
+      state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), SliceStatus.FAILED,
+          s.startedAt(), now, 0, error));
+      SliceRecord next = copy(s, SliceStatus.RUNNING, s.attempt() + 1, s.version(), s.leaseUntil(), now, null,
           0, error, List.of(), null);
       state.slices[lease.index()] = next;
       return lease(next);
@@ -187,6 +199,8 @@ public final class InMemoryStateStore implements StateStore {
       List<String> checks = outcome.checks().stream().map(CheckResult::toString).toList();
       state.slices[lease.index()] = copy(s, outcome.status(), s.attempt(), s.version(), null, outcome.startedAt(),
           outcome.finishedAt(), outcome.rows(), outcome.error(), checks, outcome.logExcerpt());
+      state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), outcome.status(),
+          outcome.startedAt(), outcome.finishedAt(), outcome.rows(), outcome.error()));
       state.running.remove(lease.index());
       keys = s.partitions();
       target = state.record.target();
@@ -307,6 +321,7 @@ public final class InMemoryStateStore implements StateStore {
     final SliceRecord[] slices;
     final BitSet pending = new BitSet();
     final TreeSet<Integer> running = new TreeSet<>();
+    final List<SliceAttempt> attempts = new ArrayList<>();
     /** No pending bit is set below this index. */
     int lowestPending;
 

@@ -121,6 +121,9 @@ class ExecutorTest {
     assertThat(report.succeeded()).isTrue();
     assertThat(events).filteredOn(e -> e instanceof BackfillEvent.SliceRetrying).hasSize(2)
         .allSatisfy(e -> assertThat(((BackfillEvent.SliceRetrying) e).error()).contains("08006", "connection reset"));
+    assertThat(backfill.stateStore().attempts(report.runId())).filteredOn(a -> a.key().equals("2024-03-05"))
+        .extracting(a -> a.attempt() + ":" + a.status())
+        .containsExactly("1:FAILED", "2:FAILED", "3:SUCCEEDED");
   }
 
   @Test

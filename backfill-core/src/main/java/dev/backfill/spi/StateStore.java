@@ -114,6 +114,16 @@ public interface StateStore {
   List<SliceRecord> slices(String runId);
 
   /**
+   * Lists the finished attempts of a run's slices in the order they were recorded (see
+   * {@link SliceAttempt}). {@link #nextAttempt} records the failed attempt it retries and
+   * {@link #complete} records the final one, atomically with the status they set.
+   *
+   * @param runId run id
+   * @return attempts, oldest first
+   */
+  List<SliceAttempt> attempts(String runId);
+
+  /**
    * Claims the next claimable slice of a run: the PENDING slice with the lowest index, or a RUNNING
    * slice whose lease expired (its attempt counter increases). Sets it RUNNING with a new lease and a
    * new fencing token.
