@@ -349,6 +349,24 @@ public final class BackfillTestDriver implements AutoCloseable {
   }
 
   /**
+   * Steps the current run up to a cancel point, cancels it there and waits for its end. When fewer
+   * slices were left, the run simply ends first.
+   *
+   * @param point after how many slices, and how
+   * @return the final report
+   */
+  public RunReport cancelAt(CancelPoint point) {
+    requireNonNull(point, "point");
+    for (int i = 0; i < point.afterSlices(); i++) {
+      if (tryStep().isEmpty()) {
+        break;
+      }
+    }
+    cancel(point.mode());
+    return runToEnd();
+  }
+
+  /**
    * Cancels the current run; slices waiting at the gate do not start. Returns at once; call
    * {@link #runToEnd()} for the report.
    *
