@@ -255,7 +255,8 @@ public final class BackfillTestDriver implements AutoCloseable {
   /**
    * Lets exactly one slice start and waits until it settled (committed, failed, failed its checks or
    * was cancelled, its status recorded and its events delivered). Retries of that slice happen within
-   * the step, their backoff in virtual time.
+   * the step, their backoff in virtual time. Slices already in flight (held at a {@link Hold}) are not
+   * waited for.
    *
    * @return the slice as the state store records it afterwards
    * @throws NoSuchElementException when no slice was left to start
@@ -287,7 +288,18 @@ public final class BackfillTestDriver implements AutoCloseable {
    */
   public Optional<SliceReport> tryStep() {
     Optional<SliceLease> lease = grant();
-    awaitSettled();
+    Session s = current();
+    try {
+      if (lease.isPresent()) {
+        gate.awaitSettled(lease.get().index(), s.run()::isDone, settleTimeout);
+      } else {
+        // nothing left: the worker leaves and, once all have, the run ends
+        gate.awaitSettled(s.run()::isDone, settleTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a slice to settle", e);
+    }
     return lease.map(this::report);
   }
 

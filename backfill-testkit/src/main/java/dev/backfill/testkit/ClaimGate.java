@@ -45,6 +45,8 @@ final class ClaimGate {
   private final Map<Thread, InFlight> inFlight = new HashMap<>();
   private final List<BackfillEvent> events = new ArrayList<>();
   private final Map<Integer, Integer> terminalEvents = new HashMap<>();
+  /** Final statuses recorded per slice index; each is followed by one terminal event. */
+  private final Map<Integer, Integer> completions = new HashMap<>();
   private int stopAfter = Integer.MAX_VALUE;
 
   /** Starts a new session: closed (stepping) or open, with the run's failure policy. */
@@ -59,6 +61,7 @@ final class ClaimGate {
     inFlight.clear();
     events.clear();
     terminalEvents.clear();
+    completions.clear();
     stopAfter = stopAfterFailures;
     notifyAll();
   }
@@ -136,6 +139,7 @@ final class ClaimGate {
   void completed(StateStore delegate, SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
     delegate.complete(lease, outcome, transaction);
     synchronized (this) {
+      completions.merge(lease.index(), 1, Integer::sum);
       InFlight f = inFlight.get(Thread.currentThread());
       if (f != null) {
         f.recorded = true;
@@ -191,9 +195,14 @@ final class ClaimGate {
    * is recorded and its final event was delivered. Returns early when the run ended.
    */
   void awaitSettled(BooleanSupplier runDone, Duration timeout) throws InterruptedException {
+    awaitSettled(-1, runDone, timeout);
+  }
+
+  /** As {@link #awaitSettled(BooleanSupplier, Duration)}, for one slice only (any when index < 0). */
+  void awaitSettled(int index, BooleanSupplier runDone, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (this) {
-      while (!settled() && !runDone.getAsBoolean()) {
+      while (!settled(index) && !runDone.getAsBoolean()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException("slice(s) " + inFlightKeys() + " did not settle within " + timeout
@@ -205,12 +214,18 @@ final class ClaimGate {
     }
   }
 
-  private boolean settled() {
-    if (claiming > 0) {
+  private boolean settled(int index) {
+    if (index < 0 && claiming > 0) {
       return false;
     }
     for (InFlight f : inFlight.values()) {
-      if (!f.recorded || !terminalEvents.containsKey(f.lease.index())) {
+      if ((index < 0 || f.lease.index() == index) && !f.recorded) {
+        return false;
+      }
+    }
+    // a worker may be back at the gate before the dispatcher delivered its slice's last event
+    for (Map.Entry<Integer, Integer> c : completions.entrySet()) {
+      if ((index < 0 || c.getKey() == index) && terminalEvents.getOrDefault(c.getKey(), 0) < c.getValue()) {
         return false;
       }
     }
