@@ -154,7 +154,8 @@ public final class BackfillTestDriver implements AutoCloseable {
    *
    * @param backfill a backfill built from {@link #backfill(String)} (or on a {@link #gate}d store)
    * @param plan its plan
-   * @return the run; its {@code cancel} also releases waiting workers
+   * @return the run; its {@code cancel} also releases waiting workers, and its {@code await} lets
+   *     the remaining slices run, as {@link #runToEnd()} does
    */
   public BackfillRun start(Backfill<?> backfill, BackfillPlan plan) {
     return start(backfill, plan, ExecutionOptions.defaults());

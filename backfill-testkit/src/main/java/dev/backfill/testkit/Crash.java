@@ -2,6 +2,7 @@ package dev.backfill.testkit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.Partition;
 import dev.backfill.Partitioning;
 import dev.backfill.PartitionKey;
 import dev.backfill.RunStatus;
@@ -9,7 +10,9 @@ import dev.backfill.Slice;
 import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import dev.backfill.WriteStrategy;
+import dev.backfill.spi.Availability;
 import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.Estimate;
 import dev.backfill.spi.RecordSink;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunContext;
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -148,17 +152,17 @@ public final class Crash {
       }
 
       @Override
-      public dev.backfill.spi.Availability availability(dev.backfill.Partition p) throws Exception {
+      public Availability availability(Partition p) throws Exception {
         return source.availability(p);
       }
 
       @Override
-      public Optional<dev.backfill.spi.Estimate> estimate(dev.backfill.Partition p) throws Exception {
+      public Optional<Estimate> estimate(Partition p) throws Exception {
         return source.estimate(p);
       }
 
       @Override
-      public void validate(java.util.Set<String> tokens) {
+      public void validate(Set<String> tokens) {
         source.validate(tokens);
       }
 

@@ -1,7 +1,5 @@
 package dev.backfill.testkit;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.backfill.PartitionKey;
 import dev.backfill.RunStatus;
 import dev.backfill.Sleeper;
