@@ -1,0 +1,123 @@
+package dev.backfill.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.backfill.Guarantee;
+import dev.backfill.PartitionKey;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import dev.backfill.spi.PartitionState;
+import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceRecord;
+import dev.backfill.spi.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link StateStore} that forwards every call to another one; extend it to observe or change a
+ * few calls (the test kit's fault injection, crash simulation and stepping gate are built on it).
+ */
+public abstract class ForwardingStateStore implements StateStore {
+  private final StateStore delegate;
+
+  /**
+   * Wraps a store.
+   *
+   * @param delegate the store receiving the calls
+   */
+  protected ForwardingStateStore(StateStore delegate) {
+    this.delegate = requireNonNull(delegate, "delegate");
+  }
+
+  /**
+   * Returns the wrapped store.
+   *
+   * @return the delegate
+   */
+  public StateStore delegate() {
+    return delegate;
+  }
+
+  @Override
+  public void createRun(RunRecord run, List<SliceRecord> slices) {
+    delegate.createRun(run, slices);
+  }
+
+  @Override
+  public Optional<RunRecord> run(String runId) {
+    return delegate.run(runId);
+  }
+
+  @Override
+  public List<RunRecord> runs(String target) {
+    return delegate.runs(target);
+  }
+
+  @Override
+  public void updateRun(String runId, RunStatus status, @Nullable Instant finishedAt, String message) {
+    delegate.updateRun(runId, status, finishedAt, message);
+  }
+
+  @Override
+  public List<SliceRecord> slices(String runId) {
+    return delegate.slices(runId);
+  }
+
+  @Override
+  public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
+    return delegate.claim(runId, workerId, leaseTime);
+  }
+
+  @Override
+  public Optional<SliceLease> renew(SliceLease lease, Duration leaseTime) {
+    return delegate.renew(lease, leaseTime);
+  }
+
+  @Override
+  public SliceLease nextAttempt(SliceLease lease, String error) {
+    return delegate.nextAttempt(lease, error);
+  }
+
+  @Override
+  public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
+    delegate.complete(lease, outcome, transaction);
+  }
+
+  @Override
+  public int reopen(String runId) {
+    return delegate.reopen(runId);
+  }
+
+  @Override
+  public int markPending(String runId, SliceStatus status, String message) {
+    return delegate.markPending(runId, status, message);
+  }
+
+  @Override
+  public void forEachPartitionState(String target, Consumer<PartitionState> action) {
+    delegate.forEachPartitionState(target, action);
+  }
+
+  @Override
+  public void invalidate(String target, Collection<PartitionKey> keys, String runIdForNewStates) {
+    delegate.invalidate(target, keys, runIdForNewStates);
+  }
+
+  @Override
+  public Guarantee guaranteeWith(ResourceProvider destination) {
+    return delegate.guaranteeWith(destination);
+  }
+
+  @Override
+  public Instant now() {
+    return delegate.now();
+  }
+}

@@ -1,0 +1,555 @@
+package dev.backfill.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillPlan;
+import dev.backfill.CheckResult;
+import dev.backfill.Guarantee;
+import dev.backfill.InMemoryStateStore;
+import dev.backfill.PartitionKey;
+import dev.backfill.PartitionRange;
+import dev.backfill.Partitioning;
+import dev.backfill.PlanOptions;
+import dev.backfill.PlannedSlice;
+import dev.backfill.Row;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import dev.backfill.spi.LeaseLostException;
+import dev.backfill.spi.PartitionState;
+import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceRecord;
+import dev.backfill.spi.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link StateStore} must honour: runs and slices round-trip, claims hand out
+ * slices in index order and never one slice to two holders, leases expire and are reclaimed without
+ * manual recovery, stale fencing tokens are rejected with {@link LeaseLostException}, reopening for a
+ * resume never reopens a SUCCEEDED slice, and partition states drive planning. Extend it once per
+ * store and engine.
+ *
+ * <pre>{@code
+ * class PostgresStateStoreContractTest extends StateStoreContract {
+ *   protected StateStore createStore() {
+ *     return JdbcStateStore.builder(dataSource).tablePrefix("bf_" + randomSuffix() + "_").build();
+ *   }
+ *
+ *   protected void dropStore() throws SQLException {
+ *     dropTablesWithPrefix(...);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Leases: the expiry tests claim with {@link #shortLease()} and call {@link #letLeasesExpire()};
+ * by default that waits the lease out in wall time (a store measuring time in its database cannot
+ * do better). A store on an injectable clock overrides it to advance the clock instead. Each test uses
+ * its own store from {@link #createStore()} plus a target and run ids with a random suffix, so
+ * subclasses may share one database between tests.
+ */
+public abstract class StateStoreContract {
+  private static final Partitioning DAILY = Partitioning.daily(ZoneOffset.UTC);
+  private static final Duration LONG_LEASE = Duration.ofHours(1);
+
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  /** The target this test's runs belong to. */
+  protected final String target = "contract_" + suffix;
+  private @Nullable StateStore store;
+  private int runs;
+
+  /** Creates the contract; subclasses need a no-argument constructor for JUnit. */
+  protected StateStoreContract() {}
+
+  /**
+   * Creates a fresh store for one test.
+   *
+   * @return the store under test
+   * @throws Exception when it cannot be created
+   */
+  protected abstract StateStore createStore() throws Exception;
+
+  /**
+   * Drops what {@link #createStore()} created; called after each test.
+   *
+   * @throws Exception when cleaning up fails
+   */
+  protected void dropStore() throws Exception {}
+
+  /**
+   * Returns the lease the expiry tests claim with.
+   *
+   * @return a lease short enough to wait out (default 1 second)
+   */
+  protected Duration shortLease() {
+    return Duration.ofSeconds(1);
+  }
+
+  /**
+   * Lets every lease of {@link #shortLease()} taken so far expire in the store's time. The default
+   * waits {@code shortLease()} plus half a second of wall time.
+   *
+   * @throws Exception when waiting fails
+   */
+  protected void letLeasesExpire() throws Exception {
+    Thread.sleep(shortLease().toMillis() + 500);
+  }
+
+  /**
+   * Returns the store of the current test.
+   *
+   * @return the store under test
+   */
+  protected final StateStore store() {
+    StateStore s = store;
+    assertNotNull(s, "createStore() has not run");
+    return s;
+  }
+
+  @BeforeEach
+  final void createContractStore() throws Exception {
+    store = createStore();
+    assertNotNull(store, "createStore() returned null");
+  }
+
+  @AfterEach
+  final void dropContractStore() throws Exception {
+    dropStore();
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  @Test
+  void aCreatedRunAndItsSlicesCanBeReadBack() {
+    Instant created = now();
+    RunRecord run = newRun("2024-01-01", 3, 1, created);
+
+    RunRecord read = store().run(run.runId()).orElseThrow(() -> new AssertionError("run " + run.runId() + " not found"));
+
+    assertEquals(run.runId(), read.runId());
+    assertEquals(target, read.target());
+    assertEquals(RunStatus.RUNNING, read.status());
+    assertEquals("v1", read.logicVersion());
+    assertEquals(Guarantee.AT_LEAST_ONCE, read.guarantee());
+    assertEquals(run.planJson(), read.planJson(), "the plan must round-trip unchanged");
+    assertEquals(3, read.sliceCount());
+    assertEquals(created, read.createdAt());
+    assertNull(read.finishedAt());
+    List<SliceRecord> slices = store().slices(run.runId());
+    assertEquals(List.of(0, 1, 2), slices.stream().map(SliceRecord::index).toList(), "slices in index order");
+    assertEquals(List.of("2024-01-01", "2024-01-02", "2024-01-03"), slices.stream().map(SliceRecord::key).toList());
+    assertEquals(List.of("2024-01-02"), slices.get(1).partitions());
+    for (SliceRecord s : slices) {
+      assertEquals(SliceStatus.PENDING, s.status(), "new slices are PENDING");
+      assertEquals(0, s.attempt(), "no attempt before the first claim");
+    }
+    assertEquals(Optional.empty(), store().run("no-such-run-" + suffix));
+  }
+
+  @Test
+  void creatingARunTwiceFails() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+
+    assertThrows(IllegalStateException.class, () -> store().createRun(run, List.of(
+        SliceRecord.pending(run.runId(), 0, "2024-01-01", List.of("2024-01-01")))));
+  }
+
+  @Test
+  void runsOfATargetAreListedNewestFirst() {
+    Instant t = now();
+    RunRecord first = newRun("2024-01-01", 1, 1, t);
+    RunRecord second = newRun("2024-01-01", 1, 1, t.plusSeconds(1));
+    RunRecord third = newRun("2024-01-01", 1, 1, t.plusSeconds(2));
+    createRun(plan("other_" + suffix, "2024-01-01", 1, 1), "other_" + suffix, "run-other-" + suffix, t);
+
+    List<String> ids = store().runs(target).stream().map(RunRecord::runId).toList();
+
+    assertEquals(List.of(third.runId(), second.runId(), first.runId()), ids);
+  }
+
+  @Test
+  void updateRunRecordsStatusFinishAndMessage() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    Instant finished = now().plusSeconds(5);
+
+    store().updateRun(run.runId(), RunStatus.FAILED, finished, "stopped after 1 failed slice(s)");
+    RunRecord failed = store().run(run.runId()).orElseThrow();
+    store().updateRun(run.runId(), RunStatus.RUNNING, null, "");
+    RunRecord resumed = store().run(run.runId()).orElseThrow();
+
+    assertEquals(RunStatus.FAILED, failed.status());
+    assertEquals(finished, failed.finishedAt());
+    assertEquals("stopped after 1 failed slice(s)", failed.message());
+    assertEquals(RunStatus.RUNNING, resumed.status());
+    assertNull(resumed.finishedAt(), "a resumed run is unfinished again");
+  }
+
+  // ---------------------------------------------------------------- claims, leases, fencing
+
+  @Test
+  void claimsHandOutPendingSlicesInIndexOrder() {
+    RunRecord run = newRun("2024-01-01", 3, 1, now());
+
+    List<SliceLease> leases = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      leases.add(claim(run, "worker-a", LONG_LEASE));
+    }
+
+    assertEquals(List.of(0, 1, 2), leases.stream().map(SliceLease::index).toList());
+    for (SliceLease l : leases) {
+      assertEquals(1, l.attempt(), "first claim is attempt 1");
+      assertEquals("worker-a", l.workerId());
+      assertTrue(l.leaseUntil().isAfter(store().now()), "the lease ends in the future: " + l);
+      SliceRecord s = slice(run, l.index());
+      assertEquals(SliceStatus.RUNNING, s.status());
+      assertEquals("worker-a", s.worker());
+      assertEquals(l.version(), s.version(), "the slice carries the lease's fencing token");
+    }
+    assertEquals(Optional.empty(), store().claim(run.runId(), "worker-a", LONG_LEASE), "nothing left to claim");
+  }
+
+  @Test
+  void aClaimIncreasesTheFencingToken() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    long before = slice(run, 0).version();
+
+    SliceLease lease = claim(run, "worker-a", LONG_LEASE);
+
+    assertTrue(lease.version() > before, "token " + lease.version() + " must be greater than " + before);
+  }
+
+  @Test
+  void aLiveLeaseIsNotClaimedByAnotherWorker() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    claim(run, "worker-a", LONG_LEASE);
+
+    assertEquals(Optional.empty(), store().claim(run.runId(), "worker-b", LONG_LEASE));
+  }
+
+  @Test
+  void anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff() throws Exception {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    SliceLease stale = claim(run, "worker-a", shortLease());
+
+    letLeasesExpire();
+    SliceLease fresh = claim(run, "worker-b", LONG_LEASE);
+
+    assertEquals(stale.index(), fresh.index(), "the expired slice is claimable again without manual recovery");
+    assertEquals(2, fresh.attempt(), "reclaiming starts the next attempt");
+    assertTrue(fresh.version() > stale.version(), "reclaiming moves the fencing token on");
+    assertThrows(LeaseLostException.class, () -> store().complete(stale, outcome(SliceStatus.SUCCEEDED, 5), ResourceProvider.NONE),
+        "complete with a stale token");
+    assertEquals(Optional.empty(), store().renew(stale, LONG_LEASE), "renew with a stale token");
+    assertThrows(LeaseLostException.class, () -> store().nextAttempt(stale, "retry"), "nextAttempt with a stale token");
+    SliceRecord s = slice(run, 0);
+    assertEquals(SliceStatus.RUNNING, s.status(), "nothing recorded from the stale holder");
+    assertEquals("worker-b", s.worker());
+    store().complete(fresh, outcome(SliceStatus.SUCCEEDED, 7), ResourceProvider.NONE);
+    assertEquals(SliceStatus.SUCCEEDED, slice(run, 0).status());
+    assertEquals(7, slice(run, 0).rows());
+  }
+
+  @Test
+  void renewExtendsTheLease() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    SliceLease lease = claim(run, "worker-a", Duration.ofMinutes(1));
+
+    SliceLease renewed = store().renew(lease, LONG_LEASE).orElseThrow(() -> new AssertionError("renew of a live lease failed"));
+
+    assertTrue(renewed.leaseUntil().isAfter(lease.leaseUntil()), renewed + " must end after " + lease);
+    assertEquals(renewed.leaseUntil(), slice(run, 0).leaseUntil());
+    store().complete(renewed, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+    assertEquals(SliceStatus.SUCCEEDED, slice(run, 0).status());
+  }
+
+  @Test
+  void nextAttemptRecordsTheErrorAndContinuesOnTheSameLease() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    SliceLease first = claim(run, "worker-a", LONG_LEASE);
+
+    SliceLease second = store().nextAttempt(first, "SQLException[40P01]: deadlock detected");
+
+    assertEquals(2, second.attempt());
+    SliceRecord s = slice(run, 0);
+    assertEquals(2, s.attempt());
+    assertEquals(SliceStatus.RUNNING, s.status());
+    assertEquals("SQLException[40P01]: deadlock detected", s.error());
+    store().complete(second, outcome(SliceStatus.SUCCEEDED, 3), ResourceProvider.NONE);
+    assertEquals(SliceStatus.SUCCEEDED, slice(run, 0).status());
+    assertEquals(2, slice(run, 0).attempt());
+  }
+
+  @Test
+  void concurrentClaimsNeverHandASliceToTwoHolders() throws Exception {
+    int slices = 120;
+    int workers = 8;
+    RunRecord run = newRun("2024-01-01", slices, 1, now());
+    ConcurrentLinkedQueue<Integer> claimed = new ConcurrentLinkedQueue<>();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> loops = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        String worker = "worker-" + w;
+        loops.add(pool.submit(() -> {
+          start.await();
+          for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
+              l = store().claim(run.runId(), worker, LONG_LEASE)) {
+            claimed.add(l.get().index());
+            store().complete(l.get(), outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : loops) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<Integer> sorted = claimed.stream().sorted().toList();
+    assertEquals(IntStream.range(0, slices).boxed().toList(), sorted, "every slice claimed exactly once");
+    assertTrue(store().slices(run.runId()).stream().allMatch(s -> s.status() == SliceStatus.SUCCEEDED));
+  }
+
+  // ---------------------------------------------------------------- resume
+
+  @Test
+  void reopenReturnsEveryUnsucceededSliceToPendingAndNeverASucceededOne() {
+    RunRecord run = newRun("2024-01-01", 7, 1, now());
+    Map<Integer, SliceLease> leases = new HashMap<>();
+    for (int i = 0; i < 5; i++) {
+      leases.put(i, claim(run, "worker-a", LONG_LEASE));
+    }
+    complete(leases.get(0), SliceStatus.SUCCEEDED, 10);
+    complete(leases.get(1), SliceStatus.FAILED, 0);
+    complete(leases.get(2), SliceStatus.FAILED_CHECK, 4);
+    complete(leases.get(3), SliceStatus.CANCELLED, 0);
+    // slice 4 stays RUNNING, as a crashed worker leaves it
+    assertEquals(2, store().markPending(run.runId(), SliceStatus.SKIPPED, "not started"));
+
+    int reopened = store().reopen(run.runId());
+
+    assertEquals(6, reopened, "FAILED, FAILED_CHECK, CANCELLED, RUNNING and two SKIPPED slices are reopened");
+    List<SliceRecord> slices = store().slices(run.runId());
+    assertEquals(SliceStatus.SUCCEEDED, slices.get(0).status(), "a SUCCEEDED slice is never reopened");
+    assertEquals(10, slices.get(0).rows());
+    for (int i = 1; i < 7; i++) {
+      assertEquals(SliceStatus.PENDING, slices.get(i).status(), "slice " + i);
+    }
+    assertThrows(LeaseLostException.class,
+        () -> store().complete(leases.get(4), outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE),
+        "the worker that held the RUNNING slice before the reopen must be fenced off");
+    List<Integer> resumed = new ArrayList<>();
+    for (Optional<SliceLease> l = store().claim(run.runId(), "worker-b", LONG_LEASE); l.isPresent();
+        l = store().claim(run.runId(), "worker-b", LONG_LEASE)) {
+      resumed.add(l.get().index());
+    }
+    assertEquals(List.of(1, 2, 3, 4, 5, 6), resumed, "a resume claims exactly the reopened slices, in order");
+  }
+
+  @Test
+  void markPendingChangesOnlyPendingSlices() {
+    RunRecord run = newRun("2024-01-01", 3, 1, now());
+    SliceLease running = claim(run, "worker-a", LONG_LEASE);
+
+    int changed = store().markPending(run.runId(), SliceStatus.SKIPPED, "not started: stopped after 1 failed slice(s)");
+
+    assertEquals(2, changed);
+    List<SliceRecord> slices = store().slices(run.runId());
+    assertEquals(List.of(SliceStatus.RUNNING, SliceStatus.SKIPPED, SliceStatus.SKIPPED),
+        slices.stream().map(SliceRecord::status).toList());
+    assertEquals("not started: stopped after 1 failed slice(s)", slices.get(1).error());
+    assertEquals(Optional.empty(), store().claim(run.runId(), "worker-a", LONG_LEASE), "SKIPPED slices are not claimable");
+    store().complete(running, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+    assertEquals(SliceStatus.SUCCEEDED, slice(run, 0).status(), "the running slice still completes");
+  }
+
+  // ---------------------------------------------------------------- partition states
+
+  @Test
+  void aSucceededSliceRecordsItsPartitionState() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    SliceLease lease = claim(run, "worker-a", LONG_LEASE);
+    SliceOutcome ok = outcome(SliceStatus.SUCCEEDED, 42);
+
+    store().complete(lease, ok, ResourceProvider.NONE);
+
+    SliceRecord s = slice(run, 0);
+    assertEquals(42, s.rows());
+    assertNull(s.error());
+    assertTrue(s.checks().stream().anyMatch(c -> c.contains("rows 42 >= minRows 1")),
+        "check results are recorded: " + s.checks());
+    assertEquals(ok.startedAt(), s.startedAt());
+    assertEquals(ok.finishedAt(), s.finishedAt());
+    PartitionState p = state(target, "2024-01-01");
+    assertEquals(SliceStatus.SUCCEEDED, p.lastStatus());
+    assertEquals(run.runId(), p.lastRunId());
+    assertEquals("v1", p.logicVersion());
+    assertEquals(42, p.rows(), "a single-partition slice records its rows on the partition");
+    assertEquals(ok.finishedAt(), p.succeededAt());
+    assertFalse(p.invalidated());
+  }
+
+  @Test
+  void aFailureAfterASuccessKeepsTheLastSuccessOfThePartition() {
+    RunRecord first = newRun("2024-01-01", 1, 1, now());
+    SliceOutcome ok = outcome(SliceStatus.SUCCEEDED, 5);
+    store().complete(claim(first, "worker-a", LONG_LEASE), ok, ResourceProvider.NONE);
+    RunRecord second = newRun("2024-01-01", 1, 1, now().plusSeconds(60));
+
+    store().complete(claim(second, "worker-a", LONG_LEASE), outcome(SliceStatus.FAILED, 0), ResourceProvider.NONE);
+
+    PartitionState p = state(target, "2024-01-01");
+    assertEquals(SliceStatus.FAILED, p.lastStatus());
+    assertTrue(p.lastFailed());
+    assertEquals(second.runId(), p.lastRunId());
+    assertEquals(ok.finishedAt(), p.succeededAt(), "the last success is kept");
+    assertEquals("v1", p.logicVersion());
+  }
+
+  @Test
+  void aBatchedSliceRecordsEachOfItsPartitions() {
+    RunRecord run = newRun("2024-01-01", 1, 3, now());
+    assertEquals(List.of("2024-01-01", "2024-01-02", "2024-01-03"), slice(run, 0).partitions());
+
+    store().complete(claim(run, "worker-a", LONG_LEASE), outcome(SliceStatus.SUCCEEDED, 30), ResourceProvider.NONE);
+
+    for (String day : List.of("2024-01-01", "2024-01-02", "2024-01-03")) {
+      PartitionState p = state(target, day);
+      assertEquals(SliceStatus.SUCCEEDED, p.lastStatus(), day);
+      assertEquals(-1, p.rows(), day + ": rows of a batch are not attributed to one partition");
+    }
+  }
+
+  @Test
+  void invalidateMarksPartitionsUntilTheirNextSuccess() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    SliceOutcome ok = outcome(SliceStatus.SUCCEEDED, 5);
+    store().complete(claim(run, "worker-a", LONG_LEASE), ok, ResourceProvider.NONE);
+
+    store().invalidate(target, List.of(PartitionKey.of("2024-01-01"), PartitionKey.of("2024-02-01")), "invalidate-" + suffix);
+
+    PartitionState known = state(target, "2024-01-01");
+    assertTrue(known.invalidated());
+    assertEquals(ok.finishedAt(), known.succeededAt(), "invalidating keeps the last success");
+    PartitionState fresh = state(target, "2024-02-01");
+    assertTrue(fresh.invalidated());
+    assertFalse(fresh.everSucceeded());
+    assertEquals("invalidate-" + suffix, fresh.lastRunId());
+
+    RunRecord again = newRun("2024-01-01", 1, 1, now().plusSeconds(60));
+    store().complete(claim(again, "worker-a", LONG_LEASE), outcome(SliceStatus.SUCCEEDED, 6), ResourceProvider.NONE);
+    assertFalse(state(target, "2024-01-01").invalidated(), "a new success clears the mark");
+  }
+
+  @Test
+  void partitionStatesBelongToTheirTarget() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    store().complete(claim(run, "worker-a", LONG_LEASE), outcome(SliceStatus.SUCCEEDED, 5), ResourceProvider.NONE);
+
+    List<PartitionState> other = new ArrayList<>();
+    store().forEachPartitionState("other_" + suffix, other::add);
+
+    assertEquals(List.of(), other);
+  }
+
+  @Test
+  void withoutASharedTransactionTheGuaranteeIsAtLeastOnce() {
+    assertEquals(Guarantee.AT_LEAST_ONCE, store().guaranteeWith(ResourceProvider.NONE));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The store's time, truncated to milliseconds so that every engine stores it exactly. */
+  private Instant now() {
+    return store().now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private RunRecord newRun(String firstDay, int slices, int batchSize, Instant createdAt) {
+    BackfillPlan plan = plan(target, firstDay, slices, batchSize);
+    return createRun(plan, target, "run-" + suffix + "-" + (++runs), createdAt);
+  }
+
+  private static BackfillPlan plan(String target, String firstDay, int slices, int batchSize) {
+    Backfill<Row> backfill = Backfill.builder(target).partitioning(DAILY).source(InMemorySource.rows())
+        .destination(InMemoryDestination.create()).stateStore(new InMemoryStateStore()).build();
+    String last = LocalDate.parse(firstDay).plusDays((long) slices * batchSize - 1).toString();
+    return backfill.plan(PartitionRange.of(firstDay, last), PlanOptions.defaults().batchSize(batchSize).estimateRows(false));
+  }
+
+  private RunRecord createRun(BackfillPlan plan, String runTarget, String runId, Instant createdAt) {
+    List<SliceRecord> slices = new ArrayList<>();
+    for (PlannedSlice s : plan.slices()) {
+      slices.add(SliceRecord.pending(runId, s.index(), s.key(),
+          plan.partitions(s.index()).stream().map(p -> p.key().value()).toList()));
+    }
+    RunRecord run = new RunRecord(runId, runTarget, RunStatus.RUNNING, "v1", Guarantee.AT_LEAST_ONCE, plan.toJson(),
+        plan.sliceCount(), createdAt, null, "");
+    store().createRun(run, slices);
+    return run;
+  }
+
+  private SliceLease claim(RunRecord run, String worker, Duration lease) {
+    return store().claim(run.runId(), worker, lease)
+        .orElseThrow(() -> new AssertionError("expected a claimable slice in run " + run.runId() + ": "
+            + store().slices(run.runId()).stream().map(s -> s.index() + "=" + s.status()).toList()));
+  }
+
+  private void complete(SliceLease lease, SliceStatus status, long rows) {
+    store().complete(lease, outcome(status, rows), ResourceProvider.NONE);
+  }
+
+  private SliceOutcome outcome(SliceStatus status, long rows) {
+    Instant end = now();
+    String error = status == SliceStatus.SUCCEEDED ? null : "injected " + status;
+    List<CheckResult> checks = List.of(new CheckResult("minRows(1)", rows >= 1, CheckResult.Severity.ERROR,
+        "rows " + rows + (rows >= 1 ? " >= " : " < ") + "minRows 1"));
+    return new SliceOutcome(status, rows, end.minusSeconds(2), end, error, checks, null);
+  }
+
+  private SliceRecord slice(RunRecord run, int index) {
+    return store().slices(run.runId()).get(index);
+  }
+
+  private PartitionState state(String stateTarget, String key) {
+    List<PartitionState> found = new ArrayList<>();
+    store().forEachPartitionState(stateTarget, s -> {
+      if (s.key().equals(key)) {
+        found.add(s);
+      }
+    });
+    assertEquals(1, found.size(), "expected one state for partition " + key + " of " + stateTarget + ", found " + found);
+    return found.get(0);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.backfill.testkit;
+
+import dev.backfill.Partitioning;
+import dev.backfill.Row;
+import dev.backfill.Slice;
+import dev.backfill.SliceStats;
+import dev.backfill.WriteStrategy;
+import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.RunContext;
+import dev.backfill.spi.RunOutcome;
+import dev.backfill.spi.SliceContext;
+import dev.backfill.spi.SliceStatsCollector;
+import dev.backfill.spi.SliceWriter;
+import java.util.List;
+
+/** Destinations with one deliberate bug each, to prove that {@link DestinationContract} catches them. */
+final class BrokenDestinations {
+  private BrokenDestinations() {}
+
+  /** Overwrite inserts the new rows but never deletes the old ones (the classic forgotten DELETE). */
+  static final class OverwriteWithoutDelete implements DestinationNode<Row> {
+    final InMemoryDestination table = InMemoryDestination.create();
+
+    @Override
+    public void beginRun(RunContext run) {
+      table.beginRun(run);
+    }
+
+    @Override
+    public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) {
+      WriteStrategy applied = strategy instanceof WriteStrategy.OverwritePartition ? WriteStrategy.append() : strategy;
+      return table.open(slice, applied, context);
+    }
+
+    @Override
+    public void finishRun(RunContext run, RunOutcome outcome) {
+      table.finishRun(run, outcome);
+    }
+  }
+
+  /** Writes every batch straight into the table (auto-commit), so slices are not atomic. */
+  static final class AutoCommit implements DestinationNode<Row> {
+    final InMemoryDestination table = InMemoryDestination.create();
+
+    @Override
+    public void validate(WriteStrategy strategy, Partitioning partitioning) {
+      table.validate(strategy, partitioning);
+    }
+
+    @Override
+    public void beginRun(RunContext run) {
+      table.beginRun(run);
+    }
+
+    @Override
+    public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) {
+      SliceStatsCollector stats = new SliceStatsCollector();
+      return new SliceWriter<>() {
+        @Override
+        public void write(List<? extends Row> batch) throws Exception {
+          SliceWriter<Row> now = table.open(slice, strategy, context);
+          now.write(batch);
+          now.commit();
+          stats.addAll(batch);
+        }
+
+        @Override
+        public SliceStats stats() {
+          return stats.stats();
+        }
+
+        @Override
+        public void commit() {}
+
+        @Override
+        public void abort() {}
+      };
+    }
+
+    @Override
+    public void finishRun(RunContext run, RunOutcome outcome) {
+      table.finishRun(run, outcome);
+    }
+  }
+}
