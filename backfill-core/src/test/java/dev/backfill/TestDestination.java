@@ -53,7 +53,8 @@ class TestDestination implements DestinationNode<Row> {
     return new SliceWriter<>() {
       private final List<Row> pending = new ArrayList<>();
       private final SliceStatsCollector stats = new SliceStatsCollector();
-      private boolean done;
+      private boolean committed;
+      private boolean aborted;
 
       @Override
       public void write(List<? extends Row> batch) {
@@ -69,10 +70,10 @@ class TestDestination implements DestinationNode<Row> {
       @Override
       public void commit() {
         synchronized (TestDestination.this) {
-          if (done) {
-            return;
+          if (aborted) {
+            throw new IllegalStateException("slice " + slice.key() + " was aborted; it cannot commit");
           }
-          done = true;
+          committed = true;
           List<Row> target = strategy instanceof WriteStrategy.FullRebuild ? shadow : table;
           if (strategy instanceof WriteStrategy.OverwritePartition o) {
             target.removeIf(r -> o.columns().stream().allMatch(c -> slice.span(c).contains(r.get(c))));
@@ -88,7 +89,7 @@ class TestDestination implements DestinationNode<Row> {
       @Override
       public void abort() {
         synchronized (TestDestination.this) {
-          done = true;
+          aborted = !committed;
         }
       }
     };

@@ -41,12 +41,19 @@ class WorkerTest {
   }
 
   @Test
-  void joiningWorkerReclaimsASliceWhoseWorkerDiedAfterItsLeaseExpired() {
-    Backfill<Row> backfill = daily(source((s, c) -> { }), dest).stateStore(store).build();
+  void joiningWorkerReclaimsASliceWhoseWorkerDiedAfterItsLeaseExpired() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    Backfill<Row> backfill = daily(source((s, c) -> {
+      started.countDown();
+      cancelled.await();
+    }), dest).stateStore(store).build();
     BackfillPlan plan = backfill.plan(PartitionRange.of("2024-03-01", "2024-03-03"));
     BackfillRun run = backfill.execute(plan, ExecutionOptions.builder().maxConcurrency(1).build());
+    started.await();
     run.cancel(CancelMode.GRACEFUL);
-    run.await();
+    cancelled.countDown();
+    assertThat(run.await().committed()).hasSize(1);
     // A worker of another process claims the next slice with a one-second lease, then dies.
     SliceLease dead = store.claim(run.runId(), "dead-worker", Duration.ofSeconds(1)).orElseThrow();
     store.updateRun(run.runId(), RunStatus.RUNNING, null, "");

@@ -292,6 +292,10 @@ public final class RunExecutor<T> implements BackfillRun {
   }
 
   private void workLoop() {
+    long idleSince = -1;
+    // Waiting for other workers' slices is bounded: past two lease times their leases must have
+    // expired and become claimable, so an empty claim then means nothing is left for this worker.
+    long maxIdleNanos = options.leaseTime().multipliedBy(2).plusSeconds(1).toNanos();
     while (!stopping) {
       try {
         if (sliceLimiter != null && !acquireSlicePermit()) {
@@ -299,13 +303,16 @@ public final class RunExecutor<T> implements BackfillRun {
         }
         Optional<SliceLease> lease = store.claim(run.runId(), options.workerId(), options.leaseTime());
         if (lease.isEmpty()) {
-          if (runningElsewhere() > 0 && !stopping) {
+          boolean waitedEnough = idleSince >= 0 && System.nanoTime() - idleSince > maxIdleNanos;
+          if (!stopping && !waitedEnough && runningElsewhere() > 0) {
             // Another worker holds slices; if it dies, its leases expire and become claimable here.
+            idleSince = idleSince < 0 ? System.nanoTime() : idleSince;
             idle();
             continue;
           }
           break;
         }
+        idleSince = -1;
         held.add(lease.get().index());
         try {
           processSlice(lease.get());

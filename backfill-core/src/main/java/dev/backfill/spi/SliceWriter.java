@@ -11,7 +11,9 @@ import java.util.List;
  * slice's checks, then calls exactly one of {@link #commit()} or {@link #abort()}. Until
  * {@code commit()} returns, nothing of the slice is visible to readers of the destination; after
  * {@code abort()} nothing of it ever is. A writer is used by one thread at a time, except
- * {@code abort()} which may be called from another thread to interrupt a running slice.
+ * {@code abort()} which may be called from another thread to interrupt a running slice. When the
+ * two race, exactly one wins: {@code abort()} after a successful {@code commit()} does nothing, and
+ * {@code commit()} after {@code abort()} throws, so a cancelled slice is never reported as committed.
  *
  * @param <T> record type
  */

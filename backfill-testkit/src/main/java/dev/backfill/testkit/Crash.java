@@ -312,6 +312,17 @@ public final class Crash {
     }
 
     @Override
+    public boolean transitionRun(String runId, RunStatus from, RunStatus to, @Nullable Instant finishedAt, String message) {
+      return !happened() && super.transitionRun(runId, from, to, finishedAt, message);
+    }
+
+    @Override
+    public java.util.Map<SliceStatus, Integer> countSlices(String runId) {
+      // a dead process waits for nobody
+      return happened() ? java.util.Map.of() : super.countSlices(runId);
+    }
+
+    @Override
     public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
       return happened() ? Optional.empty() : super.claim(runId, workerId, leaseTime);
     }

@@ -67,6 +67,21 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public boolean transitionRun(String runId, RunStatus from, RunStatus to, @Nullable Instant finishedAt, String message) {
+    return delegate.transitionRun(runId, from, to, finishedAt, message);
+  }
+
+  @Override
+  public java.util.Map<SliceStatus, Integer> countSlices(String runId) {
+    return delegate.countSlices(runId);
+  }
+
+  @Override
+  public List<dev.backfill.spi.SliceAttempt> attempts(String runId) {
+    return delegate.attempts(runId);
+  }
+
+  @Override
   public List<SliceRecord> slices(String runId) {
     return delegate.slices(runId);
   }
