@@ -440,13 +440,17 @@ public abstract class Dialect {
   // Tables
 
   /**
-   * Returns the statement creating an empty shadow table shaped like a table.
+   * Creates an empty shadow table shaped like a table (columns, and as much of its constraints and
+   * indexes as the engine can copy).
    *
-   * @param table quoted table
-   * @param shadow quoted shadow name
-   * @return the DDL
+   * @param connection connection in auto-commit mode
+   * @param schema unquoted schema of both tables, or null for the current one
+   * @param table unquoted live table
+   * @param shadow unquoted shadow table to create
+   * @throws SQLException on failure
    */
-  public abstract String createTableLikeSql(String table, String shadow);
+  public abstract void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException;
 
   /**
    * Returns {@code DROP TABLE IF EXISTS}.

@@ -90,8 +90,44 @@ public final class H2Dialect extends Dialect {
   }
 
   @Override
-  public String createTableLikeSql(String table, String shadow) {
-    return "CREATE TABLE " + shadow + " AS SELECT * FROM " + table + " WITH NO DATA";
+  public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException {
+    // H2 has no CREATE TABLE ... LIKE: copy the columns, then the NOT NULL constraints and the primary
+    // key, so a slice violating them fails when it is written rather than at the swap.
+    String live = qualified(schema, table);
+    String copy = qualified(schema, shadow);
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE " + copy + " AS SELECT * FROM " + live + " WITH NO DATA");
+      ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
+      List<String> notNull = new ArrayList<>();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        if (md.isNullable(i) == ResultSetMetaData.columnNoNulls) {
+          notNull.add(raw(md.getColumnName(i)));
+        }
+      }
+      for (String column : notNull) {
+        s.execute("ALTER TABLE " + copy + " ALTER COLUMN " + column + " SET NOT NULL");
+      }
+      List<String> key = primaryKey(connection, schema == null ? connection.getSchema() : fold(schema), fold(table));
+      if (!key.isEmpty()) {
+        s.execute("ALTER TABLE " + copy + " ADD PRIMARY KEY (" + String.join(", ", key) + ")");
+      }
+    }
+  }
+
+  private static List<String> primaryKey(Connection c, String schema, String table) throws SQLException {
+    java.util.SortedMap<Short, String> columns = new java.util.TreeMap<>();
+    try (java.sql.ResultSet rs = c.getMetaData().getPrimaryKeys(null, schema, table)) {
+      while (rs.next()) {
+        columns.put(rs.getShort("KEY_SEQ"), raw(rs.getString("COLUMN_NAME")));
+      }
+    }
+    return new ArrayList<>(columns.values());
+  }
+
+  /** Quotes a name read from the database, as stored. */
+  private static String raw(String stored) {
+    return '"' + stored.replace("\"", "\"\"") + '"';
   }
 
   @Override
@@ -102,7 +138,7 @@ public final class H2Dialect extends Dialect {
     try (Statement s = connection.createStatement()) {
       ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
       for (int i = 1; i <= md.getColumnCount(); i++) {
-        columns.add('"' + md.getColumnName(i).replace("\"", "\"\"") + '"');
+        columns.add(raw(md.getColumnName(i)));
       }
       if (keepPrevious) {
         s.execute(dropTableIfExistsSql(qualified(schema, previous)));

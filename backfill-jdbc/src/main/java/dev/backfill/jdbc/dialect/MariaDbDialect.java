@@ -113,8 +113,11 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public String createTableLikeSql(String table, String shadow) {
-    return "CREATE TABLE " + shadow + " LIKE " + table;
+  public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE " + qualified(schema, shadow) + " LIKE " + qualified(schema, table));
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -78,8 +79,11 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public String createTableLikeSql(String table, String shadow) {
-    return "CREATE TABLE " + shadow + " (LIKE " + table + " INCLUDING ALL)";
+  public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE " + qualified(schema, shadow) + " (LIKE " + qualified(schema, table) + " INCLUDING ALL)");
+    }
   }
 
   @Override

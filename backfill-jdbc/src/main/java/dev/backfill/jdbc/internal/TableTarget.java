@@ -114,7 +114,7 @@ public final class TableTarget {
             exists = false;
           }
           if (!exists) {
-            s.execute(d.createTableLikeSql(table.sql(d), shadow.sql(d)));
+            d.createShadow(c, table.schema(), table.table(), shadow.table());
             log.info("run {}: created the shadow table {} for a full rebuild of {}", run.runId(), shadow, table);
           } else {
             log.info("run {}: resuming the full rebuild of {} into its existing shadow {}", run.runId(), table, shadow);
