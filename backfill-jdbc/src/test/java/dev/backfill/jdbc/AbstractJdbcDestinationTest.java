@@ -535,7 +535,7 @@ abstract class AbstractJdbcDestinationTest {
   }
 
   /** Another DataSource instance over the same database, so the store cannot join the writers' transactions. */
-  static final class OtherDataSource implements DataSource {
+  static class OtherDataSource implements DataSource {
     private final DataSource delegate;
 
     OtherDataSource(DataSource delegate) {
