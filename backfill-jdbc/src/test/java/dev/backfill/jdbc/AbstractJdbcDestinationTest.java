@@ -247,6 +247,47 @@ abstract class AbstractJdbcDestinationTest {
     assertThat(destination()).containsExactlyElementsOf(expected(kind, before, slices("v2", D1), false));
   }
 
+  @ParameterizedTest(name = "via {0}")
+  @EnumSource(Path.class)
+  void statsCountRowsAndNullsForChecks(Path path) {
+    db.exec("CREATE TABLE daily (" + db.q("day") + " DATE NOT NULL, customer_id INT NOT NULL, revenue BIGINT)");
+    RunReport report = execute(backfill(Kind.APPEND, path, "bad", SliceCheck.maxNullRate("revenue", 0.0)));
+
+    SliceReport d2 = report.slice("2024-01-02").orElseThrow();
+    assertThat(d2.status()).isEqualTo(SliceStatus.FAILED_CHECK);
+    assertThat(d2.error()).contains("null rate of revenue 0.3333 (1 of 3 rows) > maxNullRate 0");
+    assertThat(report.slice("2024-01-01").orElseThrow().status()).isEqualTo(SliceStatus.SUCCEEDED);
+    assertThat(destination()).containsExactlyElementsOf(expected(Kind.APPEND, List.of(), slices("bad", D1, D3), false));
+  }
+
+  @Test
+  void aWriterCanBeAbortedFromAnotherThreadOnceAndNotAfterItsCommit() throws Exception {
+    createDestination(Kind.APPEND);
+    JdbcDestination destination = JdbcDestination.table(db.dataSource(), "daily");
+    dev.backfill.Slice slice = dev.backfill.Slice.of(0, List.of(Partitioning.daily(ZoneOffset.UTC).partition("2024-01-05")));
+    Row row = Row.of("day", LocalDate.parse("2024-01-05"), "customer_id", 1, "revenue", 5L);
+
+    dev.backfill.spi.SliceWriter<Row> aborted = destination.open(slice, WriteStrategy.append(), null);
+    aborted.write(List.of(row));
+    assertThat(aborted.resource(Connection.class)).isPresent();
+    Thread other = new Thread(aborted::abort);
+    other.start();
+    other.join();
+    aborted.abort();
+    assertThat(aborted.resource(Connection.class)).as("connection returned after abort").isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> aborted.write(List.of(row)))
+        .isInstanceOf(SliceCancelledException.class);
+
+    dev.backfill.spi.SliceWriter<Row> committed = destination.open(slice, WriteStrategy.append(), null);
+    committed.write(List.of(row));
+    assertThat(committed.stats().rows()).isEqualTo(1);
+    assertThat(committed.resource(DataSource.class)).containsSame(db.dataSource());
+    committed.commit();
+    committed.abort();
+
+    assertThat(destination()).containsExactly(SEED, "2024-01-05|1|5");
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Exactly-once
 

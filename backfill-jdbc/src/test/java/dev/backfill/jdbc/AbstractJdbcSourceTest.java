@@ -89,6 +89,21 @@ abstract class AbstractJdbcSourceTest {
   }
 
   @Test
+  void bindsTheLocalDateTimeOfHourlyPartitions() {
+    CollectingDestination sink = new CollectingDestination();
+    Backfill<Row> backfill = Backfill.builder("hours").partitioning(Partitioning.hourly(BERLIN))
+        .source(JdbcSource.query(db.dataSource(), "SELECT CAST(:hour AS " + localDateTimeType() + ") AS hour_start,"
+            + " count(*) AS events FROM events WHERE ts >= :start_ts AND ts < :end_ts"))
+        .destination(sink).build();
+    backfill.execute(backfill.plan(PartitionRange.of("2024-03-31T00", "2024-03-31T03"))).await();
+
+    assertThat(sink.records()).extracting(r -> ((Row) r).get("hour_start")).containsExactlyInAnyOrder(
+        LocalDateTime.parse("2024-03-31T00:00"), LocalDateTime.parse("2024-03-31T01:00"),
+        LocalDateTime.parse("2024-03-31T03:00"));
+    assertThat(sink.records()).extracting(r -> ((Number) ((Row) r).get("events")).longValue()).containsOnly(1L, 0L);
+  }
+
+  @Test
   void anUnknownParameterFailsAtBuildAndPlanBeforeAnyQueryRuns() {
     CountingDataSource counting = new CountingDataSource(db.dataSource());
     assertThatThrownBy(() -> Backfill.builder("t").partitioning(Partitioning.daily(ZoneOffset.UTC))
