@@ -184,17 +184,22 @@ public final class JdbcSource<T> implements SourceNode<T> {
         context.throwIfCancelled();
         long rows = 0;
         try (ResultSet rs = ps.executeQuery()) {
-          if (mapper == null) {
-            RowReader reader = new RowReader(rs.getMetaData(), d, query.where());
-            while (rs.next()) {
-              sink.accept((T) reader.read(rs));
-              rows++;
+          try {
+            if (mapper == null) {
+              RowReader reader = new RowReader(rs.getMetaData(), d, query.where());
+              while (rs.next()) {
+                sink.accept((T) reader.read(rs));
+                rows++;
+              }
+            } else {
+              while (rs.next()) {
+                sink.accept(mapper.map(rs));
+                rows++;
+              }
             }
-          } else {
-            while (rs.next()) {
-              sink.accept(mapper.map(rs));
-              rows++;
-            }
+          } catch (SQLException | RuntimeException | Error e) {
+            d.abandonStream(ps);
+            throw e;
           }
         }
         log.debug("slice {}: read {} rows", slice.key(), rows);

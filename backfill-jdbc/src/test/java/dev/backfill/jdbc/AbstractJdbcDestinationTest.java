@@ -288,6 +288,48 @@ abstract class AbstractJdbcDestinationTest {
     assertThat(destination()).containsExactly(SEED, "2024-01-05|1|5");
   }
 
+  @ParameterizedTest(name = "via {0}")
+  @EnumSource(Path.class)
+  void slicesOfSeveralDaysOverwriteTheirWholeSpan(Path path) {
+    createDestination(Kind.OVERWRITE);
+    execute(backfill(Kind.OVERWRITE, path, "v1"));
+    Backfill<?> batched = backfill(Kind.OVERWRITE, path, "v2");
+
+    RunReport report = batched.execute(batched.plan(RANGE, PlanOptions.defaults().select(Selection.RESTATE).batchSize(2)),
+        options()).await();
+
+    assertThat(report.slices()).extracting(SliceReport::key).containsExactly("2024-01-01..2024-01-02", "2024-01-03");
+    assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(destination()).containsExactlyElementsOf(
+        expected(Kind.OVERWRITE, List.of(SEED), slices("v2", D1, D2, D3), true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Kind.class, names = {"OVERWRITE", "MERGE", "FULL_REBUILD"})
+  void tablesQualifiedByASchemaAreWrittenThere(Kind kind) {
+    String schema = "bfq_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    db.exec(db.dialect().createSchemaIfNotExistsSql(schema));
+    try {
+      String table = db.q(schema) + ".daily";
+      db.exec("CREATE TABLE " + table + " (" + db.q("day") + " DATE NOT NULL, customer_id INT NOT NULL,"
+          + " revenue BIGINT NOT NULL, PRIMARY KEY (" + db.q("day") + ", customer_id))");
+      WriteStrategy strategy = kind == Kind.FULL_REBUILD ? WriteStrategy.fullRebuild().keepingPrevious() : kind.strategy;
+      Backfill<Row> backfill = builder(kind, "v2").source(source("v2"))
+          .destination(JdbcDestination.table(db.dataSource(), schema + ".daily")).strategy(strategy).build();
+
+      assertThat(execute(backfill).status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(execute(backfill).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+      assertThat(db.lines("SELECT " + db.q("day") + ", customer_id, revenue FROM " + table + " ORDER BY "
+          + db.q("day") + ", customer_id")).containsExactlyElementsOf(expected(kind, List.of(), slices("v2", D1, D2, D3), true));
+      if (kind == Kind.FULL_REBUILD) {
+        assertThat(db.count("SELECT count(*) FROM " + db.q(schema) + ".daily_bf_prev")).isEqualTo(6);
+      }
+    } finally {
+      db.dropSchema(schema);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Exactly-once
 

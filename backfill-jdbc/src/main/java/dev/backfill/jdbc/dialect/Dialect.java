@@ -587,6 +587,14 @@ public abstract class Dialect {
     statement.setFetchSize(fetchSize);
   }
 
+  /**
+   * Stops a streaming query whose rows are no longer wanted (the slice failed or was cancelled)
+   * before its result is closed. The default does nothing: closing the result is enough.
+   *
+   * @param statement the streaming statement
+   */
+  public void abandonStream(Statement statement) {}
+
   // ---------------------------------------------------------------------------------------------
   // Values
 
