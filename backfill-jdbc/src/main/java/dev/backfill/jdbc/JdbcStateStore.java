@@ -70,6 +70,10 @@ public final class JdbcStateStore implements StateStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final int BATCH = 1000;
+  private static final List<String> PARTITION_COLUMNS = List.of("target", "partition_key", "last_status", "last_run_id",
+      "succeeded_at", "logic_version", "row_count", "duration_ms", "invalidated");
+  private static final List<String> PARTITION_KEY = List.of("target", "partition_key");
+  private static final List<String> PARTITION_VALUES = PARTITION_COLUMNS.subList(2, PARTITION_COLUMNS.size());
 
   private final DataSource dataSource;
   private final Dialect dialect;
@@ -523,11 +527,6 @@ public final class JdbcStateStore implements StateStore {
       ps.executeBatch();
     }
   }
-
-  private static final List<String> PARTITION_COLUMNS = List.of("target", "partition_key", "last_status", "last_run_id",
-      "succeeded_at", "logic_version", "row_count", "duration_ms", "invalidated");
-  private static final List<String> PARTITION_KEY = List.of("target", "partition_key");
-  private static final List<String> PARTITION_VALUES = PARTITION_COLUMNS.subList(2, PARTITION_COLUMNS.size());
 
   private boolean sharesDataSource(ResourceProvider provider) {
     return provider.resource(DataSource.class).filter(ds -> ds == dataSource).isPresent();
