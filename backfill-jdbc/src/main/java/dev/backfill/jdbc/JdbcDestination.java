@@ -54,6 +54,9 @@ import org.jspecify.annotations.Nullable;
  * {@link SliceTable} as resources, so {@link JdbcChecks} run inside the slice's transaction and a
  * {@link JdbcStateStore} on the same {@code DataSource} records the slice's status in it.
  *
+ * <p>Each running slice holds one connection of the data source for its transaction (and a
+ * {@link JdbcSource} one more for its query), so size the pool at about {@code 2 × maxConcurrency + 2}.
+ *
  * <p>Immutable and thread-safe; writers of different slices run concurrently.
  */
 public final class JdbcDestination implements DestinationNode<Row> {
