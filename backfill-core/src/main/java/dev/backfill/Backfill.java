@@ -118,9 +118,11 @@ public final class Backfill<T> {
   public BackfillPlan plan(PartitionRange range, PlanOptions options) {
     requireNonNull(range, "range");
     requireNonNull(options, "options");
+    Set<String> tokens = tokenNames(options.batchSize());
     if (pipeline.source() != null) {
-      pipeline.source().validate(tokenNames(options.batchSize()));
+      pipeline.source().validate(tokens);
     }
+    pipeline.destination().validate(tokens);
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
         pipeline.logicVersion(), pipeline.clock()).plan(range, options);
   }
@@ -562,11 +564,12 @@ public final class Backfill<T> {
       }
       checkStrategyColumns();
       destination.validate(strategy, partitioning);
+      Set<String> names = new LinkedHashSet<>(partitioning.tokenNames());
+      names.addAll(tokens.keySet());
       if (source != null) {
-        Set<String> names = new LinkedHashSet<>(partitioning.tokenNames());
-        names.addAll(tokens.keySet());
         source.validate(names);
       }
+      destination.validate(names);
       Map<String, Function<Slice, ?>> userTokens = Map.copyOf(tokens);
       Pipeline<T> pipeline = new Pipeline<>(target, partitioning, (SourceNode<T>) source,
           (DestinationNode<? super T>) destination, strategy, List.copyOf(checks), List.copyOf(runChecks),

@@ -3,6 +3,7 @@ package dev.backfill.spi;
 import dev.backfill.Partitioning;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
+import java.util.Set;
 
 /**
  * Where a backfill writes. Opens one {@link SliceWriter} per slice for the run's
@@ -27,6 +28,15 @@ public interface DestinationNode<T> extends ResourceProvider {
    * @throws dev.backfill.InvalidConfigurationException naming what is unsupported
    */
   default void validate(WriteStrategy strategy, Partitioning partitioning) {}
+
+  /**
+   * Checks, before anything runs, that every token this destination refers to (for example in the
+   * query of a pushdown destination) is defined, as {@link SourceNode#validate(Set)} does for sources.
+   *
+   * @param tokens the token names every slice of the plan defines
+   * @throws dev.backfill.UnknownTokenException naming the unknown token and the known ones
+   */
+  default void validate(Set<String> tokens) {}
 
   /**
    * Prepares a run, for example creating the shadow table of a full rebuild. On a resumed run an

@@ -1,0 +1,150 @@
+package dev.backfill.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.backfill.Partitioning;
+import dev.backfill.Row;
+import dev.backfill.Slice;
+import dev.backfill.WriteStrategy;
+import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.internal.DialectHolder;
+import dev.backfill.jdbc.internal.TableName;
+import dev.backfill.jdbc.internal.TableTarget;
+import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.RunContext;
+import dev.backfill.spi.RunOutcome;
+import dev.backfill.spi.SliceContext;
+import dev.backfill.spi.SliceWriter;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes {@link Row}s into a table, one transaction per slice, with any {@link WriteStrategy}:
+ *
+ * <ul>
+ *   <li>{@code append()}: batched inserts (see the dialects for the JDBC URL settings that make
+ *       batches fast).
+ *   <li>{@code overwritePartition(columns)}: deletes the rows whose columns lie in the slice's span,
+ *       then inserts the slice, in one transaction: readers see the old rows or the new ones.
+ *   <li>{@code merge(keys)}: upserts by key (PostgreSQL {@code ON CONFLICT}, MariaDB
+ *       {@code ON DUPLICATE KEY}, H2 {@code MERGE ... KEY}); the keys need a primary key or unique
+ *       constraint on PostgreSQL and MariaDB. With {@code deletingMissingWithin(columns)} the slice's
+ *       span is deleted first, so keys the slice no longer produces disappear.
+ *   <li>{@code fullRebuild()}: slices go into a shadow table ({@code <table>_bf_shadow}, created like
+ *       the table when the run begins, kept and filled further by a resume); when the run succeeded it
+ *       replaces the table atomically (see each dialect for how), otherwise the table stays untouched.
+ *       {@code keepingPrevious()} keeps the replaced rows as {@code <table>_bf_prev}.
+ * </ul>
+ *
+ * <pre>{@code
+ * Backfill.builder("mart.daily_revenue")
+ *     .partitioning(Partitioning.daily(ZoneId.of("Europe/Berlin")))
+ *     .source(JdbcSource.query(ds, "SELECT ... WHERE ts >= :start_ts AND ts < :end_ts"))
+ *     .destination(JdbcDestination.table(ds, "mart.daily_revenue"))
+ *     .strategy(WriteStrategy.merge("day", "customer_id"))
+ *     .stateStore(JdbcStateStore.create(ds))       // same DataSource: data and status commit together
+ *     .build();
+ * }</pre>
+ *
+ * <p>The table and the columns (from the rows and the strategy) must be plain SQL names; anything
+ * with quotes, semicolons, comment markers or whitespace is refused with a message naming it. Values are
+ * always bound. Writers offer their open {@code java.sql.Connection}, the {@code DataSource} and the
+ * {@link SliceTable} as resources, so {@link JdbcChecks} run inside the slice's transaction and a
+ * {@link JdbcStateStore} on the same {@code DataSource} records the slice's status in it.
+ *
+ * <p>Each running slice holds one connection of the data source for its transaction (and a
+ * {@link JdbcSource} one more for its query), so size the pool at about {@code 2 × maxConcurrency + 2}.
+ *
+ * <p>Immutable and thread-safe; writers of different slices run concurrently.
+ */
+public final class JdbcDestination implements DestinationNode<Row> {
+  private final TableTarget target;
+  private final @Nullable Dialect explicitDialect;
+
+  private JdbcDestination(DataSource dataSource, TableName table, @Nullable Dialect dialect) {
+    this.target = new TableTarget(dataSource, table, new DialectHolder(dataSource, dialect));
+    this.explicitDialect = dialect;
+  }
+
+  /**
+   * A destination table.
+   *
+   * @param dataSource where the table lives
+   * @param table {@code table} or {@code schema.table}, plain SQL names
+   * @return the destination
+   * @throws dev.backfill.InvalidConfigurationException naming an unsafe table name
+   */
+  public static JdbcDestination table(DataSource dataSource, String table) {
+    requireNonNull(dataSource, "dataSource");
+    return new JdbcDestination(dataSource, TableName.parse(table), null);
+  }
+
+  /**
+   * Sets the dialect instead of detecting it from the connection.
+   *
+   * @param d the dialect
+   * @return the changed destination
+   */
+  public JdbcDestination dialect(Dialect d) {
+    return new JdbcDestination(target.dataSource(), target.table(), requireNonNull(d, "dialect"));
+  }
+
+  /**
+   * Turns this table into a pushdown destination: each slice runs as {@code INSERT ... SELECT} of the
+   * query (with the slice's tokens bound) inside the database, with any strategy, and the backfill
+   * has no source. The query's column labels name the table's columns.
+   *
+   * <pre>{@code
+   * Backfill.builder("mart.daily_revenue")
+   *     .partitioning(Partitioning.daily(zone))
+   *     .destination(JdbcDestination.table(ds, "mart.daily_revenue").fromQuery("""
+   *         SELECT CAST(:start_date AS date) AS day, customer_id, sum(amount) AS revenue
+   *         FROM events WHERE ts >= :start_ts AND ts < :end_ts GROUP BY customer_id"""))
+   *     .strategy(WriteStrategy.overwritePartition("day"))
+   *     .build();
+   * }</pre>
+   *
+   * @param sql a SELECT with {@code :token} parameters
+   * @return the pushdown destination
+   */
+  public JdbcPushdown fromQuery(String sql) {
+    return new JdbcPushdown(target, sql);
+  }
+
+  @Override
+  public void validate(WriteStrategy strategy, Partitioning partitioning) {
+    target.validate(strategy);
+  }
+
+  @Override
+  public void beginRun(RunContext run) throws SQLException {
+    target.beginRun(run);
+  }
+
+  @Override
+  public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
+    return target.open(slice, strategy, null);
+  }
+
+  @Override
+  public void finishRun(RunContext run, RunOutcome outcome) throws SQLException {
+    target.finishRun(run, outcome);
+  }
+
+  @Override
+  public <R> Optional<R> resource(Class<R> type) {
+    return type == DataSource.class ? Optional.of(type.cast(target.dataSource())) : Optional.empty();
+  }
+
+  @Override
+  public String describe() {
+    return "JdbcDestination(" + target.table() + (explicitDialect == null ? "" : ", " + explicitDialect.name()) + ")";
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

@@ -1,0 +1,719 @@
+package dev.backfill.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backfill.CheckResult;
+import dev.backfill.Guarantee;
+import dev.backfill.InvalidConfigurationException;
+import dev.backfill.PartitionKey;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import dev.backfill.UnknownRunException;
+import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.internal.StoreTables;
+import dev.backfill.jdbc.internal.StoreTx;
+import dev.backfill.spi.LeaseLostException;
+import dev.backfill.spi.PartitionState;
+import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceRecord;
+import dev.backfill.spi.StateStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link StateStore} in a database reached through JDBC (H2, PostgreSQL, MariaDB/MySQL): runs with
+ * their persisted plans, slices with status, attempts, fencing version, worker, lease and timings, and
+ * the per-partition state that planning selects on. Several processes can share it to work one run.
+ *
+ * <pre>{@code
+ * StateStore store = JdbcStateStore.create(ds);                        // tables backfill_runs, ...
+ * StateStore store = JdbcStateStore.builder(ds).schema("ops").tablePrefix("bf_").build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Tables</b>: {@code <prefix>runs}, {@code <prefix>slices}, {@code <prefix>partitions} and
+ *       {@code <prefix>schema_version}, created and migrated when the store is built. Migrations are
+ *       idempotent and safe when several processes start at once.
+ *   <li><b>Exactly-once</b>: when the run's destination hands out the same {@code DataSource} instance
+ *       as this store ({@link #guaranteeWith}), a slice's SUCCEEDED status and partition states are
+ *       written through the slice writer's open connection and commit with the slice's data. With any
+ *       other destination the store uses its own connections and the run records at-least-once.
+ *   <li><b>Leases</b>: lease ends are computed by the database ({@code CURRENT_TIMESTAMP} or its
+ *       equivalent), never by the JVM's clock, so workers on machines with skewed clocks agree.
+ *       Claims use {@code SELECT ... FOR UPDATE SKIP LOCKED} on PostgreSQL and MariaDB 10.6+ and a
+ *       compare-and-set on the slice's version elsewhere. Every claim increases the version (the
+ *       fencing token); renewals, retries and completions presented with an older version fail with
+ *       {@link LeaseLostException}.
+ *   <li><b>Retries</b>: the store's own transactions are retried on deadlocks, serialization
+ *       failures and lock timeouts.
+ * </ul>
+ */
+public final class JdbcStateStore implements StateStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final int BATCH = 1000;
+  private static final List<String> PARTITION_COLUMNS = List.of("target", "partition_key", "last_status", "last_run_id",
+      "succeeded_at", "logic_version", "row_count", "duration_ms", "invalidated");
+  private static final List<String> PARTITION_KEY = List.of("target", "partition_key");
+  private static final List<String> PARTITION_VALUES = PARTITION_COLUMNS.subList(2, PARTITION_COLUMNS.size());
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final StoreTables t;
+  private final StoreTx tx;
+  private final String description;
+
+  private JdbcStateStore(DataSource dataSource, Dialect dialect, @Nullable String schema, String prefix) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.t = new StoreTables(dialect, schema, prefix);
+    this.tx = new StoreTx(dataSource, dialect, "backfill-state-store-" + prefix);
+    this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
+    tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
+      t.migrate(c);
+      return null;
+    });
+  }
+
+  /**
+   * Creates a store with tables {@code backfill_*} in the connection's current schema, creating or
+   * migrating them.
+   *
+   * @param dataSource the database
+   * @return the store
+   */
+  public static JdbcStateStore create(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  /**
+   * Starts configuring a store.
+   *
+   * @param dataSource the database
+   * @return a builder
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(requireNonNull(dataSource, "dataSource"));
+  }
+
+  /** Configures a {@link JdbcStateStore}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private @Nullable String schema;
+    private String prefix = "backfill_";
+    private @Nullable Dialect dialect;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * Puts the tables into a schema (a database on MariaDB), created if missing.
+     *
+     * @param name schema name, a plain SQL name
+     * @return this builder
+     */
+    public Builder schema(String name) {
+      this.schema = Dialect.checkIdentifier(name, "state store schema");
+      return this;
+    }
+
+    /**
+     * Sets the prefix of the table names (default {@code backfill_}).
+     *
+     * @param prefix a plain SQL name such as {@code bf_}
+     * @return this builder
+     */
+    public Builder tablePrefix(String prefix) {
+      this.prefix = Dialect.checkIdentifier(prefix, "state store table prefix");
+      return this;
+    }
+
+    /**
+     * Sets the dialect instead of detecting it from the connection.
+     *
+     * @param d the dialect
+     * @return this builder
+     */
+    public Builder dialect(Dialect d) {
+      this.dialect = requireNonNull(d, "dialect");
+      return this;
+    }
+
+    /**
+     * Builds the store, creating or migrating its tables.
+     *
+     * @return the store
+     * @throws InvalidConfigurationException when the tables are newer than this library
+     * @throws dev.backfill.BackfillException when the database cannot be reached
+     */
+    public JdbcStateStore build() {
+      Dialect d = dialect != null ? dialect : Dialect.detect(dataSource);
+      return new JdbcStateStore(dataSource, d, schema, prefix);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runs
+
+  @Override
+  public void createRun(RunRecord run, List<SliceRecord> slices) {
+    tx.run("create run " + run.runId(), c -> {
+      if (runExists(c, run.runId())) {
+        throw new IllegalStateException("run " + run.runId() + " exists already");
+      }
+      try {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.runs + " (run_id, target, status, logic_version,"
+            + " guarantee, plan_json, slice_count, created_at, finished_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          ps.setString(1, run.runId());
+          ps.setString(2, run.target());
+          ps.setString(3, run.status().name());
+          ps.setString(4, run.logicVersion());
+          ps.setString(5, run.guarantee().name());
+          ps.setString(6, run.planJson());
+          ps.setInt(7, run.sliceCount());
+          dialect.bindStoredInstant(ps, 8, run.createdAt());
+          dialect.bindStoredInstant(ps, 9, run.finishedAt());
+          ps.setString(10, run.message());
+          ps.executeUpdate();
+        }
+        insertSlices(c, slices);
+      } catch (SQLException e) {
+        if (dialect.isUniqueViolation(e) && !dialect.isRetryable(e)) {
+          throw new IllegalStateException("run " + run.runId() + " exists already", e);
+        }
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  private void insertSlices(Connection c, List<SliceRecord> slices) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.slices + " (run_id, slice_index, slice_key,"
+        + " partition_keys, status, attempt, version, worker, lease_until, started_at, finished_at, row_count, error,"
+        + " checks, log_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int pending = 0;
+      for (SliceRecord s : slices) {
+        ps.setString(1, s.runId());
+        ps.setInt(2, s.index());
+        ps.setString(3, s.key());
+        ps.setString(4, json(s.partitions()));
+        ps.setString(5, s.status().name());
+        ps.setInt(6, s.attempt());
+        ps.setLong(7, s.version());
+        setText(ps, 8, s.worker());
+        dialect.bindStoredInstant(ps, 9, s.leaseUntil());
+        dialect.bindStoredInstant(ps, 10, s.startedAt());
+        dialect.bindStoredInstant(ps, 11, s.finishedAt());
+        ps.setLong(12, s.rows());
+        setText(ps, 13, s.error());
+        ps.setString(14, json(s.checks()));
+        setText(ps, 15, s.logExcerpt());
+        ps.addBatch();
+        if (++pending == BATCH) {
+          ps.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  @Override
+  public Optional<RunRecord> run(String runId) {
+    return tx.run("read run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.runs + " WHERE run_id = ?")) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(runRecord(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<RunRecord> runs(String target) {
+    return tx.run("list runs of " + target, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.runs
+          + " WHERE target = ? ORDER BY created_at DESC, run_id DESC")) {
+        ps.setString(1, target);
+        List<RunRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(runRecord(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public void updateRun(String runId, RunStatus status, @Nullable Instant finishedAt, String message) {
+    tx.run("update run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.runs
+          + " SET status = ?, finished_at = ?, message = ? WHERE run_id = ?")) {
+        ps.setString(1, status.name());
+        dialect.bindStoredInstant(ps, 2, finishedAt);
+        ps.setString(3, message);
+        ps.setString(4, runId);
+        if (ps.executeUpdate() == 0) {
+          throw unknownRun(runId);
+        }
+      }
+      return null;
+    });
+  }
+
+  private RunRecord runRecord(ResultSet rs) throws SQLException {
+    return new RunRecord(rs.getString("run_id"), rs.getString("target"), RunStatus.valueOf(rs.getString("status")),
+        rs.getString("logic_version"), Guarantee.valueOf(rs.getString("guarantee")), text(rs, "plan_json"),
+        rs.getInt("slice_count"), dialect.readStoredInstant(rs, "created_at"), dialect.readStoredInstant(rs, "finished_at"),
+        text(rs, "message"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Slices
+
+  @Override
+  public List<SliceRecord> slices(String runId) {
+    return tx.run("read the slices of run " + runId, c -> {
+      List<SliceRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.slices
+          + " WHERE run_id = ? ORDER BY slice_index")) {
+        ps.setString(1, runId);
+        dialect.streamResults(ps, BATCH);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(sliceRecord(rs));
+          }
+        }
+      }
+      if (out.isEmpty() && !runExists(c, runId)) {
+        throw unknownRun(runId);
+      }
+      return out;
+    });
+  }
+
+  private SliceRecord sliceRecord(ResultSet rs) throws SQLException {
+    return new SliceRecord(rs.getString("run_id"), rs.getInt("slice_index"), rs.getString("slice_key"),
+        strings(text(rs, "partition_keys")), SliceStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
+        rs.getLong("version"), rs.getString("worker"), dialect.readStoredInstant(rs, "lease_until"),
+        dialect.readStoredInstant(rs, "started_at"), dialect.readStoredInstant(rs, "finished_at"),
+        rs.getLong("row_count"), text(rs, "error"), strings(text(rs, "checks")), text(rs, "log_excerpt"));
+  }
+
+  @Override
+  public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
+    requireNonNull(workerId, "workerId");
+    long millis = leaseTime.toMillis();
+    return tx.run("claim a slice of run " + runId, c -> {
+      if (dialect.supportsSkipLocked()) {
+        Integer index = lockCandidate(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now());
+        if (index == null) {
+          index = lockCandidate(c, runId, "status = 'PENDING'");
+        }
+        if (index == null) {
+          requireRun(c, runId);
+          return Optional.empty();
+        }
+        takeSlice(c, runId, index, -1, workerId, millis);
+        return Optional.of(lease(c, runId, index, workerId));
+      }
+      // Compare-and-set: find a candidate without locks, then update it only if nobody changed its
+      // version meanwhile; a lost race just looks for the next one (someone else made progress).
+      while (true) {
+        long[] candidate = candidate(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now());
+        if (candidate == null) {
+          candidate = candidate(c, runId, "status = 'PENDING'");
+        }
+        if (candidate == null) {
+          requireRun(c, runId);
+          return Optional.empty();
+        }
+        int index = (int) candidate[0];
+        if (takeSlice(c, runId, index, candidate[1], workerId, millis)) {
+          return Optional.of(lease(c, runId, index, workerId));
+        }
+        c.commit();
+      }
+    });
+  }
+
+  private @Nullable Integer lockCandidate(Connection c, String runId, String condition) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
+        + condition + " ORDER BY slice_index LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : null;
+      }
+    }
+  }
+
+  private long @Nullable [] candidate(Connection c, String runId, String condition) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, version FROM " + t.slices
+        + " WHERE run_id = ? AND " + condition + " ORDER BY slice_index LIMIT 1")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new long[] {rs.getInt(1), rs.getLong(2)} : null;
+      }
+    }
+  }
+
+  /** Sets a slice RUNNING for a worker; with {@code expectedVersion >= 0} only if still claimable at it. */
+  private boolean takeSlice(Connection c, String runId, int index, long expectedVersion, String workerId, long millis)
+      throws SQLException {
+    String cas = expectedVersion < 0 ? ""
+        : " AND version = ? AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until <= " + dialect.now() + "))";
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = 'RUNNING',"
+        + " attempt = attempt + 1, version = version + 1, worker = ?, lease_until = " + dialect.nowPlusMillis() + ","
+        + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL"
+        + " WHERE run_id = ? AND slice_index = ?" + cas)) {
+      ps.setString(1, workerId);
+      ps.setLong(2, millis);
+      ps.setString(3, runId);
+      ps.setInt(4, index);
+      if (expectedVersion >= 0) {
+        ps.setLong(5, expectedVersion);
+      }
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private SliceLease lease(Connection c, String runId, int index, String workerId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT attempt, version, lease_until FROM " + t.slices
+        + " WHERE run_id = ? AND slice_index = ?")) {
+      ps.setString(1, runId);
+      ps.setInt(2, index);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new SliceLease(runId, index, workerId, rs.getInt("attempt"), rs.getLong("version"),
+            requireNonNull(dialect.readStoredInstant(rs, "lease_until")));
+      }
+    }
+  }
+
+  @Override
+  public Optional<SliceLease> renew(SliceLease lease, Duration leaseTime) {
+    return tx.run("renew the lease on slice " + lease.index() + " of run " + lease.runId(), c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET lease_until = "
+          + dialect.nowPlusMillis() + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+        ps.setLong(1, leaseTime.toMillis());
+        ps.setString(2, lease.runId());
+        ps.setInt(3, lease.index());
+        ps.setLong(4, lease.version());
+        if (ps.executeUpdate() == 0) {
+          return Optional.empty();
+        }
+      }
+      SliceLease current = lease(c, lease.runId(), lease.index(), lease.workerId());
+      return Optional.of(new SliceLease(lease.runId(), lease.index(), lease.workerId(), lease.attempt(),
+          lease.version(), current.leaseUntil()));
+    });
+  }
+
+  @Override
+  public SliceLease nextAttempt(SliceLease lease, String error) {
+    return tx.run("start the next attempt at slice " + lease.index() + " of run " + lease.runId(), c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET attempt = attempt + 1,"
+          + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, error = ?, checks = NULL,"
+          + " log_excerpt = NULL WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+        setText(ps, 1, error);
+        ps.setString(2, lease.runId());
+        ps.setInt(3, lease.index());
+        ps.setLong(4, lease.version());
+        if (ps.executeUpdate() == 0) {
+          throw leaseLost(c, lease);
+        }
+      }
+      SliceLease current = lease(c, lease.runId(), lease.index(), lease.workerId());
+      return new SliceLease(lease.runId(), lease.index(), lease.workerId(), current.attempt(), lease.version(),
+          current.leaseUntil());
+    });
+  }
+
+  @Override
+  public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
+    StoreTx.Work<Void> work = c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
+          + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?"
+          + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+        ps.setString(1, outcome.status().name());
+        dialect.bindStoredInstant(ps, 2, outcome.startedAt());
+        dialect.bindStoredInstant(ps, 3, outcome.finishedAt());
+        ps.setLong(4, outcome.rows());
+        setText(ps, 5, outcome.error());
+        ps.setString(6, json(outcome.checks().stream().map(CheckResult::toString).toList()));
+        setText(ps, 7, outcome.logExcerpt());
+        ps.setString(8, lease.runId());
+        ps.setInt(9, lease.index());
+        ps.setLong(10, lease.version());
+        if (ps.executeUpdate() == 0) {
+          throw leaseLost(c, lease);
+        }
+      }
+      SliceStatus s = outcome.status();
+      if (s == SliceStatus.SUCCEEDED || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK) {
+        recordPartitions(c, lease, outcome);
+      }
+      return null;
+    };
+    String what = "record the " + outcome.status() + " of slice " + lease.index() + " of run " + lease.runId();
+    Optional<Connection> joined = outcome.status() == SliceStatus.SUCCEEDED && sharesDataSource(transaction)
+        ? transaction.resource(Connection.class) : Optional.empty();
+    if (joined.isPresent()) {
+      // Exactly-once: written in the slice writer's transaction, committed by the writer's commit.
+      tx.join(what, joined.get(), work);
+    } else {
+      tx.run(what, work);
+    }
+  }
+
+  private void recordPartitions(Connection c, SliceLease lease, SliceOutcome o) throws SQLException {
+    String target;
+    String logicVersion;
+    List<String> keys;
+    try (PreparedStatement ps = c.prepareStatement("SELECT r.target, r.logic_version, s.partition_keys FROM " + t.runs
+        + " r JOIN " + t.slices + " s ON s.run_id = r.run_id WHERE s.run_id = ? AND s.slice_index = ?")) {
+      ps.setString(1, lease.runId());
+      ps.setInt(2, lease.index());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw unknownRun(lease.runId());
+        }
+        target = rs.getString(1);
+        logicVersion = rs.getString(2);
+        keys = strings(text(rs, "partition_keys"));
+      }
+    }
+    boolean ok = o.status() == SliceStatus.SUCCEEDED;
+    List<String> update = ok ? PARTITION_VALUES : List.of("last_status", "last_run_id");
+    long share = keys.isEmpty() ? 0 : Duration.between(o.startedAt(), o.finishedAt()).toMillis() / keys.size();
+    try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(t.partitions, PARTITION_COLUMNS, PARTITION_KEY,
+        update))) {
+      for (String key : keys) {
+        ps.setString(1, target);
+        ps.setString(2, key);
+        ps.setString(3, o.status().name());
+        ps.setString(4, lease.runId());
+        dialect.bindStoredInstant(ps, 5, ok ? o.finishedAt() : null);
+        setText(ps, 6, ok ? logicVersion : null);
+        ps.setLong(7, ok && keys.size() == 1 ? o.rows() : -1);
+        ps.setLong(8, ok ? share : -1);
+        ps.setBoolean(9, false);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private boolean sharesDataSource(ResourceProvider provider) {
+    return provider.resource(DataSource.class).filter(ds -> ds == dataSource).isPresent();
+  }
+
+  private LeaseLostException leaseLost(Connection c, SliceLease lease) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_key, status, version, worker FROM " + t.slices
+        + " WHERE run_id = ? AND slice_index = ?")) {
+      ps.setString(1, lease.runId());
+      ps.setInt(2, lease.index());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new UnknownRunException("unknown slice " + lease.index() + " of run '" + lease.runId()
+              + "'; no such slice in this state store");
+        }
+        String worker = rs.getString("worker");
+        return new LeaseLostException("lease on slice " + rs.getString("slice_key") + " of run " + lease.runId()
+            + " is lost: worker " + lease.workerId() + " presented token " + lease.version() + ", the slice is "
+            + rs.getString("status") + " with token " + rs.getLong("version")
+            + (worker == null ? "" : " held by " + worker));
+      }
+    }
+  }
+
+  @Override
+  public int reopen(String runId) {
+    return tx.run("reopen run " + runId, c -> {
+      // version first: MariaDB evaluates SET assignments left to right on the new values.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET version = CASE WHEN status = 'RUNNING'"
+          + " THEN version + 1 ELSE version END, status = 'PENDING', lease_until = NULL"
+          + " WHERE run_id = ? AND status <> 'SUCCEEDED'")) {
+        ps.setString(1, runId);
+        int n = ps.executeUpdate();
+        if (n == 0) {
+          requireRun(c, runId);
+        }
+        return n;
+      }
+    });
+  }
+
+  @Override
+  public int markPending(String runId, SliceStatus status, String message) {
+    return tx.run("mark the pending slices of run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = ?, error = ?,"
+          + " lease_until = NULL WHERE run_id = ? AND status = 'PENDING'")) {
+        ps.setString(1, status.name());
+        setText(ps, 2, message);
+        ps.setString(3, runId);
+        int n = ps.executeUpdate();
+        if (n == 0) {
+          requireRun(c, runId);
+        }
+        return n;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Partition states
+
+  @Override
+  public void forEachPartitionState(String target, Consumer<PartitionState> action) {
+    tx.run("read the partition states of " + target, c -> {
+      dialect.beginStreaming(c);
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.partitions + " WHERE target = ?")) {
+        dialect.streamResults(ps, BATCH);
+        ps.setString(1, target);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long rows = rs.getLong("row_count");
+            long duration = rs.getLong("duration_ms");
+            action.accept(new PartitionState(rs.getString("target"), rs.getString("partition_key"),
+                SliceStatus.valueOf(rs.getString("last_status")), rs.getString("last_run_id"),
+                dialect.readStoredInstant(rs, "succeeded_at"), rs.getString("logic_version"), rows, duration,
+                rs.getBoolean("invalidated")));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void invalidate(String target, Collection<PartitionKey> keys, String runIdForNewStates) {
+    tx.run("invalidate " + keys.size() + " partition(s) of " + target, c -> {
+      try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(t.partitions, PARTITION_COLUMNS, PARTITION_KEY,
+          List.of("invalidated")))) {
+        int pending = 0;
+        for (PartitionKey key : keys) {
+          ps.setString(1, target);
+          ps.setString(2, key.value());
+          ps.setString(3, SliceStatus.PENDING.name());
+          ps.setString(4, runIdForNewStates);
+          dialect.bindStoredInstant(ps, 5, null);
+          ps.setNull(6, Types.VARCHAR);
+          ps.setLong(7, -1);
+          ps.setLong(8, -1);
+          ps.setBoolean(9, true);
+          ps.addBatch();
+          if (++pending == BATCH) {
+            ps.executeBatch();
+            pending = 0;
+          }
+        }
+        if (pending > 0) {
+          ps.executeBatch();
+        }
+      }
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Guarantee and time
+
+  @Override
+  public Guarantee guaranteeWith(ResourceProvider destination) {
+    return sharesDataSource(destination) ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE;
+  }
+
+  @Override
+  public Instant now() {
+    return tx.run("read the database time", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.now() + " AS db_now");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return requireNonNull(dialect.readStoredInstant(rs, "db_now"));
+      }
+    });
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private boolean runExists(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + t.runs + " WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private void requireRun(Connection c, String runId) throws SQLException {
+    if (!runExists(c, runId)) {
+      throw unknownRun(runId);
+    }
+  }
+
+  private static UnknownRunException unknownRun(String runId) {
+    return new UnknownRunException("unknown run id '" + runId + "'; no such run in this state store");
+  }
+
+  private @Nullable String text(ResultSet rs, String column) throws SQLException {
+    return dialect.readText(rs, column);
+  }
+
+  private static void setText(PreparedStatement ps, int index, @Nullable String value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.VARCHAR);
+    } else {
+      ps.setString(index, value);
+    }
+  }
+
+  private static String json(List<String> values) {
+    try {
+      return JSON.writeValueAsString(values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + values + " as JSON", e);
+    }
+  }
+
+  private static List<String> strings(@Nullable String json) {
+    if (json == null || json.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return JSON.readValue(json, STRINGS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("state store holds malformed JSON: " + json, e);
+    }
+  }
+}

@@ -1,0 +1,837 @@
+package dev.backfill.jdbc.dialect;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.backfill.BackfillException;
+import dev.backfill.InvalidConfigurationException;
+import dev.backfill.Slice;
+import java.math.BigDecimal;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What differs between SQL engines, one subclass per engine: {@link H2Dialect},
+ * {@link PostgresDialect} and {@link MariaDbDialect} (which also covers MySQL). The JDBC sources,
+ * destinations and the state store ask their dialect for every piece of SQL that is not plain ANSI,
+ * so no other class checks which engine it talks to.
+ *
+ * <p>A dialect is detected from the connection's metadata ({@link #detect(DataSource)}) unless set
+ * explicitly, e.g. {@code JdbcDestination.table(ds, "mart.daily").dialect(new PostgresDialect())}.
+ *
+ * <p><b>Identifiers</b> (schemas, tables, columns) from configuration must be plain SQL names: ASCII
+ * letters, digits and underscores, starting with a letter or underscore. Anything else (quotes,
+ * semicolons, comment markers, whitespace) is rejected with an {@link InvalidConfigurationException}
+ * naming the value. Accepted names are treated as unquoted names would be by the engine (H2 stores
+ * them upper-case, PostgreSQL lower-case, MariaDB as written) and then quoted, so reserved words such
+ * as {@code day}, {@code key} or {@code value} work as column names.
+ *
+ * <p><b>Values</b> (tokens, record values) are always bound as parameters; see {@link #bind}.
+ *
+ * <p>Methods below the identifier helpers are used by the adapter's internals; applications only
+ * construct or detect a dialect.
+ */
+public abstract class Dialect {
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final String EXPECTED = "expected letters, digits and underscores, starting with a letter or underscore"
+      + " (e.g. daily_revenue)";
+
+  /** How an engine stores names that were written without quotes. */
+  protected enum IdentifierCase {
+    /** Folded to upper case (H2, the SQL standard). */
+    UPPER,
+    /** Folded to lower case (PostgreSQL). */
+    LOWER,
+    /** Kept as written (MariaDB, MySQL). */
+    AS_IS
+  }
+
+  private final IdentifierCase identifierCase;
+
+  /**
+   * Creates a dialect.
+   *
+   * @param identifierCase how the engine stores unquoted names
+   */
+  protected Dialect(IdentifierCase identifierCase) {
+    this.identifierCase = requireNonNull(identifierCase, "identifierCase");
+  }
+
+  /**
+   * Detects the dialect of a data source from its connection metadata.
+   *
+   * @param dataSource the data source
+   * @return its dialect
+   * @throws InvalidConfigurationException for an unsupported engine
+   * @throws BackfillException when no connection can be opened
+   */
+  public static Dialect detect(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      return of(c);
+    } catch (SQLException e) {
+      throw new BackfillException("cannot detect the SQL dialect: opening a connection failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Detects the dialect of an open connection from its metadata.
+   *
+   * @param connection the connection
+   * @return its dialect
+   * @throws SQLException when the metadata cannot be read
+   * @throws InvalidConfigurationException for an unsupported engine
+   */
+  public static Dialect of(Connection connection) throws SQLException {
+    DatabaseMetaData md = connection.getMetaData();
+    String product = md.getDatabaseProductName();
+    String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+    if (p.contains("postgres")) {
+      return new PostgresDialect();
+    }
+    if (p.contains("mariadb") || p.contains("mysql")) {
+      return MariaDbDialect.forServer(p.contains("mariadb") || md.getDatabaseProductVersion().toLowerCase(Locale.ROOT)
+          .contains("mariadb"), md.getDatabaseMajorVersion(), md.getDatabaseMinorVersion());
+    }
+    if (p.equals("h2")) {
+      return md.storesLowerCaseIdentifiers() ? new H2Dialect(IdentifierCase.LOWER) : new H2Dialect();
+    }
+    throw new InvalidConfigurationException("database '" + product + "' is not supported by backfill-jdbc; supported are"
+        + " H2, PostgreSQL, MariaDB and MySQL. Set a dialect explicitly (e.g. .dialect(new PostgresDialect())) if the"
+        + " engine speaks one of these");
+  }
+
+  /**
+   * Returns the engine's name, for messages.
+   *
+   * @return e.g. {@code PostgreSQL}
+   */
+  public abstract String name();
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Identifiers
+
+  /**
+   * Checks that a configured name is a plain SQL identifier.
+   *
+   * @param value the name
+   * @param what what it names, for the message (e.g. "column name")
+   * @return the value
+   * @throws InvalidConfigurationException naming the value and what is wrong with it
+   */
+  public static String checkIdentifier(@Nullable String value, String what) {
+    if (value == null || value.isEmpty()) {
+      throw new InvalidConfigurationException(what + " is empty; " + EXPECTED);
+    }
+    if (!IDENTIFIER.matcher(value).matches()) {
+      throw new InvalidConfigurationException(what + " '" + value + "' is not a safe SQL identifier: it contains "
+          + offence(value) + "; " + EXPECTED);
+    }
+    if (value.length() > 128) {
+      throw new InvalidConfigurationException(what + " '" + value + "' is " + value.length()
+          + " characters long; expected at most 128");
+    }
+    return value;
+  }
+
+  /**
+   * Checks a table name, optionally qualified by a schema ({@code schema.table}).
+   *
+   * @param value the name
+   * @param what what it names, for the message
+   * @return its parts: {@code [table]} or {@code [schema, table]}
+   * @throws InvalidConfigurationException naming the value and what is wrong with it
+   */
+  public static List<String> checkQualifiedName(@Nullable String value, String what) {
+    if (value == null || value.isEmpty()) {
+      throw new InvalidConfigurationException(what + " is empty; expected a table name such as daily_revenue or"
+          + " mart.daily_revenue");
+    }
+    String[] parts = value.split("\\.", -1);
+    if (parts.length > 2) {
+      throw new InvalidConfigurationException(what + " '" + value + "' has " + parts.length
+          + " dot-separated parts; expected table or schema.table");
+    }
+    List<String> out = new ArrayList<>(parts.length);
+    for (String part : parts) {
+      if (part.isEmpty() || !IDENTIFIER.matcher(part).matches()) {
+        throw new InvalidConfigurationException(what + " '" + value + "' is not a safe SQL name: "
+            + (part.isEmpty() ? "it has an empty part" : "it contains " + offence(part))
+            + "; expected table or schema.table, each part of letters, digits and underscores (e.g. mart.daily_revenue)");
+      }
+      out.add(checkIdentifier(part, what));
+    }
+    return List.copyOf(out);
+  }
+
+  private static String offence(String value) {
+    if (value.contains("--")) {
+      return "the comment marker '--'";
+    }
+    if (value.contains("/*") || value.contains("*/")) {
+      return "a comment marker ('/*' or '*/')";
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isWhitespace(c)) {
+        return "whitespace at position " + (i + 1);
+      }
+      if (c == '\'' || c == '"' || c == '`') {
+        return "the quote " + c + " at position " + (i + 1);
+      }
+      if (c == ';') {
+        return "a semicolon at position " + (i + 1);
+      }
+      if (i == 0 && Character.isDigit(c)) {
+        return "a leading digit";
+      }
+      if (!(c == '_' || (c < 128 && Character.isLetterOrDigit(c)))) {
+        return "the character '" + c + "' at position " + (i + 1);
+      }
+    }
+    return "an unexpected character";
+  }
+
+  /**
+   * Returns the longest identifier the engine accepts.
+   *
+   * @return maximum length in characters
+   */
+  protected abstract int maxIdentifierLength();
+
+  /**
+   * Returns how a quoted identifier starts and ends.
+   *
+   * @return the quote character
+   */
+  protected char quoteChar() {
+    return '"';
+  }
+
+  /**
+   * Folds a checked identifier the way the engine stores unquoted names.
+   *
+   * @param identifier a checked identifier
+   * @return the stored form
+   */
+  public String fold(String identifier) {
+    return switch (identifierCase) {
+      case UPPER -> identifier.toUpperCase(Locale.ROOT);
+      case LOWER -> identifier.toLowerCase(Locale.ROOT);
+      case AS_IS -> identifier;
+    };
+  }
+
+  /**
+   * Checks, folds and quotes one identifier.
+   *
+   * @param identifier the name
+   * @return the quoted name, safe to put into SQL
+   * @throws InvalidConfigurationException if it is not a safe identifier or too long for the engine
+   */
+  public String quote(String identifier) {
+    checkIdentifier(identifier, "identifier");
+    if (identifier.length() > maxIdentifierLength()) {
+      throw new InvalidConfigurationException("identifier '" + identifier + "' is " + identifier.length()
+          + " characters long; " + name() + " accepts at most " + maxIdentifierLength());
+    }
+    char q = quoteChar();
+    return q + fold(identifier) + q;
+  }
+
+  /**
+   * Checks and quotes a table name, optionally qualified by a schema.
+   *
+   * @param qualifiedName {@code table} or {@code schema.table}
+   * @return the quoted name
+   */
+  public String quoteQualified(String qualifiedName) {
+    StringJoiner j = new StringJoiner(".");
+    for (String part : checkQualifiedName(qualifiedName, "table name")) {
+      j.add(quote(part));
+    }
+    return j.toString();
+  }
+
+  /**
+   * Quotes a list of identifiers, comma-separated.
+   *
+   * @param identifiers names
+   * @return {@code "a", "b"}
+   */
+  public String quoteAll(List<String> identifiers) {
+    StringJoiner j = new StringJoiner(", ");
+    for (String c : identifiers) {
+      j.add(quote(c));
+    }
+    return j.toString();
+  }
+
+  /**
+   * Normalises a column label read from a result set so that rows carry the names users wrote: on
+   * engines that fold unquoted names to upper case, an all-upper-case label becomes lower case.
+   *
+   * @param label the driver's column label
+   * @return the name used in {@link dev.backfill.Row}s
+   */
+  public String columnLabel(String label) {
+    if (identifierCase == IdentifierCase.UPPER && label.equals(label.toUpperCase(Locale.ROOT))) {
+      return label.toLowerCase(Locale.ROOT);
+    }
+    return label;
+  }
+
+  /**
+   * Returns the lexical rules of the engine's SQL, used to find named parameters.
+   *
+   * @return the rules
+   */
+  public SqlSyntax sqlSyntax() {
+    return new SqlSyntax(false, false, false, false, false);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // DML
+
+  /**
+   * A statement with its parameters in order.
+   *
+   * @param text SQL text with {@code ?} placeholders
+   * @param params values to bind, in order
+   */
+  public record Sql(String text, List<Object> params) {
+    /**
+     * Creates a statement.
+     *
+     * @param text SQL
+     * @param params parameters
+     */
+    public Sql {
+      requireNonNull(text, "text");
+      params = List.copyOf(params);
+    }
+  }
+
+  /**
+   * Returns a batched insert.
+   *
+   * @param table quoted table
+   * @param columns column names (unquoted)
+   * @return {@code INSERT INTO t (a, b) VALUES (?, ?)}
+   */
+  public String insertSql(String table, List<String> columns) {
+    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")";
+  }
+
+  /**
+   * Returns an {@code INSERT ... SELECT} of a query's columns.
+   *
+   * @param table quoted table
+   * @param columns column names of the query and the table
+   * @param query the query, already with {@code ?} placeholders
+   * @return the statement
+   */
+  public String insertSelectSql(String table, List<String> columns, String query) {
+    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
+        + ") " + quote("bf_q");
+  }
+
+  /**
+   * Returns an upsert of one row of values keyed by {@code keys}: rows with the same key values are
+   * updated ({@code updateColumns} only), others inserted.
+   *
+   * @param table quoted table
+   * @param columns every column, in parameter order
+   * @param keys key columns (a subset of {@code columns}); PostgreSQL and MariaDB need a unique
+   *     constraint or primary key on them
+   * @param updateColumns columns overwritten when the key exists
+   * @return the statement with one placeholder per column
+   */
+  public abstract String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns);
+
+  /**
+   * Returns an upsert of a query's rows keyed by {@code keys}, updating every non-key column.
+   *
+   * @param table quoted table
+   * @param columns column names of the query and the table
+   * @param keys key columns
+   * @param query the query, already with {@code ?} placeholders
+   * @return the statement
+   */
+  public abstract String upsertSelectSql(String table, List<String> columns, List<String> keys, String query);
+
+  /**
+   * Returns a delete of the rows whose columns lie in a slice's spans: {@code col = ?} for a single
+   * value, {@code col BETWEEN ? AND ?} for a batch of partitions.
+   *
+   * @param table quoted table
+   * @param spans span per column
+   * @return the statement and its parameters
+   */
+  public Sql deleteSpan(String table, Map<String, Slice.Span> spans) {
+    StringJoiner where = new StringJoiner(" AND ");
+    List<Object> params = new ArrayList<>();
+    spans.forEach((column, span) -> {
+      if (span.single()) {
+        where.add(quote(column) + " = ?");
+        params.add(span.first());
+      } else {
+        where.add(quote(column) + " BETWEEN ? AND ?");
+        params.add(span.first());
+        params.add(span.last());
+      }
+    });
+    return new Sql("DELETE FROM " + table + " WHERE " + where, params);
+  }
+
+  /**
+   * Returns {@code n} comma-separated placeholders.
+   *
+   * @param n count
+   * @return {@code ?, ?, ?}
+   */
+  protected static String placeholders(int n) {
+    StringJoiner j = new StringJoiner(", ");
+    for (int i = 0; i < n; i++) {
+      j.add("?");
+    }
+    return j.toString();
+  }
+
+  /**
+   * Returns every column that is not a key.
+   *
+   * @param columns columns
+   * @param keys keys
+   * @return non-key columns, in order
+   */
+  protected static List<String> nonKeys(List<String> columns, List<String> keys) {
+    List<String> keysLower = keys.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+    return columns.stream().filter(c -> !keysLower.contains(c.toLowerCase(Locale.ROOT))).toList();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tables
+
+  /**
+   * Creates an empty shadow table shaped like a table (columns, and as much of its constraints and
+   * indexes as the engine can copy).
+   *
+   * @param connection connection in auto-commit mode
+   * @param schema unquoted schema of both tables, or null for the current one
+   * @param table unquoted live table
+   * @param shadow unquoted shadow table to create
+   * @throws SQLException on failure
+   */
+  public abstract void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException;
+
+  /**
+   * Returns {@code DROP TABLE IF EXISTS}.
+   *
+   * @param table quoted table
+   * @return the DDL
+   */
+  public String dropTableIfExistsSql(String table) {
+    return "DROP TABLE IF EXISTS " + table;
+  }
+
+  /**
+   * Tells whether a table exists.
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema, or null for the connection's current one
+   * @param table unquoted table
+   * @return true when it exists
+   * @throws SQLException on failure
+   */
+  public boolean tableExists(Connection connection, @Nullable String schema, String table) throws SQLException {
+    String q = "SELECT 1 FROM " + (schema == null ? "" : quote(schema) + ".") + quote(table) + " WHERE 1 = 0";
+    // Probing the table itself avoids each driver's idea of catalogs and schemas in DatabaseMetaData.
+    boolean autoCommit = connection.getAutoCommit();
+    try (Statement s = connection.createStatement()) {
+      s.executeQuery(q).close();
+      return true;
+    } catch (SQLException e) {
+      if (!autoCommit) {
+        connection.rollback();
+      }
+      if (isMissingTable(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Tells whether a failure says a table does not exist.
+   *
+   * @param e the failure
+   * @return true for "no such table"
+   */
+  protected boolean isMissingTable(SQLException e) {
+    return "42S02".equals(e.getSQLState()) || "42P01".equals(e.getSQLState());
+  }
+
+  /**
+   * Quotes a bare name, qualified by a schema when one is given.
+   *
+   * @param schema unquoted schema, or null
+   * @param name unquoted bare name
+   * @return {@code "schema"."name"} or {@code "name"}
+   */
+  public String qualified(@Nullable String schema, String name) {
+    return (schema == null ? "" : quote(schema) + ".") + quote(name);
+  }
+
+  /**
+   * Replaces a table by its filled shadow so that readers see the old table or the new one, never a
+   * partial state, and keeps or drops the old content.
+   *
+   * @param connection an open connection in auto-commit mode
+   * @param schema unquoted schema of all three tables, or null for the current one
+   * @param table unquoted live table
+   * @param shadow unquoted shadow table, same columns as the live one
+   * @param previous unquoted name for the old table (replaced if it exists)
+   * @param keepPrevious keep the old table under {@code previous} instead of dropping it
+   * @throws SQLException when the swap fails; the live table is then unchanged
+   */
+  public abstract void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
+      boolean keepPrevious) throws SQLException;
+
+  /**
+   * Runs statements in one transaction, rolling back on failure.
+   *
+   * @param connection connection in auto-commit mode
+   * @param statements the statements
+   * @throws SQLException on failure, after rollback
+   */
+  protected static void inTransaction(Connection connection, List<String> statements) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement s = connection.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Transactions and streaming
+
+  /**
+   * Starts the transaction of a slice writer on a fresh connection.
+   *
+   * @param connection the writer's connection
+   * @throws SQLException on failure
+   */
+  public void beginWrite(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+  }
+
+  /**
+   * Prepares a connection for streaming a large result (PostgreSQL only streams with auto-commit off).
+   *
+   * @param connection the reading connection
+   * @throws SQLException on failure
+   */
+  public void beginStreaming(Connection connection) throws SQLException {}
+
+  /**
+   * Ends streaming on a connection before it goes back to its pool.
+   *
+   * @param connection the reading connection
+   * @throws SQLException on failure
+   */
+  public void endStreaming(Connection connection) throws SQLException {}
+
+  /**
+   * Sets a statement up to stream rows instead of buffering the whole result.
+   *
+   * @param statement the statement
+   * @param fetchSize rows per round trip
+   * @throws SQLException on failure
+   */
+  public void streamResults(Statement statement, int fetchSize) throws SQLException {
+    statement.setFetchSize(fetchSize);
+  }
+
+  /**
+   * Stops a streaming query whose rows are no longer wanted (the slice failed or was cancelled)
+   * before its result is closed. The default does nothing: closing the result is enough.
+   *
+   * @param statement the streaming statement
+   */
+  public void abandonStream(Statement statement) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Values
+
+  /**
+   * Binds a value, for tokens and record values alike: dates ({@link LocalDate}), local date-times,
+   * times, instants ({@link OffsetDateTime}, {@link ZonedDateTime}, {@link Instant}; see
+   * {@link #bindInstant(PreparedStatement, int, OffsetDateTime)}), numbers, text, booleans and
+   * {@code null}. Enums bind as their name; other types go to {@code setObject}.
+   *
+   * @param ps the statement
+   * @param index 1-based parameter index
+   * @param value the value
+   * @throws SQLException on failure
+   */
+  public void bind(PreparedStatement ps, int index, @Nullable Object value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.NULL);
+    } else if (value instanceof String s) {
+      ps.setString(index, s);
+    } else if (value instanceof Long l) {
+      ps.setLong(index, l);
+    } else if (value instanceof Integer i) {
+      ps.setInt(index, i);
+    } else if (value instanceof BigDecimal d) {
+      ps.setBigDecimal(index, d);
+    } else if (value instanceof OffsetDateTime t) {
+      bindInstant(ps, index, t);
+    } else if (value instanceof ZonedDateTime t) {
+      bindInstant(ps, index, t.toOffsetDateTime());
+    } else if (value instanceof Instant t) {
+      bindInstant(ps, index, t.atOffset(ZoneOffset.UTC));
+    } else if (value instanceof LocalDate || value instanceof LocalDateTime || value instanceof LocalTime) {
+      ps.setObject(index, value);
+    } else if (value instanceof Enum<?> e) {
+      ps.setString(index, e.name());
+    } else {
+      ps.setObject(index, value);
+    }
+  }
+
+  /**
+   * Binds a point in time, such as the {@code start_ts} and {@code end_ts} tokens. The default binds
+   * a {@code TIMESTAMP WITH TIME ZONE}, which compares correctly with zoned columns; comparisons with
+   * columns without zone use the session's time zone.
+   *
+   * @param ps the statement
+   * @param index 1-based parameter index
+   * @param value the instant with its offset
+   * @throws SQLException on failure
+   */
+  public void bindInstant(PreparedStatement ps, int index, OffsetDateTime value) throws SQLException {
+    ps.setObject(index, value);
+  }
+
+  /**
+   * Returns a reader of one column that converts the driver's values to {@code java.time} types
+   * ({@code DATE} to {@link LocalDate}, {@code TIMESTAMP} to {@link LocalDateTime}, zoned timestamps
+   * to {@link OffsetDateTime}, {@code TIME} to {@link LocalTime}, character LOBs to text).
+   *
+   * @param md the result's metadata
+   * @param column 1-based column index
+   * @return the reader
+   * @throws SQLException on failure
+   */
+  public ColumnReader reader(ResultSetMetaData md, int column) throws SQLException {
+    return switch (md.getColumnType(column)) {
+      case Types.DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
+      case Types.TIMESTAMP -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
+      case Types.TIMESTAMP_WITH_TIMEZONE -> (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+      case Types.TIME -> (rs, i) -> rs.getObject(i, LocalTime.class);
+      case Types.CLOB, Types.NCLOB -> (rs, i) -> rs.getString(i);
+      default -> ResultSet::getObject;
+    };
+  }
+
+  /** Reads one column of the current row. */
+  @FunctionalInterface
+  public interface ColumnReader {
+    /**
+     * Reads the value.
+     *
+     * @param rs the result set on a row
+     * @param column 1-based column index
+     * @return the value, or null
+     * @throws SQLException on failure
+     */
+    @Nullable Object read(ResultSet rs, int column) throws SQLException;
+  }
+
+  /**
+   * Reads text that may come back as a character LOB.
+   *
+   * @param rs result set
+   * @param column column label
+   * @return the text, or null
+   * @throws SQLException on failure
+   */
+  public @Nullable String readText(ResultSet rs, String column) throws SQLException {
+    Object o = rs.getObject(column);
+    if (o instanceof Clob clob) {
+      return clob.getSubString(1, (int) Math.min(Integer.MAX_VALUE, clob.length()));
+    }
+    return o == null ? null : o.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State store support
+
+  /**
+   * Returns the column type for points in time kept by the state store.
+   *
+   * @return e.g. {@code TIMESTAMPTZ}
+   */
+  public abstract String timestampType();
+
+  /**
+   * Returns the column type for long text (plan JSON, errors).
+   *
+   * @return e.g. {@code TEXT}
+   */
+  public abstract String textType();
+
+  /**
+   * Returns the column type for booleans.
+   *
+   * @return {@code BOOLEAN}
+   */
+  public String booleanType() {
+    return "BOOLEAN";
+  }
+
+  /**
+   * Returns an SQL expression for the database's current time, comparable with
+   * {@link #timestampType()} columns.
+   *
+   * @return e.g. {@code CURRENT_TIMESTAMP}
+   */
+  public abstract String now();
+
+  /**
+   * Returns an SQL expression for the database's current time plus a number of milliseconds given by
+   * one {@code ?} parameter (bound as a long).
+   *
+   * @return the expression
+   */
+  public abstract String nowPlusMillis();
+
+  /**
+   * Binds an instant for a {@link #timestampType()} column (truncated to microseconds, the
+   * precision every supported engine keeps).
+   *
+   * @param ps the statement
+   * @param index 1-based parameter index
+   * @param value the instant, or null
+   * @throws SQLException on failure
+   */
+  public void bindStoredInstant(PreparedStatement ps, int index, @Nullable Instant value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(index, value.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
+    }
+  }
+
+  /**
+   * Reads an instant from a {@link #timestampType()} column.
+   *
+   * @param rs the result set on a row
+   * @param column column label
+   * @return the instant, or null
+   * @throws SQLException on failure
+   */
+  public @Nullable Instant readStoredInstant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  /**
+   * Tells whether the engine supports {@code SELECT ... FOR UPDATE SKIP LOCKED}, with which the state
+   * store claims slices; otherwise it claims with a compare-and-set on the slice's version.
+   *
+   * @return true on PostgreSQL and MariaDB 10.6+ / MySQL 8+
+   */
+  public boolean supportsSkipLocked() {
+    return false;
+  }
+
+  /**
+   * Returns the statement creating a schema if it does not exist (a database on MariaDB).
+   *
+   * @param schema unquoted schema
+   * @return the DDL
+   */
+  public String createSchemaIfNotExistsSql(String schema) {
+    return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+  }
+
+  /**
+   * Serialises schema migrations of concurrently starting processes (an advisory lock where the
+   * engine has one). Migrations are idempotent and retried, so engines without such a lock still
+   * converge.
+   *
+   * @param connection connection in auto-commit mode, held for the whole migration
+   * @param name lock name
+   * @throws SQLException on failure
+   */
+  public void lockMigrations(Connection connection, String name) throws SQLException {}
+
+  /**
+   * Releases {@link #lockMigrations}.
+   *
+   * @param connection the same connection
+   * @param name lock name
+   * @throws SQLException on failure
+   */
+  public void unlockMigrations(Connection connection, String name) throws SQLException {}
+
+  /**
+   * Tells whether a failure rolled back the statement because of a deadlock, a serialization
+   * conflict or a lock timeout, so that the whole transaction can safely run again.
+   *
+   * @param e the failure
+   * @return true to retry
+   */
+  public boolean isRetryable(SQLException e) {
+    String state = e.getSQLState();
+    return "40001".equals(state) || "40P01".equals(state);
+  }
+
+  /**
+   * Tells whether a failure is a unique-key violation.
+   *
+   * @param e the failure
+   * @return true for SQL state class 23 (integrity constraint violation)
+   */
+  public boolean isUniqueViolation(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("23");
+  }
+}

@@ -1,0 +1,182 @@
+package dev.backfill.jdbc.dialect;
+
+import java.sql.Connection;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * H2 (2.x), embedded or in server mode.
+ *
+ * <ul>
+ *   <li>Merge: {@code MERGE INTO t (...) KEY (keys) VALUES (...)}; no constraint needed.
+ *   <li>Full rebuild: H2 commits every DDL statement on its own, so two renames would leave a moment
+ *       without the table. The swap therefore replaces the live table's content in one transaction
+ *       ({@code DELETE} then {@code INSERT ... SELECT} from the shadow): readers see the old rows until
+ *       the commit and the new rows after it, and the live table keeps its constraints and indexes.
+ *       The shadow is {@code CREATE TABLE ... AS SELECT ... WITH NO DATA} (columns only). With
+ *       {@code keepingPrevious()} the old rows are first copied to the backup table.
+ *   <li>Names: unquoted names are stored upper-case, so configured names are folded to upper case
+ *       before quoting, and upper-case result labels come back lower-case in rows. A database opened
+ *       with {@code DATABASE_TO_LOWER=TRUE} is detected and folded to lower case instead.
+ *   <li>Tokens: {@code start_ts}/{@code end_ts} bind as {@code TIMESTAMP WITH TIME ZONE}. In a pushdown
+ *       query a token selected as a column needs a cast ({@code CAST(:start_date AS DATE) AS day}) so
+ *       H2 knows its type.
+ *   <li>State store: claims with a compare-and-set on the slice's version (no {@code SKIP LOCKED}).
+ * </ul>
+ */
+public final class H2Dialect extends Dialect {
+
+  /** Creates the dialect for a database that stores unquoted names upper-case (H2's default). */
+  public H2Dialect() {
+    this(IdentifierCase.UPPER);
+  }
+
+  H2Dialect(IdentifierCase identifierCase) {
+    super(identifierCase);
+  }
+
+  @Override
+  public String name() {
+    return "H2";
+  }
+
+  @Override
+  protected int maxIdentifierLength() {
+    return 256;
+  }
+
+  @Override
+  public SqlSyntax sqlSyntax() {
+    return new SqlSyntax(false, false, false, true, false);
+  }
+
+  @Override
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
+    if (updateColumns.equals(nonKeys(columns, keys))) {
+      return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") VALUES ("
+          + placeholders(columns.size()) + ")";
+    }
+    // MERGE ... KEY always updates every column; the standard MERGE can update a subset.
+    String s = quote("bf_s");
+    StringJoiner on = new StringJoiner(" AND ");
+    for (String k : keys) {
+      on.add(table + "." + quote(k) + " = " + s + "." + quote(k));
+    }
+    StringJoiner values = new StringJoiner(", ");
+    for (String c : columns) {
+      values.add(s + "." + quote(c));
+    }
+    String merge = "MERGE INTO " + table + " USING (VALUES (" + placeholders(columns.size()) + ")) AS " + s + " ("
+        + quoteAll(columns) + ") ON " + on;
+    if (!updateColumns.isEmpty()) {
+      StringJoiner set = new StringJoiner(", ");
+      for (String c : updateColumns) {
+        set.add(quote(c) + " = " + s + "." + quote(c));
+      }
+      merge += " WHEN MATCHED THEN UPDATE SET " + set;
+    }
+    return merge + " WHEN NOT MATCHED THEN INSERT (" + quoteAll(columns) + ") VALUES (" + values + ")";
+  }
+
+  @Override
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
+    return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") SELECT "
+        + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q");
+  }
+
+  @Override
+  public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException {
+    // H2 has no CREATE TABLE ... LIKE: copy the columns, then the NOT NULL constraints and the primary
+    // key, so a slice violating them fails when it is written rather than at the swap.
+    String live = qualified(schema, table);
+    String copy = qualified(schema, shadow);
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE " + copy + " AS SELECT * FROM " + live + " WITH NO DATA");
+      ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
+      List<String> notNull = new ArrayList<>();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        if (md.isNullable(i) == ResultSetMetaData.columnNoNulls) {
+          notNull.add(raw(md.getColumnName(i)));
+        }
+      }
+      for (String column : notNull) {
+        s.execute("ALTER TABLE " + copy + " ALTER COLUMN " + column + " SET NOT NULL");
+      }
+      List<String> key = primaryKey(connection, schema == null ? connection.getSchema() : fold(schema), fold(table));
+      if (!key.isEmpty()) {
+        s.execute("ALTER TABLE " + copy + " ADD PRIMARY KEY (" + String.join(", ", key) + ")");
+      }
+    }
+  }
+
+  private static List<String> primaryKey(Connection c, String schema, String table) throws SQLException {
+    java.util.SortedMap<Short, String> columns = new java.util.TreeMap<>();
+    try (java.sql.ResultSet rs = c.getMetaData().getPrimaryKeys(null, schema, table)) {
+      while (rs.next()) {
+        columns.put(rs.getShort("KEY_SEQ"), raw(rs.getString("COLUMN_NAME")));
+      }
+    }
+    return new ArrayList<>(columns.values());
+  }
+
+  /** Quotes a name read from the database, as stored. */
+  private static String raw(String stored) {
+    return '"' + stored.replace("\"", "\"\"") + '"';
+  }
+
+  @Override
+  public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
+      boolean keepPrevious) throws SQLException {
+    String live = qualified(schema, table);
+    List<String> columns = new ArrayList<>();
+    try (Statement s = connection.createStatement()) {
+      ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        columns.add(raw(md.getColumnName(i)));
+      }
+      if (keepPrevious) {
+        s.execute(dropTableIfExistsSql(qualified(schema, previous)));
+        s.execute("CREATE TABLE " + qualified(schema, previous) + " AS SELECT * FROM " + live);
+      }
+    }
+    String cols = String.join(", ", columns);
+    inTransaction(connection, List.of(
+        "DELETE FROM " + live,
+        "INSERT INTO " + live + " (" + cols + ") SELECT " + cols + " FROM " + qualified(schema, shadow)));
+    try (Statement s = connection.createStatement()) {
+      s.execute("DROP TABLE " + qualified(schema, shadow));
+    }
+  }
+
+  @Override
+  public String timestampType() {
+    return "TIMESTAMP(6) WITH TIME ZONE";
+  }
+
+  @Override
+  public String textType() {
+    return "CHARACTER LARGE OBJECT";
+  }
+
+  @Override
+  public String now() {
+    return "CURRENT_TIMESTAMP";
+  }
+
+  @Override
+  public String nowPlusMillis() {
+    return "DATEADD(MILLISECOND, ?, CURRENT_TIMESTAMP)";
+  }
+
+  @Override
+  public boolean isRetryable(SQLException e) {
+    // HYT00: lock timeout; 90131: concurrent update of a row by two transactions.
+    return super.isRetryable(e) || "HYT00".equals(e.getSQLState()) || e.getErrorCode() == 90131;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.backfill.jdbc.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * PostgreSQL (9.5 or later).
+ *
+ * <ul>
+ *   <li>Merge: {@code INSERT ... ON CONFLICT (keys) DO UPDATE}; the key columns need a primary key or
+ *       unique constraint.
+ *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow (LIKE t INCLUDING ALL)} (columns,
+ *       defaults, constraints, indexes); the swap renames both tables in one transaction, so readers
+ *       wait for the swap's lock and then read the new table. Views on the table keep pointing at the
+ *       replaced one (PostgreSQL binds views to tables, not names).
+ *   <li>Streaming: results stream through a cursor only with auto-commit off and a fetch size, which
+ *       the source sets on its own connection.
+ *   <li>Batched inserts: add {@code reWriteBatchedInserts=true} to the JDBC URL to have the driver
+ *       rewrite batches into multi-row inserts (several times faster; not required).
+ *   <li>Tokens: {@code start_ts}/{@code end_ts} bind as {@code timestamptz}. Compared with a
+ *       {@code timestamp} (without time zone) column, PostgreSQL converts them with the session's
+ *       {@code TimeZone}; prefer {@code timestamptz} columns.
+ *   <li>State store: claims with {@code FOR UPDATE SKIP LOCKED}; migrations take an advisory lock.
+ * </ul>
+ */
+public final class PostgresDialect extends Dialect {
+
+  /** Creates the dialect. */
+  public PostgresDialect() {
+    super(IdentifierCase.LOWER);
+  }
+
+  @Override
+  public String name() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  protected int maxIdentifierLength() {
+    return 63;
+  }
+
+  @Override
+  public SqlSyntax sqlSyntax() {
+    return new SqlSyntax(false, false, true, true, false);
+  }
+
+  @Override
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
+    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")"
+        + onConflict(keys, updateColumns);
+  }
+
+  @Override
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
+    // "WHERE TRUE" keeps the parser from reading ON CONFLICT as the ON of a join in the query.
+    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
+        + ") " + quote("bf_q") + " WHERE TRUE" + onConflict(keys, nonKeys(columns, keys));
+  }
+
+  private String onConflict(List<String> keys, List<String> updateColumns) {
+    if (updateColumns.isEmpty()) {
+      return " ON CONFLICT (" + quoteAll(keys) + ") DO NOTHING";
+    }
+    StringJoiner set = new StringJoiner(", ");
+    for (String c : updateColumns) {
+      set.add(quote(c) + " = EXCLUDED." + quote(c));
+    }
+    return " ON CONFLICT (" + quoteAll(keys) + ") DO UPDATE SET " + set;
+  }
+
+  @Override
+  public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
+      throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE " + qualified(schema, shadow) + " (LIKE " + qualified(schema, table) + " INCLUDING ALL)");
+    }
+  }
+
+  @Override
+  public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
+      boolean keepPrevious) throws SQLException {
+    // DDL is transactional in PostgreSQL: both renames (and the drop) become visible at one commit.
+    List<String> statements = new ArrayList<>();
+    statements.add(dropTableIfExistsSql(qualified(schema, previous)));
+    statements.add("ALTER TABLE " + qualified(schema, table) + " RENAME TO " + quote(previous));
+    statements.add("ALTER TABLE " + qualified(schema, shadow) + " RENAME TO " + quote(table));
+    if (!keepPrevious) {
+      statements.add("DROP TABLE " + qualified(schema, previous));
+    }
+    inTransaction(connection, statements);
+  }
+
+  @Override
+  public void beginStreaming(Connection connection) throws SQLException {
+    // pgjdbc only uses a server-side cursor (honouring the fetch size) inside a transaction.
+    connection.setAutoCommit(false);
+  }
+
+  @Override
+  public ColumnReader reader(ResultSetMetaData md, int column) throws SQLException {
+    if (md.getColumnType(column) == Types.TIMESTAMP && "timestamptz".equalsIgnoreCase(md.getColumnTypeName(column))) {
+      return (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+    }
+    return super.reader(md, column);
+  }
+
+  @Override
+  public String timestampType() {
+    return "TIMESTAMPTZ";
+  }
+
+  @Override
+  public String textType() {
+    return "TEXT";
+  }
+
+  @Override
+  public String now() {
+    return "CURRENT_TIMESTAMP";
+  }
+
+  @Override
+  public String nowPlusMillis() {
+    return "(CURRENT_TIMESTAMP + ? * INTERVAL '1 millisecond')";
+  }
+
+  @Override
+  public boolean supportsSkipLocked() {
+    return true;
+  }
+
+  @Override
+  public void lockMigrations(Connection connection, String name) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+      ps.setLong(1, lockKey(name));
+      ps.executeQuery().close();
+    }
+  }
+
+  @Override
+  public void unlockMigrations(Connection connection, String name) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+      ps.setLong(1, lockKey(name));
+      ps.executeQuery().close();
+    }
+  }
+
+  private static long lockKey(String name) {
+    long h = 1125899906842597L;
+    for (int i = 0; i < name.length(); i++) {
+      h = 31 * h + name.charAt(i);
+    }
+    return h;
+  }
+}

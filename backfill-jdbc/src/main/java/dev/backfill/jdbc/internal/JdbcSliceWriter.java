@@ -1,0 +1,348 @@
+package dev.backfill.jdbc.internal;
+
+import dev.backfill.InvalidConfigurationException;
+import dev.backfill.Row;
+import dev.backfill.Slice;
+import dev.backfill.SliceStats;
+import dev.backfill.WriteStrategy;
+import dev.backfill.jdbc.SliceTable;
+import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.SliceCancelledException;
+import dev.backfill.spi.SliceStatsCollector;
+import dev.backfill.spi.SliceWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one slice in one transaction on its own connection: deletes the slice's span first for
+ * overwrite (and merge deleting missing keys), then inserts or upserts batches, or runs the pushdown
+ * {@code INSERT ... SELECT}; a full rebuild writes into the shadow table.
+ *
+ * <p>Thread safety: the worker thread drives it; {@link #abort()} may come from another thread. The
+ * worker's operations hold a lock; an abort cancels the running statement, and whichever thread holds
+ * or next takes the lock rolls back and closes the connection. After {@link #commit()} an abort does
+ * nothing.
+ *
+ * @param <T> record type: {@link Row} for record writers, unused by pushdown writers
+ */
+public final class JdbcSliceWriter<T> implements SliceWriter<T> {
+  private static final Logger log = LoggerFactory.getLogger(JdbcSliceWriter.class);
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final Connection connection;
+  private final boolean initialAutoCommit;
+  private final int initialIsolation;
+  private final TableName table;
+  private final String tableSql;
+  private final WriteStrategy strategy;
+  private final Slice slice;
+  private final @Nullable PushdownQuery pushdown;
+  private final StatementTracker tracker;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicBoolean aborted = new AtomicBoolean();
+  private final SliceStatsCollector collector = new SliceStatsCollector();
+  private @Nullable SliceStats pushdownStats;
+  private @Nullable PreparedStatement insert;
+  private @Nullable List<String> columns;
+  private boolean committed;
+  private boolean closed;
+
+  private JdbcSliceWriter(DataSource dataSource, Dialect dialect, Connection connection, TableName table,
+      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown) throws SQLException {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.connection = connection;
+    this.initialAutoCommit = connection.getAutoCommit();
+    this.initialIsolation = connection.getTransactionIsolation();
+    this.table = table;
+    this.tableSql = table.sql(dialect);
+    this.strategy = strategy;
+    this.slice = slice;
+    this.pushdown = pushdown;
+    this.tracker = new StatementTracker("slice " + slice.key() + " of " + table);
+  }
+
+  /**
+   * Opens a writer: takes a connection, starts its transaction and, for overwrite (or merge deleting
+   * missing keys), deletes the slice's span.
+   *
+   * @param dataSource the destination's data source
+   * @param dialect its engine
+   * @param table the table to write (the shadow for a full rebuild)
+   * @param strategy the run's strategy
+   * @param slice the slice
+   * @param pushdown the query of a pushdown destination, or null for a record writer
+   * @param <T> record type
+   * @return the open writer
+   * @throws SQLException when the connection or the delete fails (nothing is left open)
+   */
+  public static <T> JdbcSliceWriter<T> open(DataSource dataSource, Dialect dialect, TableName table,
+      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown) throws SQLException {
+    Connection c = dataSource.getConnection();
+    JdbcSliceWriter<T> writer;
+    try {
+      writer = new JdbcSliceWriter<>(dataSource, dialect, c, table, strategy, slice, pushdown);
+      dialect.beginWrite(c);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    writer.guarded(writer::deleteSpan);
+    return writer;
+  }
+
+  private void deleteSpan() throws SQLException {
+    List<String> spanColumns = strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
+        : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
+        : List.of();
+    if (spanColumns.isEmpty()) {
+      return;
+    }
+    // Merge deleting missing keys = delete the span, then upsert: rows of the span that the slice no
+    // longer produces are gone, the others come back with the slice's values, rows elsewhere merge.
+    Map<String, Slice.Span> spans = new LinkedHashMap<>();
+    for (String c : spanColumns) {
+      spans.put(c, slice.span(c));
+    }
+    Dialect.Sql delete = dialect.deleteSpan(tableSql, spans);
+    try (PreparedStatement ps = connection.prepareStatement(delete.text())) {
+      for (int i = 0; i < delete.params().size(); i++) {
+        dialect.bind(ps, i + 1, delete.params().get(i));
+      }
+      long deleted = tracker.update(ps);
+      log.debug("slice {}: deleted {} rows of {} before writing", slice.key(), deleted, table);
+    }
+  }
+
+  @Override
+  public void write(List<? extends T> batch) throws SQLException {
+    if (pushdown != null) {
+      throw new UnsupportedOperationException("a pushdown writer moves rows with transfer(), not write()");
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    guarded(() -> {
+      PreparedStatement ps = insert;
+      List<String> cols = columns;
+      if (ps == null || cols == null) {
+        cols = asRow(batch.get(0)).columns();
+        ps = connection.prepareStatement(insertSql(cols, null));
+        insert = ps;
+        columns = cols;
+      }
+      for (T record : batch) {
+        Row row = asRow(record);
+        if (row.columns() != cols && !row.columns().equals(cols)) {
+          throw new InvalidConfigurationException("a row of slice " + slice.key() + " for " + table + " has columns "
+              + row.columns() + " but the slice's first row had " + cols + "; every row must have the same columns");
+        }
+        for (int i = 0; i < row.size(); i++) {
+          dialect.bind(ps, i + 1, row.get(i));
+        }
+        ps.addBatch();
+      }
+      tracker.batch(ps);
+      collector.addAll(batch);
+    });
+  }
+
+  private Row asRow(Object record) {
+    if (record instanceof Row row) {
+      return row;
+    }
+    throw new InvalidConfigurationException("JdbcDestination writes dev.backfill.Row records, got "
+        + record.getClass().getName() + "; map records to Row with Backfill.Builder.map(...)");
+  }
+
+  /** Builds the insert or upsert for the slice's columns (validating each as an identifier). */
+  private String insertSql(List<String> cols, @Nullable String query) {
+    for (String c : cols) {
+      Dialect.checkIdentifier(c, "column name");
+    }
+    if (strategy instanceof WriteStrategy.Merge m) {
+      for (String key : m.keys()) {
+        if (cols.stream().noneMatch(c -> c.equalsIgnoreCase(key))) {
+          throw new InvalidConfigurationException(strategy.describe() + ": key column '" + key
+              + "' is not among the columns written to " + table + " " + cols);
+        }
+      }
+      List<String> keysAsWritten = m.keys().stream()
+          .map(k -> cols.stream().filter(c -> c.equalsIgnoreCase(k)).findFirst().orElse(k)).toList();
+      List<String> update = cols.stream()
+          .filter(c -> keysAsWritten.stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals(c.toLowerCase(Locale.ROOT))))
+          .toList();
+      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update)
+          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query);
+    }
+    return query == null ? dialect.insertSql(tableSql, cols) : dialect.insertSelectSql(tableSql, cols, query);
+  }
+
+  @Override
+  public void transfer() throws SQLException {
+    PushdownQuery q = pushdown;
+    if (q == null) {
+      throw new UnsupportedOperationException("a record writer receives rows with write(), not transfer()");
+    }
+    guarded(() -> {
+      List<String> cols = q.columns(connection, dialect, slice.tokens());
+      NamedSql sql = q.query().forDialect(dialect);
+      // Measure before inserting, in the same transaction, so the figures describe what is moved.
+      pushdownStats = q.stats(connection, dialect, slice.tokens(), cols, tracker);
+      try (PreparedStatement ps = connection.prepareStatement(insertSql(cols, sql.jdbc()))) {
+        sql.bind(ps, 0, dialect, slice.tokens());
+        long moved = tracker.update(ps);
+        log.debug("slice {}: INSERT ... SELECT into {} moved {} rows", slice.key(), table, moved);
+      }
+    });
+  }
+
+  @Override
+  public SliceStats stats() {
+    SliceStats s = pushdownStats;
+    return s != null ? s : collector.stats();
+  }
+
+  @Override
+  public void commit() throws SQLException {
+    lock.lock();
+    try {
+      if (aborted.get()) {
+        throw new SliceCancelledException("slice " + slice.key() + " of " + table + " was aborted before its commit");
+      }
+      if (committed) {
+        return;
+      }
+      connection.commit();
+      committed = true;
+    } finally {
+      try {
+        close(!committed);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (!aborted.compareAndSet(false, true)) {
+      return;
+    }
+    tracker.cancel();
+    // If the worker holds the lock it is inside a statement (now cancelled) and rolls back when it
+    // leaves; otherwise roll back here.
+    if (lock.tryLock()) {
+      try {
+        if (!committed) {
+          close(true);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public <R> Optional<R> resource(Class<R> type) {
+    if (type == Connection.class) {
+      return closed ? Optional.empty() : Optional.of(type.cast(connection));
+    }
+    if (type == DataSource.class) {
+      return Optional.of(type.cast(dataSource));
+    }
+    if (type == SliceTable.class) {
+      return Optional.of(type.cast(new SliceTable(table.toString(), tableSql)));
+    }
+    return Optional.empty();
+  }
+
+  @FunctionalInterface
+  private interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  /** Runs a worker operation under the lock; an abort seen at the end rolls back and closes. */
+  private void guarded(SqlAction action) throws SQLException {
+    lock.lock();
+    try {
+      if (aborted.get() || closed) {
+        throw new SliceCancelledException("slice " + slice.key() + " of " + table + " was aborted");
+      }
+      action.run();
+    } catch (SQLException | RuntimeException e) {
+      if (aborted.get() && !(e instanceof SliceCancelledException)) {
+        SliceCancelledException cancelled = new SliceCancelledException("slice " + slice.key() + " of " + table
+            + " was aborted: " + e.getMessage());
+        cancelled.initCause(e);
+        throw cancelled;
+      }
+      throw e;
+    } finally {
+      try {
+        if (aborted.get()) {
+          close(true);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Ends the transaction and returns the connection as it was handed out. Called under the lock. */
+  private void close(boolean rollback) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (insert != null) {
+        insert.close();
+      }
+    } catch (SQLException e) {
+      log.debug("closing the insert of slice {} failed: {}", slice.key(), e.toString());
+    }
+    boolean clean = true;
+    if (rollback) {
+      try {
+        connection.rollback();
+      } catch (SQLException e) {
+        clean = false;
+        log.warn("rollback of slice {} on {} failed (the connection is closed without commit): {}", slice.key(), table,
+            e.toString());
+      }
+    }
+    try {
+      if (clean) {
+        // Restore what the pool handed out; never switch auto-commit on while a transaction is open.
+        if (connection.getTransactionIsolation() != initialIsolation) {
+          connection.setTransactionIsolation(initialIsolation);
+        }
+        if (connection.getAutoCommit() != initialAutoCommit) {
+          connection.setAutoCommit(initialAutoCommit);
+        }
+      }
+    } catch (SQLException e) {
+      log.debug("restoring the connection of slice {} failed: {}", slice.key(), e.toString());
+    } finally {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.debug("closing the connection of slice {} failed: {}", slice.key(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.backfill.jdbc.internal;
+
+import dev.backfill.BackfillException;
+import dev.backfill.jdbc.dialect.Dialect;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the state store's transactions: one connection, auto-commit off, commit or roll back, and a
+ * Resilience4j retry of the whole transaction when the engine rolled it back for a deadlock, a
+ * serialization failure or a lock timeout. Work joined to another transaction (a slice writer's) runs
+ * once and is neither committed nor retried here.
+ */
+public final class StoreTx {
+  private static final Logger log = LoggerFactory.getLogger(StoreTx.class);
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final Retry retry;
+
+  /** Work inside a transaction. */
+  @FunctionalInterface
+  public interface Work<R> {
+    /**
+     * Does the work.
+     *
+     * @param c the transaction's connection
+     * @return a result
+     * @throws SQLException on failure
+     */
+    R apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Creates the runner.
+   *
+   * @param dataSource the store's data source
+   * @param dialect its engine
+   * @param name a name for the retry (metrics, logs)
+   */
+  public StoreTx(DataSource dataSource, Dialect dialect, String name) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.retry = Retry.of(name, RetryConfig.custom()
+        .maxAttempts(6)
+        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(20), 2.0, 0.5))
+        .retryOnException(this::retryable)
+        .build());
+    retry.getEventPublisher().onRetry(e -> log.debug("state store transaction retried (attempt {}): {}",
+        e.getNumberOfRetryAttempts(), String.valueOf(e.getLastThrowable())));
+  }
+
+  private boolean retryable(Throwable t) {
+    for (Throwable e = t; e != null; e = e.getCause()) {
+      if (e instanceof SQLException sql) {
+        for (SQLException s = sql; s != null; s = s.getNextException()) {
+          if (dialect.isRetryable(s)) {
+            return true;
+          }
+        }
+      }
+      if (e.getCause() == e) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs work in its own transaction, retried on deadlocks and serialization failures.
+   *
+   * @param what what the work does, for the error message ("claim a slice of run r-1")
+   * @param work the work
+   * @param <R> result type
+   * @return the result
+   * @throws BackfillException wrapping a database failure
+   */
+  public <R> R run(String what, Work<R> work) {
+    Callable<R> once = () -> {
+      try (Connection c = dataSource.getConnection()) {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+          R result = work.apply(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException | Error e) {
+          rollback(c);
+          throw e;
+        } finally {
+          c.setAutoCommit(autoCommit);
+        }
+      }
+    };
+    return call(what, Retry.decorateCallable(retry, once));
+  }
+
+  /**
+   * Runs work with retries on a connection of its own without a transaction (DDL, migrations).
+   *
+   * @param what what the work does
+   * @param attempts attempts on any SQL failure
+   * @param work the work
+   * @param <R> result type
+   * @return the result
+   */
+  public <R> R withConnection(String what, int attempts, Work<R> work) {
+    Retry any = Retry.of(retry.getName() + "-ddl", RetryConfig.custom()
+        .maxAttempts(attempts)
+        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(50), 2.0, 0.5))
+        .retryExceptions(SQLException.class)
+        .build());
+    Callable<R> once = () -> {
+      try (Connection c = dataSource.getConnection()) {
+        return work.apply(c);
+      }
+    };
+    return call(what, Retry.decorateCallable(any, once));
+  }
+
+  /**
+   * Runs work inside a transaction owned by someone else: no commit, no retry.
+   *
+   * @param what what the work does
+   * @param c the other transaction's connection
+   * @param work the work
+   * @param <R> result type
+   * @return the result
+   */
+  public <R> R join(String what, Connection c, Work<R> work) {
+    return call(what, () -> work.apply(c));
+  }
+
+  private static <R> R call(String what, Callable<R> callable) {
+    try {
+      return callable.call();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (SQLException e) {
+      throw new BackfillException("state store could not " + what + ": " + describe(e), e);
+    } catch (Exception e) {
+      throw new BackfillException("state store could not " + what + ": " + e, e);
+    }
+  }
+
+  private static String describe(SQLException e) {
+    return (e.getSQLState() == null ? "" : "[" + e.getSQLState() + "] ") + e.getMessage();
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      log.debug("rollback failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,468 @@
+package dev.backfill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backfill.CheckResult;
+import dev.backfill.Guarantee;
+import dev.backfill.InvalidConfigurationException;
+import dev.backfill.PartitionKey;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import dev.backfill.UnknownRunException;
+import dev.backfill.spi.LeaseLostException;
+import dev.backfill.spi.PartitionState;
+import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceRecord;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JDBC state store on one engine: tables and migrations, runs and slices, claims, leases measured
+ * in database time, fencing, reopen, partition states, and joining a writer's transaction.
+ * Subclasses only name the engine.
+ */
+abstract class AbstractJdbcStateStoreTest {
+  static final Instant T0 = Instant.parse("2024-06-01T10:00:00.123456Z");
+
+  TestDatabase db;
+  JdbcStateStore store;
+
+  abstract TestDatabase.Engine engine();
+
+  @BeforeEach
+  void setUp() {
+    db = TestDatabase.open(engine());
+    store = JdbcStateStore.builder(db.dataSource()).tablePrefix("st_").build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  static String key(int i) {
+    return LocalDate.parse("2024-01-01").plusDays(i).toString();
+  }
+
+  static RunRecord run(String runId, int slices, Instant createdAt) {
+    return new RunRecord(runId, "orders", RunStatus.RUNNING, "v1", Guarantee.EXACTLY_ONCE,
+        "{\"target\":\"orders\",\"slices\":" + slices + "}", slices, createdAt, null, "");
+  }
+
+  static List<SliceRecord> pending(String runId, int n) {
+    List<SliceRecord> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(SliceRecord.pending(runId, i, key(i), List.of(key(i))));
+    }
+    return out;
+  }
+
+  String newRun(int slices) {
+    String id = "r-" + UUID.randomUUID();
+    store.createRun(run(id, slices, T0), pending(id, slices));
+    return id;
+  }
+
+  static SliceOutcome outcome(SliceStatus status, long rows) {
+    return new SliceOutcome(status, rows, T0, T0.plusMillis(800), status == SliceStatus.SUCCEEDED ? null : "boom",
+        List.of(new CheckResult("minRows(1)", true, CheckResult.Severity.ERROR, "rows " + rows + " >= minRows 1")),
+        null);
+  }
+
+  SliceRecord slice(String runId, int index) {
+    return store.slices(runId).get(index);
+  }
+
+  Map<String, PartitionState> states() {
+    Map<String, PartitionState> out = new HashMap<>();
+    store.forEachPartitionState("orders", s -> out.put(s.key(), s));
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tables
+
+  @Test
+  void createsItsTablesInASchemaAndRecordsTheSchemaVersion() {
+    String schema = "bfs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    try {
+      JdbcStateStore inSchema = JdbcStateStore.builder(db.dataSource()).schema(schema).tablePrefix("x_").build();
+      String id = "r-schema";
+      inSchema.createRun(run(id, 2, T0), pending(id, 2));
+
+      assertThat(db.count("SELECT version FROM " + db.q(schema) + "." + db.q("x_schema_version"))).isEqualTo(1);
+      assertThat(db.count("SELECT count(*) FROM " + db.q(schema) + "." + db.q("x_slices"))).isEqualTo(2);
+      JdbcStateStore again = JdbcStateStore.builder(db.dataSource()).schema(schema).tablePrefix("x_").build();
+      assertThat(again.slices(id)).hasSize(2);
+    } finally {
+      db.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void processesStartingAtOnceMigrateTheTablesOnce() throws Exception {
+    int n = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<JdbcStateStore>> stores = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        stores.add(pool.submit(() -> {
+          start.await();
+          return JdbcStateStore.builder(db.dataSource()).tablePrefix("race_").build();
+        }));
+      }
+      start.countDown();
+      for (Future<JdbcStateStore> f : stores) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isNotNull();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(db.count("SELECT count(*) FROM race_schema_version")).isEqualTo(1);
+    assertThat(db.count("SELECT version FROM race_schema_version")).isEqualTo(1);
+  }
+
+  @Test
+  void refusesTablesOfANewerSchemaVersion() {
+    db.exec("UPDATE st_schema_version SET version = 99");
+    assertThatThrownBy(() -> JdbcStateStore.builder(db.dataSource()).tablePrefix("st_").build())
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("schema version 99, newer than the version 1 this library knows");
+  }
+
+  @Test
+  void refusesUnsafeSchemaAndPrefixNames() {
+    assertThatThrownBy(() -> JdbcStateStore.builder(db.dataSource()).tablePrefix("bf; DROP TABLE st_runs; --"))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("state store table prefix 'bf; DROP TABLE st_runs; --'");
+    assertThatThrownBy(() -> JdbcStateStore.builder(db.dataSource()).schema("ops\""))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("state store schema 'ops\"'");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runs and slices
+
+  @Test
+  void keepsRunsWithTheirPlanAndSlices() {
+    String older = "r-older";
+    String newer = "r-newer";
+    store.createRun(run(older, 3, T0), pending(older, 3));
+    store.createRun(run(newer, 1, T0.plusSeconds(60)), pending(newer, 1));
+
+    assertThat(store.run(older)).contains(run(older, 3, T0));
+    assertThat(store.runs("orders")).extracting(RunRecord::runId).containsExactly(newer, older);
+    assertThat(store.runs("other")).isEmpty();
+    assertThat(store.run("r-unknown")).isEmpty();
+    assertThat(store.slices(older)).containsExactlyElementsOf(pending(older, 3));
+    assertThatThrownBy(() -> store.createRun(run(older, 3, T0), pending(older, 3)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("run r-older exists already");
+
+    store.updateRun(older, RunStatus.FAILED, T0.plusSeconds(5), "1 slice failed");
+    RunRecord updated = store.run(older).orElseThrow();
+    assertThat(updated.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(updated.finishedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(updated.message()).isEqualTo("1 slice failed");
+    assertThat(updated.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
+  }
+
+  @Test
+  void namesUnknownRuns() {
+    assertThatThrownBy(() -> store.slices("r-missing")).isInstanceOf(UnknownRunException.class)
+        .hasMessageContaining("'r-missing'");
+    assertThatThrownBy(() -> store.claim("r-missing", "w", Duration.ofMinutes(1))).isInstanceOf(UnknownRunException.class);
+    assertThatThrownBy(() -> store.reopen("r-missing")).isInstanceOf(UnknownRunException.class);
+    assertThatThrownBy(() -> store.updateRun("r-missing", RunStatus.FAILED, T0, "")).isInstanceOf(UnknownRunException.class);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Claims, leases, fencing
+
+  @Test
+  void claimsSlicesInIndexOrder() {
+    String id = newRun(3);
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      order.add(store.claim(id, "w1", Duration.ofMinutes(1)).orElseThrow().index());
+    }
+    assertThat(order).containsExactly(0, 1, 2);
+    assertThat(store.claim(id, "w1", Duration.ofMinutes(1))).isEmpty();
+    SliceRecord s = slice(id, 0);
+    assertThat(s.status()).isEqualTo(SliceStatus.RUNNING);
+    assertThat(s.attempt()).isEqualTo(1);
+    assertThat(s.version()).isEqualTo(1);
+    assertThat(s.worker()).isEqualTo("w1");
+  }
+
+  @Test
+  void concurrentWorkersClaimEachSliceExactlyOnce() throws Exception {
+    String id = newRun(40);
+    int workers = 4;
+    ConcurrentLinkedQueue<SliceLease> claimed = new ConcurrentLinkedQueue<>();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        String worker = "w" + w;
+        done.add(pool.submit(() -> {
+          start.await();
+          Optional<SliceLease> lease;
+          while ((lease = store.claim(id, worker, Duration.ofMinutes(1))).isPresent()) {
+            claimed.add(lease.get());
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(claimed).extracting(SliceLease::index).doesNotHaveDuplicates().hasSize(40);
+    assertThat(claimed).allSatisfy(l -> {
+      assertThat(l.attempt()).isEqualTo(1);
+      assertThat(l.version()).isEqualTo(1);
+    });
+    assertThat(store.slices(id)).allSatisfy(s -> assertThat(s.status()).isEqualTo(SliceStatus.RUNNING));
+  }
+
+  @Test
+  void leaseEndsAreComputedByTheDatabase() {
+    String id = newRun(1);
+    Instant before = store.now();
+    SliceLease lease = store.claim(id, "w1", Duration.ofSeconds(30)).orElseThrow();
+    Instant after = store.now();
+
+    assertThat(lease.leaseUntil()).isBetween(before.plusSeconds(30), after.plusSeconds(30));
+    assertThat(slice(id, 0).leaseUntil()).isEqualTo(lease.leaseUntil());
+  }
+
+  @Test
+  void expiredLeasesAreReclaimedWithTheNextAttemptAndANewFencingToken() throws Exception {
+    String id = newRun(2);
+    SliceLease zombie = store.claim(id, "zombie", Duration.ofSeconds(1)).orElseThrow();
+    waitUntilDatabaseTimeIsAfter(zombie.leaseUntil());
+
+    SliceLease taken = store.claim(id, "rescuer", Duration.ofMinutes(1)).orElseThrow();
+    assertThat(taken.index()).as("an expired lease goes before pending slices").isEqualTo(zombie.index());
+    assertThat(taken.attempt()).isEqualTo(2);
+    assertThat(taken.version()).isEqualTo(zombie.version() + 1);
+
+    assertThat(store.renew(zombie, Duration.ofMinutes(1))).isEmpty();
+    assertThatThrownBy(() -> store.nextAttempt(zombie, "late retry")).isInstanceOf(LeaseLostException.class);
+    assertThatThrownBy(() -> store.complete(zombie, outcome(SliceStatus.SUCCEEDED, 5), ResourceProvider.NONE))
+        .isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("worker zombie presented token 1")
+        .hasMessageContaining("with token 2 held by rescuer");
+
+    store.complete(taken, outcome(SliceStatus.SUCCEEDED, 5), ResourceProvider.NONE);
+    SliceRecord s = slice(id, 0);
+    assertThat(s.status()).isEqualTo(SliceStatus.SUCCEEDED);
+    assertThat(s.worker()).isEqualTo("rescuer");
+    assertThat(s.rows()).isEqualTo(5);
+    assertThat(s.leaseUntil()).isNull();
+  }
+
+  private void waitUntilDatabaseTimeIsAfter(Instant t) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!store.now().isAfter(t)) {
+      assertThat(System.nanoTime()).as("database time passes the lease end").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void renewingExtendsTheLeaseForItsHolderOnly() {
+    String id = newRun(1);
+    SliceLease lease = store.claim(id, "w1", Duration.ofSeconds(5)).orElseThrow();
+    SliceLease renewed = store.renew(lease, Duration.ofMinutes(10)).orElseThrow();
+
+    assertThat(renewed.leaseUntil()).isAfter(lease.leaseUntil().plusSeconds(500));
+    assertThat(renewed.version()).isEqualTo(lease.version());
+    assertThat(slice(id, 0).leaseUntil()).isEqualTo(renewed.leaseUntil());
+    SliceLease forged = new SliceLease(id, 0, "w2", 1, lease.version() + 7, lease.leaseUntil());
+    assertThat(store.renew(forged, Duration.ofMinutes(10))).isEmpty();
+  }
+
+  @Test
+  void nextAttemptCountsAttemptsAndKeepsTheToken() {
+    String id = newRun(1);
+    SliceLease lease = store.claim(id, "w1", Duration.ofMinutes(1)).orElseThrow();
+    SliceLease next = store.nextAttempt(lease, "SQLException[40P01]: deadlock detected");
+
+    assertThat(next.attempt()).isEqualTo(2);
+    assertThat(next.version()).isEqualTo(lease.version());
+    SliceRecord s = slice(id, 0);
+    assertThat(s.attempt()).isEqualTo(2);
+    assertThat(s.error()).isEqualTo("SQLException[40P01]: deadlock detected");
+  }
+
+  @Test
+  void reopenReturnsUnfinishedSlicesAndFencesOutTheirHolders() {
+    String id = newRun(3);
+    SliceLease done = store.claim(id, "w1", Duration.ofMinutes(1)).orElseThrow();
+    store.complete(done, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+    SliceLease running = store.claim(id, "crashed", Duration.ofMinutes(1)).orElseThrow();
+
+    assertThat(store.reopen(id)).isEqualTo(2);
+
+    assertThat(slice(id, 0).status()).isEqualTo(SliceStatus.SUCCEEDED);
+    SliceRecord reopened = slice(id, 1);
+    assertThat(reopened.status()).isEqualTo(SliceStatus.PENDING);
+    assertThat(reopened.version()).isEqualTo(running.version() + 1);
+    assertThat(slice(id, 2).version()).isZero();
+    assertThatThrownBy(() -> store.complete(running, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE))
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(store.claim(id, "w2", Duration.ofMinutes(1)).orElseThrow().index()).isEqualTo(1);
+  }
+
+  @Test
+  void markPendingChangesOnlyWaitingSlices() {
+    String id = newRun(3);
+    store.claim(id, "w1", Duration.ofMinutes(1)).orElseThrow();
+
+    assertThat(store.markPending(id, SliceStatus.SKIPPED, "not started: stopped after 1 failed slice")).isEqualTo(2);
+
+    assertThat(store.slices(id)).extracting(SliceRecord::status)
+        .containsExactly(SliceStatus.RUNNING, SliceStatus.SKIPPED, SliceStatus.SKIPPED);
+    assertThat(slice(id, 2).error()).isEqualTo("not started: stopped after 1 failed slice");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outcomes and partition states
+
+  @Test
+  void completeRecordsTheOutcomeAndThePartitionStates() {
+    String id = "r-states";
+    List<SliceRecord> slices = List.of(SliceRecord.pending(id, 0, key(0), List.of(key(0))),
+        SliceRecord.pending(id, 1, key(1) + ".." + key(2), List.of(key(1), key(2))));
+    store.createRun(run(id, 2, T0), slices);
+    store.complete(store.claim(id, "w", Duration.ofMinutes(1)).orElseThrow(), outcome(SliceStatus.SUCCEEDED, 5),
+        ResourceProvider.NONE);
+    store.complete(store.claim(id, "w", Duration.ofMinutes(1)).orElseThrow(), outcome(SliceStatus.SUCCEEDED, 8),
+        ResourceProvider.NONE);
+
+    SliceRecord first = slice(id, 0);
+    assertThat(first.startedAt()).isEqualTo(T0);
+    assertThat(first.finishedAt()).isEqualTo(T0.plusMillis(800));
+    assertThat(first.checks()).containsExactly(
+        new CheckResult("minRows(1)", true, CheckResult.Severity.ERROR, "rows 5 >= minRows 1").toString());
+    Map<String, PartitionState> states = states();
+    assertThat(states.get(key(0))).isEqualTo(new PartitionState("orders", key(0), SliceStatus.SUCCEEDED, id,
+        T0.plusMillis(800), "v1", 5, 800, false));
+    assertThat(states.get(key(1))).isEqualTo(new PartitionState("orders", key(1), SliceStatus.SUCCEEDED, id,
+        T0.plusMillis(800), "v1", -1, 400, false));
+
+    String retry = "r-retry";
+    store.createRun(run(retry, 1, T0.plusSeconds(1)), pending(retry, 1));
+    store.complete(store.claim(retry, "w", Duration.ofMinutes(1)).orElseThrow(), outcome(SliceStatus.FAILED, 0),
+        ResourceProvider.NONE);
+    PartitionState failed = states().get(key(0));
+    assertThat(failed.lastStatus()).isEqualTo(SliceStatus.FAILED);
+    assertThat(failed.lastRunId()).isEqualTo(retry);
+    assertThat(failed.succeededAt()).isEqualTo(T0.plusMillis(800));
+    assertThat(failed.rows()).isEqualTo(5);
+    assertThat(slice(retry, 0).error()).isEqualTo("boom");
+  }
+
+  @Test
+  void invalidateMarksKnownAndNewPartitions() {
+    String id = newRun(1);
+    store.complete(store.claim(id, "w", Duration.ofMinutes(1)).orElseThrow(), outcome(SliceStatus.SUCCEEDED, 3),
+        ResourceProvider.NONE);
+
+    store.invalidate("orders", List.of(PartitionKey.of(key(0)), PartitionKey.of("2030-01-01")), "invalidate-x");
+
+    PartitionState known = states().get(key(0));
+    assertThat(known.invalidated()).isTrue();
+    assertThat(known.lastStatus()).isEqualTo(SliceStatus.SUCCEEDED);
+    assertThat(known.everSucceeded()).isTrue();
+    assertThat(states().get("2030-01-01")).isEqualTo(new PartitionState("orders", "2030-01-01", SliceStatus.PENDING,
+        "invalidate-x", null, null, -1, -1, true));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Exactly-once
+
+  @Test
+  void successJoinsTheWritersTransactionWhenTheDataSourceIsShared() throws Exception {
+    String id = newRun(1);
+    SliceLease lease = store.claim(id, "w", Duration.ofMinutes(1)).orElseThrow();
+    try (Connection writer = db.dataSource().getConnection()) {
+      writer.setAutoCommit(false);
+      store.complete(lease, outcome(SliceStatus.SUCCEEDED, 4), provider(writer, db.dataSource()));
+      assertThat(slice(id, 0).status()).as("not visible before the writer commits").isEqualTo(SliceStatus.RUNNING);
+      writer.rollback();
+      assertThat(slice(id, 0).status()).as("rolled back with the writer").isEqualTo(SliceStatus.RUNNING);
+      assertThat(states()).isEmpty();
+
+      store.complete(lease, outcome(SliceStatus.SUCCEEDED, 4), provider(writer, db.dataSource()));
+      writer.commit();
+      writer.setAutoCommit(true);
+    }
+    assertThat(slice(id, 0).status()).isEqualTo(SliceStatus.SUCCEEDED);
+    assertThat(states().get(key(0)).rows()).isEqualTo(4);
+  }
+
+  @Test
+  void anotherDataSourceMeansTheStoresOwnTransaction() throws Exception {
+    String id = newRun(1);
+    SliceLease lease = store.claim(id, "w", Duration.ofMinutes(1)).orElseThrow();
+    DataSource other = new AbstractJdbcDestinationTest.OtherDataSource(db.dataSource());
+    try (Connection writer = other.getConnection()) {
+      writer.setAutoCommit(false);
+      store.complete(lease, outcome(SliceStatus.SUCCEEDED, 4), provider(writer, other));
+      writer.rollback();
+      writer.setAutoCommit(true);
+    }
+    assertThat(slice(id, 0).status()).isEqualTo(SliceStatus.SUCCEEDED);
+  }
+
+  @Test
+  void guaranteeIsExactlyOnceOnlyForTheSameDataSourceInstance() {
+    assertThat(store.guaranteeWith(JdbcDestination.table(db.dataSource(), "t"))).isEqualTo(Guarantee.EXACTLY_ONCE);
+    assertThat(store.guaranteeWith(JdbcDestination.table(db.dataSource(), "t").fromQuery("SELECT 1 AS x")))
+        .isEqualTo(Guarantee.EXACTLY_ONCE);
+    assertThat(store.guaranteeWith(JdbcDestination.table(new AbstractJdbcDestinationTest.OtherDataSource(
+        db.dataSource()), "t"))).isEqualTo(Guarantee.AT_LEAST_ONCE);
+    assertThat(store.guaranteeWith(ResourceProvider.NONE)).isEqualTo(Guarantee.AT_LEAST_ONCE);
+  }
+
+  private static ResourceProvider provider(Connection c, DataSource ds) {
+    return new ResourceProvider() {
+      @Override
+      public <R> Optional<R> resource(Class<R> type) {
+        if (type == Connection.class) {
+          return Optional.of(type.cast(c));
+        }
+        return type == DataSource.class ? Optional.of(type.cast(ds)) : Optional.empty();
+      }
+    };
+  }
+}

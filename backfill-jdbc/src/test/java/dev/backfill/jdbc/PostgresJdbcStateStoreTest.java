@@ -1,0 +1,8 @@
+package dev.backfill.jdbc;
+
+class PostgresJdbcStateStoreTest extends AbstractJdbcStateStoreTest {
+  @Override
+  TestDatabase.Engine engine() {
+    return TestDatabase.Engine.POSTGRES;
+  }
+}

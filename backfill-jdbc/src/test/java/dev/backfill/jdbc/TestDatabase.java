@@ -1,0 +1,176 @@
+package dev.backfill.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.Row;
+import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.internal.RowReader;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * One isolated database namespace for one test: an in-memory H2 database, a PostgreSQL schema or a
+ * MariaDB database with a random name, reached through its own small HikariCP pool, and dropped on
+ * {@link #close()}.
+ */
+final class TestDatabase implements AutoCloseable {
+
+  /** The engines the tests run on. */
+  enum Engine {
+    H2, POSTGRES, MARIADB
+  }
+
+  private final Engine engine;
+  private final String name;
+  private final HikariDataSource dataSource;
+
+  private TestDatabase(Engine engine) {
+    this.engine = engine;
+    this.name = "bf_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("test-" + engine + "-" + name);
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(20_000);
+    switch (engine) {
+      case H2 -> config.setJdbcUrl("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+      case POSTGRES -> {
+        admin("CREATE SCHEMA " + name);
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + name);
+        config.setUsername("postgres");
+      }
+      case MARIADB -> {
+        admin("CREATE DATABASE " + name);
+        config.setJdbcUrl("jdbc:mariadb://127.0.0.1:3306/" + name);
+        config.setUsername("root");
+        config.setPassword("");
+      }
+    }
+    this.dataSource = new HikariDataSource(config);
+  }
+
+  static TestDatabase open(Engine engine) {
+    return new TestDatabase(engine);
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  /** The namespace's name (schema on PostgreSQL, database on MariaDB, database on H2). */
+  String name() {
+    return name;
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  private Dialect dialect;
+
+  Dialect dialect() {
+    if (dialect == null) {
+      dialect = Dialect.detect(dataSource);
+    }
+    return dialect;
+  }
+
+  /** Quotes a name for hand-written test SQL (H2 reserves DAY, for example). */
+  String q(String identifier) {
+    return dialect().quote(identifier);
+  }
+
+  void exec(String... statements) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("test SQL failed: " + String.join("; ", statements) + ": " + e.getMessage(), e);
+    }
+  }
+
+  long count(String sql) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("test query failed: " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs a query and returns each row as its values joined by '|' (dates ISO, numbers plain). */
+  List<String> lines(String sql) {
+    return rows(sql).stream()
+        .map(r -> r.asMap().values().stream().map(String::valueOf).collect(Collectors.joining("|")))
+        .toList();
+  }
+
+  List<Row> rows(String sql) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      RowReader reader = new RowReader(rs.getMetaData(), Dialect.of(c), "test query");
+      List<Row> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(reader.read(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("test query failed: " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  boolean tableExists(String table) {
+    try (Connection c = dataSource.getConnection()) {
+      return Dialect.of(c).tableExists(c, null, table);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Drops another schema (database on MariaDB) that a test created. */
+  void dropSchema(String schema) {
+    switch (engine) {
+      case H2 -> exec("DROP SCHEMA IF EXISTS " + schema.toUpperCase(Locale.ROOT) + " CASCADE");
+      case POSTGRES -> admin("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      case MARIADB -> admin("DROP DATABASE IF EXISTS " + schema);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (engine == Engine.H2) {
+      try {
+        exec("SHUTDOWN");
+      } catch (RuntimeException e) {
+        // already shut down
+      }
+      dataSource.close();
+      return;
+    }
+    dataSource.close();
+    dropSchema(name);
+  }
+
+  private void admin(String sql) {
+    String url = engine == Engine.POSTGRES ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
+        : "jdbc:mariadb://127.0.0.1:3306/test?user=root&password=";
+    if (engine == Engine.H2) {
+      return;
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("admin SQL failed on " + engine + ": " + sql + ": " + e.getMessage(), e);
+    }
+  }
+}
