@@ -19,6 +19,7 @@ import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
@@ -32,7 +33,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -49,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <ul>
- *   <li><b>Tables</b>: {@code <prefix>runs}, {@code <prefix>slices}, {@code <prefix>partitions} and
+ *   <li><b>Tables</b>: {@code <prefix>runs}, {@code <prefix>slices}, {@code <prefix>attempts} (the
+ *       append-only history of finished attempts), {@code <prefix>partitions} and
  *       {@code <prefix>schema_version}, created and migrated when the store is built. Migrations are
  *       idempotent and safe when several processes start at once.
  *   <li><b>Exactly-once</b>: when the run's destination hands out the same {@code DataSource} instance
@@ -285,6 +289,25 @@ public final class JdbcStateStore implements StateStore {
     });
   }
 
+  @Override
+  public boolean transitionRun(String runId, RunStatus from, RunStatus to, @Nullable Instant finishedAt, String message) {
+    return tx.run("move run " + runId + " from " + from + " to " + to, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.runs
+          + " SET status = ?, finished_at = ?, message = ? WHERE run_id = ? AND status = ?")) {
+        ps.setString(1, to.name());
+        dialect.bindStoredInstant(ps, 2, finishedAt);
+        ps.setString(3, message);
+        ps.setString(4, runId);
+        ps.setString(5, from.name());
+        if (ps.executeUpdate() == 1) {
+          return true;
+        }
+      }
+      requireRun(c, runId);
+      return false;
+    });
+  }
+
   private RunRecord runRecord(ResultSet rs) throws SQLException {
     return new RunRecord(rs.getString("run_id"), rs.getString("target"), RunStatus.valueOf(rs.getString("status")),
         rs.getString("logic_version"), Guarantee.valueOf(rs.getString("guarantee")), text(rs, "plan_json"),
@@ -322,6 +345,77 @@ public final class JdbcStateStore implements StateStore {
         rs.getLong("version"), rs.getString("worker"), dialect.readStoredInstant(rs, "lease_until"),
         dialect.readStoredInstant(rs, "started_at"), dialect.readStoredInstant(rs, "finished_at"),
         rs.getLong("row_count"), text(rs, "error"), strings(text(rs, "checks")), text(rs, "log_excerpt"));
+  }
+
+  @Override
+  public Map<SliceStatus, Integer> countSlices(String runId) {
+    return tx.run("count the slices of run " + runId, c -> {
+      Map<SliceStatus, Integer> counts = new EnumMap<>(SliceStatus.class);
+      try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM " + t.slices
+          + " WHERE run_id = ? GROUP BY status")) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            counts.put(SliceStatus.valueOf(rs.getString(1)), rs.getInt(2));
+          }
+        }
+      }
+      if (counts.isEmpty()) {
+        requireRun(c, runId);
+      }
+      return counts;
+    });
+  }
+
+  @Override
+  public List<SliceAttempt> attempts(String runId) {
+    return tx.run("read the attempt history of run " + runId, c -> {
+      List<SliceAttempt> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.attempts
+          + " WHERE run_id = ? ORDER BY recorded_at, slice_index, attempt")) {
+        ps.setString(1, runId);
+        dialect.streamResults(ps, BATCH);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new SliceAttempt(rs.getString("run_id"), rs.getInt("slice_index"), rs.getString("slice_key"),
+                rs.getInt("attempt"), rs.getString("worker"), SliceStatus.valueOf(rs.getString("status")),
+                dialect.readStoredInstant(rs, "started_at"),
+                requireNonNull(dialect.readStoredInstant(rs, "finished_at")), rs.getLong("row_count"),
+                text(rs, "error")));
+          }
+        }
+      }
+      if (out.isEmpty()) {
+        requireRun(c, runId);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Appends the current attempt of a held slice to the history; returns false when the lease is
+   * no longer current (nothing is written then).
+   */
+  private boolean recordAttempt(Connection c, SliceLease lease, SliceStatus status, @Nullable Instant finishedAt,
+      long rows, @Nullable String error) throws SQLException {
+    String finished = finishedAt == null ? dialect.now() : "?";
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.attempts + " (run_id, slice_index, attempt,"
+        + " slice_key, worker, status, started_at, finished_at, row_count, error, recorded_at)"
+        + " SELECT run_id, slice_index, attempt, slice_key, ?, ?, started_at, " + finished + ", ?, ?, " + dialect.now()
+        + " FROM " + t.slices + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+      int i = 1;
+      ps.setString(i++, lease.workerId());
+      ps.setString(i++, status.name());
+      if (finishedAt != null) {
+        dialect.bindStoredInstant(ps, i++, finishedAt);
+      }
+      ps.setLong(i++, rows);
+      setText(ps, i++, error);
+      ps.setString(i++, lease.runId());
+      ps.setInt(i++, lease.index());
+      ps.setLong(i, lease.version());
+      return ps.executeUpdate() == 1;
+    }
   }
 
   @Override
@@ -436,6 +530,9 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public SliceLease nextAttempt(SliceLease lease, String error) {
     return tx.run("start the next attempt at slice " + lease.index() + " of run " + lease.runId(), c -> {
+      if (!recordAttempt(c, lease, SliceStatus.FAILED, null, 0, error)) {
+        throw leaseLost(c, lease);
+      }
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET attempt = attempt + 1,"
           + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, error = ?, checks = NULL,"
           + " log_excerpt = NULL WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
@@ -473,6 +570,7 @@ public final class JdbcStateStore implements StateStore {
           throw leaseLost(c, lease);
         }
       }
+      recordCompletedAttempt(c, lease, outcome);
       SliceStatus s = outcome.status();
       if (s == SliceStatus.SUCCEEDED || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK) {
         recordPartitions(c, lease, outcome);
@@ -487,6 +585,25 @@ public final class JdbcStateStore implements StateStore {
       tx.join(what, joined.get(), work);
     } else {
       tx.run(what, work);
+    }
+  }
+
+  /** Appends a completed attempt; the slice is no longer RUNNING, so its row is matched by version. */
+  private void recordCompletedAttempt(Connection c, SliceLease lease, SliceOutcome o) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.attempts + " (run_id, slice_index, attempt,"
+        + " slice_key, worker, status, started_at, finished_at, row_count, error, recorded_at)"
+        + " SELECT run_id, slice_index, attempt, slice_key, ?, ?, ?, ?, ?, ?, " + dialect.now()
+        + " FROM " + t.slices + " WHERE run_id = ? AND slice_index = ? AND version = ?")) {
+      ps.setString(1, lease.workerId());
+      ps.setString(2, o.status().name());
+      dialect.bindStoredInstant(ps, 3, o.startedAt());
+      dialect.bindStoredInstant(ps, 4, o.finishedAt());
+      ps.setLong(5, o.rows());
+      setText(ps, 6, o.error());
+      ps.setString(7, lease.runId());
+      ps.setInt(8, lease.index());
+      ps.setLong(9, lease.version());
+      ps.executeUpdate();
     }
   }
 

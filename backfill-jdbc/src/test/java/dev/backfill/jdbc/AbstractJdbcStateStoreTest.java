@@ -112,7 +112,8 @@ abstract class AbstractJdbcStateStoreTest {
       String id = "r-schema";
       inSchema.createRun(run(id, 2, T0), pending(id, 2));
 
-      assertThat(db.count("SELECT version FROM " + db.q(schema) + "." + db.q("x_schema_version"))).isEqualTo(1);
+      assertThat(db.count("SELECT version FROM " + db.q(schema) + "." + db.q("x_schema_version")))
+          .isEqualTo(dev.backfill.jdbc.internal.StoreTables.LATEST);
       assertThat(db.count("SELECT count(*) FROM " + db.q(schema) + "." + db.q("x_slices"))).isEqualTo(2);
       JdbcStateStore again = JdbcStateStore.builder(db.dataSource()).schema(schema).tablePrefix("x_").build();
       assertThat(again.slices(id)).hasSize(2);
@@ -142,7 +143,7 @@ abstract class AbstractJdbcStateStoreTest {
       pool.shutdownNow();
     }
     assertThat(db.count("SELECT count(*) FROM race_schema_version")).isEqualTo(1);
-    assertThat(db.count("SELECT version FROM race_schema_version")).isEqualTo(1);
+    assertThat(db.count("SELECT version FROM race_schema_version")).isEqualTo(dev.backfill.jdbc.internal.StoreTables.LATEST);
   }
 
   @Test
@@ -150,7 +151,8 @@ abstract class AbstractJdbcStateStoreTest {
     db.exec("UPDATE st_schema_version SET version = 99");
     assertThatThrownBy(() -> JdbcStateStore.builder(db.dataSource()).tablePrefix("st_").build())
         .isInstanceOf(InvalidConfigurationException.class)
-        .hasMessageContaining("schema version 99, newer than the version 1 this library knows");
+        .hasMessageContaining("schema version 99, newer than the version " + dev.backfill.jdbc.internal.StoreTables.LATEST
+            + " this library knows");
   }
 
   @Test

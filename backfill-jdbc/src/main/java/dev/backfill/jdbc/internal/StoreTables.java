@@ -21,7 +21,7 @@ public final class StoreTables {
   private static final Logger log = LoggerFactory.getLogger(StoreTables.class);
 
   /** The schema version this library creates and reads. */
-  public static final int LATEST = 1;
+  public static final int LATEST = 2;
 
   private final Dialect dialect;
   private final @Nullable String schema;
@@ -32,6 +32,8 @@ public final class StoreTables {
   public final String slices;
   /** Quoted, qualified name of the partition states table. */
   public final String partitions;
+  /** Quoted, qualified name of the append-only attempt history table. */
+  public final String attempts;
   /** Quoted, qualified name of the schema version table. */
   public final String version;
 
@@ -49,6 +51,7 @@ public final class StoreTables {
     this.runs = dialect.qualified(schema, prefix + "runs");
     this.slices = dialect.qualified(schema, prefix + "slices");
     this.partitions = dialect.qualified(schema, prefix + "partitions");
+    this.attempts = dialect.qualified(schema, prefix + "attempts");
     this.version = dialect.qualified(schema, prefix + "schema_version");
   }
 
@@ -99,6 +102,23 @@ public final class StoreTables {
               + "duration_ms BIGINT NOT NULL, "
               + "invalidated " + dialect.booleanType() + " NOT NULL, "
               + "PRIMARY KEY (target, partition_key))");
+    }
+    if (n == 2) {
+      // One row per finished attempt; the key makes a second record of one attempt impossible.
+      return List.of(
+          "CREATE TABLE IF NOT EXISTS " + attempts + " ("
+              + "run_id VARCHAR(64) NOT NULL, "
+              + "slice_index INT NOT NULL, "
+              + "attempt INT NOT NULL, "
+              + "slice_key VARCHAR(512) NOT NULL, "
+              + "worker VARCHAR(255) NOT NULL, "
+              + "status VARCHAR(16) NOT NULL, "
+              + "started_at " + ts + " NULL, "
+              + "finished_at " + ts + " NOT NULL, "
+              + "row_count BIGINT NOT NULL, "
+              + "error " + text + " NULL, "
+              + "recorded_at " + ts + " NOT NULL, "
+              + "PRIMARY KEY (run_id, slice_index, attempt))");
     }
     throw new IllegalArgumentException("no migration step " + n);
   }
