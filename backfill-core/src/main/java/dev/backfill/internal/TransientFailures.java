@@ -18,7 +18,14 @@ public final class TransientFailures {
   /** MySQL/MariaDB vendor codes: deadlock found, lock wait timeout. */
   private static final Set<Integer> VENDOR_CODES = Set.of(1213, 1205);
 
+  /** Classes of SQL state that no retry can fix: data, constraint, syntax/access and user-raised errors. */
+  private static final Set<String> PERMANENT_CLASSES = Set.of("21", "22", "23", "42", "44", "45");
+
   private TransientFailures() {}
+
+  private static boolean isPermanentState(String state) {
+    return state != null && state.length() == 5 && PERMANENT_CLASSES.contains(state.substring(0, 2));
+  }
 
   /**
    * Tells whether a failure is transient.
@@ -29,6 +36,11 @@ public final class TransientFailures {
   public static boolean isTransient(Throwable failure) {
     int depth = 0;
     for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof SQLException sql && isPermanentState(sql.getSQLState())) {
+        // The SQL state is more precise than the exception class some drivers choose (MariaDB
+        // reports a trigger's SIGNAL 45000 as a transient connection exception).
+        return false;
+      }
       if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof SQLTimeoutException
           || t instanceof TimeoutException || t instanceof IOException || t instanceof SliceTimeoutException) {
         return true;

@@ -1,0 +1,42 @@
+package dev.backfill.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class TransientFailuresTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"40001", "40P01", "08006", "08S01", "57014", "HYT00"})
+  void retriesSerializationDeadlockConnectionAndTimeoutStates(String state) {
+    assertThat(TransientFailures.isTransient(new RuntimeException("wrapped", new SQLException("x", state)))).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"23505", "22001", "42P01", "42000", "45000"})
+  void neverRetriesDataConstraintSyntaxOrUserRaisedStates(String state) {
+    assertThat(TransientFailures.isTransient(new SQLException("x", state))).isFalse();
+  }
+
+  @Test
+  void sqlStateWinsOverTheExceptionClassADriverChose() {
+    // MariaDB Connector/J reports a trigger's SIGNAL SQLSTATE '45000' as a transient connection exception.
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("raised by trigger", "45000"))).isFalse();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("connection reset", "08006"))).isTrue();
+  }
+
+  @Test
+  void vendorDeadlockCodesAndIoTimeoutsAreTransient() {
+    assertThat(TransientFailures.isTransient(new SQLException("Deadlock found", "HY000", 1213))).isTrue();
+    assertThat(TransientFailures.isTransient(new UncheckedIOException(new SocketTimeoutException("read timed out")))).isTrue();
+    assertThat(TransientFailures.isTransient(new SQLIntegrityConstraintViolationException("dup", "23000"))).isFalse();
+    assertThat(TransientFailures.isTransient(new IllegalStateException("bug"))).isFalse();
+  }
+}
