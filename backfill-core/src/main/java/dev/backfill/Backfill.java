@@ -123,6 +123,7 @@ public final class Backfill<T> {
       pipeline.source().validate(tokens);
     }
     pipeline.destination().validate(tokens);
+    pipeline.checks().forEach(check -> check.validate(tokens));
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
         pipeline.logicVersion(), pipeline.clock()).plan(range, options);
   }
@@ -570,6 +571,7 @@ public final class Backfill<T> {
         source.validate(names);
       }
       destination.validate(names);
+      checks.forEach(check -> check.validate(names));
       Map<String, Function<Slice, ?>> userTokens = Map.copyOf(tokens);
       Pipeline<T> pipeline = new Pipeline<>(target, partitioning, (SourceNode<T>) source,
           (DestinationNode<? super T>) destination, strategy, List.copyOf(checks), List.copyOf(runChecks),

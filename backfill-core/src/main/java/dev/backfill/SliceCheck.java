@@ -44,6 +44,15 @@ public interface SliceCheck {
   }
 
   /**
+   * Checks, before anything runs, that every token this check refers to (for example in a SQL
+   * check's query) is defined.
+   *
+   * @param tokens the token names every slice of the plan defines
+   * @throws UnknownTokenException naming the unknown token and the known ones
+   */
+  default void validate(java.util.Set<String> tokens) {}
+
+  /**
    * Returns a copy whose failures are recorded but do not abort the slice.
    *
    * @return the warning check
@@ -60,6 +69,11 @@ public interface SliceCheck {
       @Override
       public CheckResult.Severity severity() {
         return CheckResult.Severity.WARN;
+      }
+
+      @Override
+      public void validate(java.util.Set<String> tokens) {
+        self.validate(tokens);
       }
     };
   }

@@ -536,7 +536,14 @@ public final class RunExecutor<T> implements BackfillRun {
       } else {
         writer.commit();
         settled = true;
-        store.complete(lease, ok, ResourceProvider.NONE);
+        try {
+          store.complete(lease, ok, ResourceProvider.NONE);
+        } catch (LeaseLostException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new BackfillException("slice " + slice.key() + " committed its data, but the state store could not"
+              + " record it (" + Redaction.describe(e) + "); the slice will run again (at-least-once)", e);
+        }
       }
       addStats(stats);
       return new Attempt(SliceStatus.SUCCEEDED, stats.rows(), "");

@@ -47,25 +47,37 @@ public final class JdbcChecks {
     requireNonNull(expected, "expected");
     NamedSql parsed = NamedSql.parse(sql, "SQL check");
     String name = "sql(" + parsed.abbreviated() + ")";
-    return ctx -> {
-      Connection c = ctx.resource(Connection.class).orElseThrow(() -> new InvalidConfigurationException(name
-          + " needs the slice's JDBC connection; use it with a JdbcDestination or a JdbcPushdown"));
-      Dialect d = Dialect.of(c);
-      NamedSql q = NamedSql.parse(withTable(sql, ctx, name), "SQL check", d.sqlSyntax());
-      @Nullable Object value = query(c, d, q, ctx);
-      if (value == null) {
-        return SliceCheck.fail(name, "returned NULL, expected " + expected.describe());
+    return new SliceCheck() {
+      @Override
+      public void validate(java.util.Set<String> tokens) {
+        parsed.validate(tokens, name);
       }
-      BigDecimal number;
-      try {
-        number = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
-      } catch (NumberFormatException e) {
-        return SliceCheck.fail(name, "returned '" + value + "', not a number; expected " + expected.describe());
+
+      @Override
+      public CheckResult evaluate(CheckContext ctx) throws Exception {
+        return evaluateSql(sql, expected, name, ctx);
       }
-      String figure = "returned " + number.stripTrailingZeros().toPlainString();
-      return expected.test(number) ? SliceCheck.pass(name, figure + ", " + expected.describe())
-          : SliceCheck.fail(name, figure + ", expected " + expected.describe());
     };
+  }
+
+  private static CheckResult evaluateSql(String sql, Bound expected, String name, CheckContext ctx) throws SQLException {
+    Connection c = ctx.resource(Connection.class).orElseThrow(() -> new InvalidConfigurationException(name
+        + " needs the slice's JDBC connection; use it with a JdbcDestination or a JdbcPushdown"));
+    Dialect d = Dialect.of(c);
+    NamedSql q = NamedSql.parse(withTable(sql, ctx, name), "SQL check", d.sqlSyntax());
+    @Nullable Object value = query(c, d, q, ctx);
+    if (value == null) {
+      return SliceCheck.fail(name, "returned NULL, expected " + expected.describe());
+    }
+    BigDecimal number;
+    try {
+      number = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
+    } catch (NumberFormatException e) {
+      return SliceCheck.fail(name, "returned '" + value + "', not a number; expected " + expected.describe());
+    }
+    String figure = "returned " + number.stripTrailingZeros().toPlainString();
+    return expected.test(number) ? SliceCheck.pass(name, figure + ", " + expected.describe())
+        : SliceCheck.fail(name, figure + ", expected " + expected.describe());
   }
 
   private static String withTable(String sql, CheckContext ctx, String name) {
