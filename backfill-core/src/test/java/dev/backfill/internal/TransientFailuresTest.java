@@ -33,6 +33,18 @@ class TransientFailuresTest {
   }
 
   @Test
+  void aTransientConnectionExceptionWithAStateThatIsNoConnectionStateIsJudgedByItsState() {
+    // MariaDB Connector/J's class for every state it does not know, e.g. a disk-full error signalled as 53100.
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("Disk full", "53100", 1021))).isFalse();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("internal error", "XX000"))).isFalse();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("canceled", "57014"))).isTrue();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("deadlock", "40001", 1213))).isTrue();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("too many connections", "53300"))).isTrue();
+    // A pool timeout carries no state: the class still counts.
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("pool - Connection is not available"))).isTrue();
+  }
+
+  @Test
   void vendorDeadlockCodesAndIoTimeoutsAreTransient() {
     assertThat(TransientFailures.isTransient(new SQLException("Deadlock found", "HY000", 1213))).isTrue();
     assertThat(TransientFailures.isTransient(new UncheckedIOException(new SocketTimeoutException("read timed out")))).isTrue();
