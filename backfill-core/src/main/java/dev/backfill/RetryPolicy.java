@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  *
  * <p>By default these failures are transient: SQL states {@code 40001} (serialization failure),
  * {@code 40P01} (deadlock), {@code 08xxx} (connection errors), {@code 57014} (query cancelled by
- * timeout), {@code 53300} (too many connections), MySQL/MariaDB deadlock and lock-wait errors 1213
+ * timeout), {@code 57P01}-{@code 57P03} (PostgreSQL ended the session: terminated, shut down,
+ * starting up), {@code 53300} (too many connections), MySQL/MariaDB deadlock and lock-wait errors 1213
  * and 1205, JDBC's {@code SQLTransientException} and {@code SQLRecoverableException}, timeouts and
  * I/O errors — anywhere in the cause chain. The SQL state wins over the exception class a driver
  * chose: data, constraint, syntax and user-raised states (classes 21, 22, 23, 42, 44, 45) are never

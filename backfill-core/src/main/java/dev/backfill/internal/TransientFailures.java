@@ -17,7 +17,11 @@ import java.util.concurrent.TimeoutException;
 public final class TransientFailures {
   private static final Set<String> SQL_STATES = Set.of("40001", "40P01", "57014", "HYT00", "HYT01",
       // PostgreSQL's too_many_connections: the server is full now, not for good.
-      "53300");
+      "53300",
+      // PostgreSQL closing the session: pg_terminate_backend or a shutdown (admin_shutdown,
+      // crash_shutdown), or a server starting up (cannot_connect_now). The connection is lost;
+      // HikariCP evicts such connections for the same states.
+      "57P01", "57P02", "57P03");
   /** MySQL/MariaDB vendor codes: deadlock found, lock wait timeout. */
   private static final Set<Integer> VENDOR_CODES = Set.of(1213, 1205);
 

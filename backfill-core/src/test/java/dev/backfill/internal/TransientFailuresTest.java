@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TransientFailuresTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"40001", "40P01", "08006", "08S01", "57014", "HYT00"})
+  @ValueSource(strings = {"40001", "40P01", "08006", "08S01", "57014", "HYT00", "57P01", "57P02", "57P03", "53300"})
   void retriesSerializationDeadlockConnectionAndTimeoutStates(String state) {
     assertThat(TransientFailures.isTransient(new RuntimeException("wrapped", new SQLException("x", state)))).isTrue();
   }
