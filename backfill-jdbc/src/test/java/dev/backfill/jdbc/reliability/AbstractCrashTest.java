@@ -113,12 +113,18 @@ abstract class AbstractCrashTest {
         "sleep", String.valueOf(SLEEP_MILLIS), "label", "v2", "run", runId, "worker", "child-" + i))) {
       child.await("WORKING", Duration.ofSeconds(60));
       long startup = (System.nanoTime() - t0) / 1_000_000;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (child.isAlive() && store.countSlices(runId).getOrDefault(SliceStatus.SUCCEEDED, 0) < killAfterCommits) {
+        assertThat(System.nanoTime()).as("%s: the child's progress; its output:%n%s", context, child.output())
+            .isLessThan(deadline);
         sleep(3);
       }
       sleep(killAfter);
       boolean finished = !child.isAlive();
       child.kill();
+      if (finished) {
+        assertThat(child.output()).as("%s: the child exited before the kill", context).contains("@@ DONE SUCCEEDED");
+      }
       long killedAt = System.nanoTime();
 
       // The moment of the kill: each day is old or completely new, exactly as its slice's status says.

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  *       MariaDB {@code KILL CONNECTION}): transient, retried, SUCCEEDED on attempt 2;
  *   <li>a real deadlock between the slice and another transaction, arranged so the engine picks the
  *       slice as victim: transient, retried, SUCCEEDED on attempt 2;
- *   <li>a real statement timeout on every attempt (PostgreSQL {@code statement_timeout}, MariaDB
+ *   <li>a real statement timeout (500 ms) on every attempt (PostgreSQL {@code statement_timeout}, MariaDB
  *       {@code max_statement_time}): transient, FAILED after 3 attempts;
  *   <li>a disk-full error (SQL state 53100 raised by a trigger): not transient, FAILED after 1 attempt,
  *       and SUCCEEDED on resume once the space is back;
@@ -69,6 +69,9 @@ abstract class AbstractFaultTest {
 
   /** The session id of the connection holding an open write transaction on a table (the slice writer). */
   abstract String writerSession(Connection admin, String table) throws SQLException;
+
+  /** Whether a session is still connected. */
+  abstract boolean sessionExists(Connection admin, String session) throws SQLException;
 
   /** Drops another session's connection from the server side. */
   abstract void terminate(Connection admin, String session) throws SQLException;
@@ -142,6 +145,16 @@ abstract class AbstractFaultTest {
       victim = writerSession(admin, target.table());
       terminate(admin, victim);
     }
+    // The writer's session is gone for good before the slice goes on.
+    try (Connection admin = db.dataSource().getConnection()) {
+      await("the writer's session to end", () -> {
+        try {
+          return !sessionExists(admin, victim);
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    }
     dropped.countDown();
     RunReport report = run.await(Duration.ofSeconds(60));
 
@@ -174,6 +187,7 @@ abstract class AbstractFaultTest {
     }), store);
     BackfillRun run = backfill.execute(backfill.plan(THREE_DAYS), options());
     assertThat(midSlice.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(target.linesByDay().get(D)).as("D while its slice is half written").isEqualTo(target.expectedBefore(D));
 
     try (Connection peer = db.dataSource().getConnection(); Connection admin = db.dataSource().getConnection()) {
       peer.setAutoCommit(false);
@@ -222,11 +236,12 @@ abstract class AbstractFaultTest {
     config.setUsername(db.user());
     config.setPassword("");
     config.setMaximumPoolSize(4);
-    statementTimeout(config, Duration.ofMillis(300));
+    statementTimeout(config, Duration.ofMillis(500));
+    // The table, its rows and the store's tables are created without the timeout.
+    new DailyTarget(db.dataSource(), "timeout", DailyTarget.Kind.OVERWRITE, ROWS).create();
     try (HikariDataSource limited = new HikariDataSource(config)) {
       JdbcStateStore limitedStore = JdbcStateStore.create(limited);
       DailyTarget target = new DailyTarget(limited, "timeout", DailyTarget.Kind.OVERWRITE, ROWS);
-      target.create();
       db.exec(triggerOnDay(target.table(), "slow_rows", sleepSql(Duration.ofSeconds(3))).toArray(String[]::new));
       Backfill<Row> backfill = target.backfill(new GeneratedSource("v2", ROWS, 0), limitedStore);
       RunReport report = backfill.execute(backfill.plan(THREE_DAYS), options()).await(Duration.ofSeconds(60));
@@ -238,7 +253,7 @@ abstract class AbstractFaultTest {
       assertThat(attempts).extracting(SliceAttempt::status)
           .containsExactly(SliceStatus.FAILED, SliceStatus.FAILED, SliceStatus.FAILED);
       assertThat(attempts).allSatisfy(a -> assertThat(a.error()).contains(timeoutError()));
-      figures("statement timeout 300 ms on every attempt", report, attempts, t0);
+      figures("statement timeout 500 ms on every attempt", report, attempts, t0);
     }
   }
 

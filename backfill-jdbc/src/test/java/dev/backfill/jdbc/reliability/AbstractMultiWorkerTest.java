@@ -73,8 +73,11 @@ abstract class AbstractMultiWorkerTest {
             Map.entry("user", db.user()), Map.entry("table", target.table()), Map.entry("kind", "APPEND"),
             Map.entry("rows", String.valueOf(ROWS_PER_DAY)), Map.entry("sleep", String.valueOf(w.equals(victim) ? VICTIM_SLEEP_MILLIS : SLEEP_MILLIS)),
             Map.entry("label", "v2"), Map.entry("run", runId), Map.entry("worker", w),
-            Map.entry("lease", String.valueOf(LEASE.toMillis())), Map.entry("concurrency", "1"))));
+            Map.entry("lease", String.valueOf(LEASE.toMillis())), Map.entry("concurrency", "1"), Map.entry("go", "stdin"))));
       }
+      // JVM start-up times differ; the workers begin together once all are up.
+      children.values().forEach(c -> c.await("READY", Duration.ofSeconds(60)));
+      children.values().forEach(ChildJvm::go);
       children.values().forEach(c -> c.await("WORKING", Duration.ofSeconds(60)));
 
       // Kill the victim once every worker committed slices and the victim holds one.

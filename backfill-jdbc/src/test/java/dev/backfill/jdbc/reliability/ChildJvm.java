@@ -129,6 +129,16 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Lets a child started with {@code go} begin (it waits for a line on its stdin). */
+  void go() {
+    try {
+      process.getOutputStream().write('\n');
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot signal child " + name, e);
+    }
+  }
+
   /** Kills the child with SIGKILL and waits until it is gone. */
   void kill() {
     process.destroyForcibly();

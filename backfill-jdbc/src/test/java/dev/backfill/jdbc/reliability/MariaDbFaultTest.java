@@ -27,6 +27,14 @@ class MariaDbFaultTest extends AbstractFaultTest {
   }
 
   @Override
+  boolean sessionExists(Connection admin, String session) throws SQLException {
+    try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = ?")) {
+      ps.setLong(1, Long.parseLong(session));
+      return !single(ps).equals("0");
+    }
+  }
+
+  @Override
   void terminate(Connection admin, String session) throws SQLException {
     try (Statement s = admin.createStatement()) {
       s.execute("KILL CONNECTION " + Long.parseLong(session));

@@ -28,6 +28,14 @@ class PostgresFaultTest extends AbstractFaultTest {
   }
 
   @Override
+  boolean sessionExists(Connection admin, String session) throws SQLException {
+    try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+      ps.setInt(1, Integer.parseInt(session));
+      return !single(ps).equals("0");
+    }
+  }
+
+  @Override
   void terminate(Connection admin, String session) throws SQLException {
     try (Statement s = admin.createStatement()) {
       s.execute("SELECT pg_terminate_backend(" + Integer.parseInt(session) + ")");

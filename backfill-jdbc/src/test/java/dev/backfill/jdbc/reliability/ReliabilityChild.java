@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code key=value}: {@code url}, {@code user}, {@code table}, {@code kind}, {@code rows},
  * {@code sleep} (ms per partition), {@code run} (run id), {@code mode} ({@code execute}: plan and
  * execute the run; {@code join}: wait for the run to exist, then work it as one more worker),
- * {@code worker}, {@code lease} (ms) and {@code concurrency}. It prints marker lines
+ * {@code worker}, {@code lease} (ms), {@code concurrency} and {@code go} (if present, print READY and
+ * start only when the parent writes a line to stdin). It prints marker lines
  * ({@link ChildJvm#MARKER}) the parent waits for.
  */
 public final class ReliabilityChild {
@@ -54,6 +55,12 @@ public final class ReliabilityChild {
           .leaseTime(Duration.ofMillis(Long.parseLong(args.getOrDefault("lease", "300000"))))
           .runId(runId)
           .build();
+      if (args.containsKey("go")) {
+        // Everything is loaded and connected: wait for the parent to start all workers at once.
+        System.out.println(ChildJvm.MARKER + "READY");
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+            .readLine();
+      }
       BackfillRun run;
       if (args.get("mode").equals("execute")) {
         run = backfill.execute(backfill.plan(DailyTarget.range()), options);
