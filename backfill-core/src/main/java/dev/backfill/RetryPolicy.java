@@ -15,9 +15,14 @@ import java.util.function.Predicate;
  *
  * <p>By default these failures are transient: SQL states {@code 40001} (serialization failure),
  * {@code 40P01} (deadlock), {@code 08xxx} (connection errors), {@code 57014} (query cancelled by
- * timeout), MySQL/MariaDB deadlock and lock-wait errors 1213 and 1205, JDBC's
- * {@code SQLTransientException} and {@code SQLRecoverableException}, timeouts and I/O errors —
- * anywhere in the cause chain.
+ * timeout), {@code 57P01}-{@code 57P03} (PostgreSQL ended the session: terminated, shut down,
+ * starting up), {@code 53300} (too many connections), MySQL/MariaDB deadlock and lock-wait errors 1213
+ * and 1205, JDBC's {@code SQLTransientException} and {@code SQLRecoverableException}, timeouts and
+ * I/O errors — anywhere in the cause chain. The SQL state wins over the exception class a driver
+ * chose: data, constraint, syntax and user-raised states (classes 21, 22, 23, 42, 44, 45) are never
+ * transient, and a {@code SQLTransientConnectionException} counts only with a connection state or
+ * none (MariaDB Connector/J throws it for every state it does not know, such as a disk-full
+ * {@code 53100}).
  *
  * <pre>{@code
  * RetryPolicy.exponential(5, Duration.ofSeconds(1))     // 1s, 2s, 4s, 8s with ±50% jitter

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -14,7 +15,13 @@ import java.util.concurrent.TimeoutException;
  * core knows these types without depending on a driver.
  */
 public final class TransientFailures {
-  private static final Set<String> SQL_STATES = Set.of("40001", "40P01", "57014", "HYT00", "HYT01");
+  private static final Set<String> SQL_STATES = Set.of("40001", "40P01", "57014", "HYT00", "HYT01",
+      // PostgreSQL's too_many_connections: the server is full now, not for good.
+      "53300",
+      // PostgreSQL closing the session: pg_terminate_backend or a shutdown (admin_shutdown,
+      // crash_shutdown), or a server starting up (cannot_connect_now). The connection is lost;
+      // HikariCP evicts such connections for the same states.
+      "57P01", "57P02", "57P03");
   /** MySQL/MariaDB vendor codes: deadlock found, lock wait timeout. */
   private static final Set<Integer> VENDOR_CODES = Set.of(1213, 1205);
 
@@ -22,6 +29,19 @@ public final class TransientFailures {
   private static final Set<String> PERMANENT_CLASSES = Set.of("21", "22", "23", "42", "44", "45");
 
   private TransientFailures() {}
+
+  /**
+   * MariaDB Connector/J throws {@link SQLTransientConnectionException} for every SQL state it does
+   * not map ({@code 53100} disk full, {@code XX000}, a trigger's {@code SIGNAL}), so that class says
+   * nothing unless its state is a connection state or absent; the state then decides below.
+   */
+  private static boolean isFallbackClass(Throwable t) {
+    if (!(t instanceof SQLTransientConnectionException sql)) {
+      return false;
+    }
+    String state = sql.getSQLState();
+    return state != null && !state.startsWith("08");
+  }
 
   private static boolean isPermanentState(String state) {
     return state != null && state.length() == 5 && PERMANENT_CLASSES.contains(state.substring(0, 2));
@@ -41,8 +61,9 @@ public final class TransientFailures {
         // reports a trigger's SIGNAL 45000 as a transient connection exception).
         return false;
       }
-      if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof SQLTimeoutException
-          || t instanceof TimeoutException || t instanceof IOException || t instanceof SliceTimeoutException) {
+      if ((t instanceof SQLTransientException && !isFallbackClass(t)) || t instanceof SQLRecoverableException
+          || t instanceof SQLTimeoutException || t instanceof TimeoutException || t instanceof IOException
+          || t instanceof SliceTimeoutException) {
         return true;
       }
       if (t instanceof SQLException sql) {

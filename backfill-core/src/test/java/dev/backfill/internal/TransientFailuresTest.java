@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TransientFailuresTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"40001", "40P01", "08006", "08S01", "57014", "HYT00"})
+  @ValueSource(strings = {"40001", "40P01", "08006", "08S01", "57014", "HYT00", "57P01", "57P02", "57P03", "53300"})
   void retriesSerializationDeadlockConnectionAndTimeoutStates(String state) {
     assertThat(TransientFailures.isTransient(new RuntimeException("wrapped", new SQLException("x", state)))).isTrue();
   }
@@ -30,6 +30,18 @@ class TransientFailuresTest {
     // MariaDB Connector/J reports a trigger's SIGNAL SQLSTATE '45000' as a transient connection exception.
     assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("raised by trigger", "45000"))).isFalse();
     assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("connection reset", "08006"))).isTrue();
+  }
+
+  @Test
+  void aTransientConnectionExceptionWithAStateThatIsNoConnectionStateIsJudgedByItsState() {
+    // MariaDB Connector/J's class for every state it does not know, e.g. a disk-full error signalled as 53100.
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("Disk full", "53100", 1021))).isFalse();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("internal error", "XX000"))).isFalse();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("canceled", "57014"))).isTrue();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("deadlock", "40001", 1213))).isTrue();
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("too many connections", "53300"))).isTrue();
+    // A pool timeout carries no state: the class still counts.
+    assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("pool - Connection is not available"))).isTrue();
   }
 
   @Test

@@ -21,16 +21,17 @@ import javax.sql.DataSource;
  * MariaDB database with a random name, reached through its own small HikariCP pool, and dropped on
  * {@link #close()}.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
   /** The engines the tests run on. */
-  enum Engine {
+  public enum Engine {
     H2, POSTGRES, MARIADB
   }
 
   private final Engine engine;
   private final String name;
   private final HikariDataSource dataSource;
+  private final String jdbcUrl;
 
   private TestDatabase(Engine engine) {
     this.engine = engine;
@@ -54,29 +55,57 @@ final class TestDatabase implements AutoCloseable {
         config.setPassword("");
       }
     }
+    this.jdbcUrl = config.getJdbcUrl();
     this.dataSource = new HikariDataSource(config);
   }
 
-  static TestDatabase open(Engine engine) {
+  public static TestDatabase open(Engine engine) {
     return new TestDatabase(engine);
   }
 
-  Engine engine() {
+  public Engine engine() {
     return engine;
   }
 
+  /**
+   * The JDBC URL of this namespace, for another process to connect with {@link #user()} (PostgreSQL
+   * and MariaDB; an in-memory H2 database is not reachable from another process).
+   */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** The user the tests connect as. */
+  public String user() {
+    return engine == Engine.MARIADB ? "root" : engine == Engine.POSTGRES ? "postgres" : "";
+  }
+
+  /** Runs one statement as the administrator, outside this namespace (roles, users, other schemas). */
+  public static void admin(Engine engine, String sql) {
+    String url = engine == Engine.POSTGRES ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
+        : "jdbc:mariadb://127.0.0.1:3306/test?user=root&password=";
+    if (engine == Engine.H2) {
+      throw new IllegalArgumentException("H2 has no administrator connection");
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("admin SQL failed on " + engine + ": " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The namespace's name (schema on PostgreSQL, database on MariaDB, database on H2). */
-  String name() {
+  public String name() {
     return name;
   }
 
-  DataSource dataSource() {
+  public DataSource dataSource() {
     return dataSource;
   }
 
   private Dialect dialect;
 
-  Dialect dialect() {
+  public Dialect dialect() {
     if (dialect == null) {
       dialect = Dialect.detect(dataSource);
     }
@@ -84,11 +113,11 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /** Quotes a name for hand-written test SQL (H2 reserves DAY, for example). */
-  String q(String identifier) {
+  public String q(String identifier) {
     return dialect().quote(identifier);
   }
 
-  void exec(String... statements) {
+  public void exec(String... statements) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
@@ -98,7 +127,7 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
-  long count(String sql) {
+  public long count(String sql) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
@@ -109,13 +138,13 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /** Runs a query and returns each row as its values joined by '|' (dates ISO, numbers plain). */
-  List<String> lines(String sql) {
+  public List<String> lines(String sql) {
     return rows(sql).stream()
         .map(r -> r.asMap().values().stream().map(String::valueOf).collect(Collectors.joining("|")))
         .toList();
   }
 
-  List<Row> rows(String sql) {
+  public List<Row> rows(String sql) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       RowReader reader = new RowReader(rs.getMetaData(), Dialect.of(c), "test query");
@@ -129,7 +158,7 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
-  boolean tableExists(String table) {
+  public boolean tableExists(String table) {
     try (Connection c = dataSource.getConnection()) {
       return Dialect.of(c).tableExists(c, null, table);
     } catch (SQLException e) {
@@ -138,7 +167,7 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /** Drops another schema (database on MariaDB) that a test created. */
-  void dropSchema(String schema) {
+  public void dropSchema(String schema) {
     switch (engine) {
       case H2 -> exec("DROP SCHEMA IF EXISTS " + schema.toUpperCase(Locale.ROOT) + " CASCADE");
       case POSTGRES -> admin("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -162,15 +191,8 @@ final class TestDatabase implements AutoCloseable {
   }
 
   private void admin(String sql) {
-    String url = engine == Engine.POSTGRES ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
-        : "jdbc:mariadb://127.0.0.1:3306/test?user=root&password=";
-    if (engine == Engine.H2) {
-      return;
-    }
-    try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException("admin SQL failed on " + engine + ": " + sql + ": " + e.getMessage(), e);
+    if (engine != Engine.H2) {
+      admin(engine, sql);
     }
   }
 }

@@ -551,9 +551,11 @@ public abstract class Dialect {
   // Transactions and streaming
 
   /**
-   * Starts the transaction of a slice writer on a fresh connection.
+   * Starts a read-write transaction on a fresh connection: a slice writer's, or one of the state
+   * store's. Engines whose default isolation locks more than the rows a statement uses (MariaDB's
+   * REPEATABLE READ) switch to READ COMMITTED here.
    *
-   * @param connection the writer's connection
+   * @param connection the connection
    * @throws SQLException on failure
    */
   public void beginWrite(Connection connection) throws SQLException {

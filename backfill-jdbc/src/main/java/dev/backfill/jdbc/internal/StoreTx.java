@@ -87,7 +87,11 @@ public final class StoreTx {
     Callable<R> once = () -> {
       try (Connection c = dataSource.getConnection()) {
         boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+        int isolation = c.getTransactionIsolation();
+        // The dialect's read-write transaction: READ COMMITTED on MariaDB, whose REPEATABLE READ keeps
+        // a lock on every row a claim's scan examined, so concurrent SKIP LOCKED claims skip each
+        // other's candidates and deadlock on gap locks.
+        dialect.beginWrite(c);
         try {
           R result = work.apply(c);
           c.commit();
@@ -96,6 +100,9 @@ public final class StoreTx {
           rollback(c);
           throw e;
         } finally {
+          if (c.getTransactionIsolation() != isolation) {
+            c.setTransactionIsolation(isolation);
+          }
           c.setAutoCommit(autoCommit);
         }
       }
