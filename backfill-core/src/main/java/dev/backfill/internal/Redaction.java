@@ -8,11 +8,14 @@ public final class Redaction {
   private static final Pattern KEY_VALUE =
       Pattern.compile("(?i)\\b(password|passwd|pwd|secret|token|apikey|api_key)(\\s*[=:]\\s*)([^&;,\\s)\"']+)");
   private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]+:)([^@/\\s]+)(@)");
+  /** pgjdbc repeats a failed batch entry with its bound values, which may be personal data. */
+  private static final Pattern BATCH_ENTRY = Pattern.compile("(?s)(Batch entry \\d+ ).*?( was aborted)");
 
   private Redaction() {}
 
   /**
-   * Masks password-like values ({@code password=...}, {@code user:secret@host}).
+   * Masks password-like values ({@code password=...}, {@code user:secret@host}) and the bound
+   * values a driver repeats in a failed batch entry.
    *
    * @param text any text
    * @return the text with secrets replaced by {@code ***}
@@ -22,6 +25,7 @@ public final class Redaction {
       return "";
     }
     String out = KEY_VALUE.matcher(text).replaceAll("$1$2***");
+    out = BATCH_ENTRY.matcher(out).replaceAll("$1<statement and values omitted>$2");
     return URL_USERINFO.matcher(out).replaceAll("$1***$3");
   }
 

@@ -91,7 +91,8 @@ public abstract class Dialect {
     try (Connection c = dataSource.getConnection()) {
       return of(c);
     } catch (SQLException e) {
-      throw new BackfillException("cannot detect the SQL dialect: opening a connection failed: " + e.getMessage(), e);
+      throw new BackfillException("cannot open a connection to the database (needed to detect its SQL dialect): "
+          + dev.backfill.internal.Redaction.redact(e.getMessage()), e);
     }
   }
 
