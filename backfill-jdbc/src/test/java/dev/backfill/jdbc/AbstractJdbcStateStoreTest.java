@@ -17,6 +17,8 @@ import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
+import dev.backfill.spi.StateStore;
+import dev.backfill.testkit.StateStoreContract;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,16 +36,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JDBC state store on one engine: tables and migrations, runs and slices, claims, leases measured
- * in database time, fencing, reopen, partition states, and joining a writer's transaction.
- * Subclasses only name the engine.
+ * The JDBC state store on one engine: the kit's {@link StateStoreContract} (what every store
+ * promises) and what only this store adds: tables and migrations, leases measured in database time,
+ * microsecond timestamps, and joining a writer's transaction. Each test has a database namespace of
+ * its own. Subclasses only name the engine.
  */
-abstract class AbstractJdbcStateStoreTest {
+abstract class AbstractJdbcStateStoreTest extends StateStoreContract {
   static final Instant T0 = Instant.parse("2024-06-01T10:00:00.123456Z");
 
   TestDatabase db;
@@ -51,15 +52,30 @@ abstract class AbstractJdbcStateStoreTest {
 
   abstract TestDatabase.Engine engine();
 
-  @BeforeEach
-  void setUp() {
+  @Override
+  protected StateStore createStore() {
     db = TestDatabase.open(engine());
     store = JdbcStateStore.builder(db.dataSource()).tablePrefix("st_").build();
+    return store;
   }
 
-  @AfterEach
-  void tearDown() {
-    db.close();
+  /** Leases end in database time; a short one keeps the contract's expiry test quick. */
+  @Override
+  protected Duration shortLease() {
+    return Duration.ofMillis(200);
+  }
+
+  /** Waits until the database clock, which measures leases, is past every short lease taken so far. */
+  @Override
+  protected void letLeasesExpire() throws InterruptedException {
+    waitUntilDatabaseTimeIsAfter(store.now().plus(shortLease()));
+  }
+
+  @Override
+  protected void dropStore() {
+    if (db != null) {
+      db.close();
+    }
   }
 
   static String key(int i) {
