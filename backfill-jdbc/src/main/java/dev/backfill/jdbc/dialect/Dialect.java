@@ -551,7 +551,8 @@ public abstract class Dialect {
   // Transactions and streaming
 
   /**
-   * Starts the transaction of a slice writer on a fresh connection.
+   * Starts a read-write transaction on a fresh connection: a slice writer's, or one of the state
+   * store's. The caller restores the connection's auto-commit and isolation before returning it.
    *
    * @param connection the writer's connection
    * @throws SQLException on failure

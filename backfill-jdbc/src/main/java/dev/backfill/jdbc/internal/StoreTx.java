@@ -87,7 +87,10 @@ public final class StoreTx {
     Callable<R> once = () -> {
       try (Connection c = dataSource.getConnection()) {
         boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+        int isolation = c.getTransactionIsolation();
+        // The dialect's read-write transaction, as a slice writer's: on MariaDB READ COMMITTED, without
+        // which the next-key locks of concurrent claims make SKIP LOCKED pass over free PENDING slices.
+        dialect.beginWrite(c);
         try {
           R result = work.apply(c);
           c.commit();
@@ -96,6 +99,9 @@ public final class StoreTx {
           rollback(c);
           throw e;
         } finally {
+          if (c.getTransactionIsolation() != isolation) {
+            c.setTransactionIsolation(isolation);
+          }
           c.setAutoCommit(autoCommit);
         }
       }
