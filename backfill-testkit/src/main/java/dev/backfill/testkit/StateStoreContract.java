@@ -368,6 +368,51 @@ public abstract class StateStoreContract {
     }
   }
 
+  @Test
+  void aClaimFindsNothingOnlyWhenNothingIsLeftToClaim() throws Exception {
+    int slices = 60;
+    int workers = 6;
+    RunRecord run = newRun("2024-01-01", slices, 1, now());
+    ConcurrentLinkedQueue<SliceLease> claimed = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> gaveUpEarly = new ConcurrentLinkedQueue<>();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> loops = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        String worker = "worker-" + w;
+        loops.add(pool.submit(() -> {
+          start.await();
+          // slices stay RUNNING under their leases, as while a run's workers write them
+          for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
+              l = store().claim(run.runId(), worker, LONG_LEASE)) {
+            claimed.add(l.get());
+          }
+          long pending = store().slices(run.runId()).stream().filter(s -> s.status() == SliceStatus.PENDING).count();
+          // a claim in flight on another worker may still show its slice PENDING: at most one per other worker
+          if (pending > workers - 1) {
+            gaveUpEarly.add(worker + " found nothing to claim while " + pending + " slices were PENDING");
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : loops) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertEquals(List.of(), List.copyOf(gaveUpEarly), "an empty claim must mean that nothing is left to claim");
+    assertEquals(IntStream.range(0, slices).boxed().toList(), claimed.stream().map(SliceLease::index).sorted().toList(),
+        "every slice claimed exactly once");
+    for (SliceLease l : claimed) {
+      assertEquals(1, l.attempt(), "a slice claimed once is on its first attempt: " + l);
+    }
+    assertTrue(store().slices(run.runId()).stream().allMatch(s -> s.status() == SliceStatus.RUNNING));
+  }
+
   // ---------------------------------------------------------------- attempt history
 
   @Test

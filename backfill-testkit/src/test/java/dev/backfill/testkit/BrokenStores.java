@@ -10,12 +10,15 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +40,36 @@ final class BrokenStores {
             super.complete(lease, outcome, transaction);
           } catch (LeaseLostException e) {
             // the bug
+          }
+        }
+      };
+    }
+  }
+
+  /**
+   * Finds nothing to claim while another claim is in flight, as {@code SKIP LOCKED} under
+   * {@code REPEATABLE READ} did on MariaDB: workers stop while slices are left.
+   */
+  static final class GivesUpUnderContention extends InMemoryStateStoreContractTest {
+    @Override
+    StateStore wrap(StateStore store) {
+      AtomicInteger claiming = new AtomicInteger();
+      return new ForwardingStateStore(store) {
+        @Override
+        public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
+          if (claiming.incrementAndGet() > 1) {
+            claiming.decrementAndGet();
+            return Optional.empty();
+          }
+          try {
+            // a claim takes a round trip to a database
+            Thread.sleep(2);
+            return super.claim(runId, workerId, leaseTime);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+          } finally {
+            claiming.decrementAndGet();
           }
         }
       };

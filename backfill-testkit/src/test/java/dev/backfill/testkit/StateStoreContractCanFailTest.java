@@ -22,6 +22,15 @@ class StateStoreContractCanFailTest {
   }
 
   @Test
+  void storeFindingNothingWhileOthersClaimFailsTheEmptyClaimTest() {
+    ContractCaseResults results = run(BrokenStores.GivesUpUnderContention.class);
+
+    assertThat(results.failed()).containsExactly("aClaimFindsNothingOnlyWhenNothingIsLeftToClaim");
+    assertThat(results.message("aClaimFindsNothingOnlyWhenNothingIsLeftToClaim"))
+        .contains("found nothing to claim while").contains("slices were PENDING");
+  }
+
+  @Test
   void storeFinishingRunsWithCheckThenActLetsSeveralWorkersFinish() {
     ContractCaseResults results = run(BrokenStores.CheckThenActFinish.class);
 
