@@ -330,30 +330,15 @@ public abstract class StateStoreContract {
     RunRecord run = newRun("2024-01-01", slices, 1, now());
     ConcurrentLinkedQueue<Integer> claimed = new ConcurrentLinkedQueue<>();
     Map<Integer, String> claimers = new ConcurrentHashMap<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      List<Future<?>> loops = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        String worker = "worker-" + w;
-        loops.add(pool.submit(() -> {
-          start.await();
-          for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
-              l = store().claim(run.runId(), worker, LONG_LEASE)) {
-            claimed.add(l.get().index());
-            claimers.put(l.get().index(), worker);
-            store().complete(l.get(), outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
-          }
-          return null;
-        }));
+
+    inParallel(workers, worker -> {
+      for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
+          l = store().claim(run.runId(), worker, LONG_LEASE)) {
+        claimed.add(l.get().index());
+        claimers.put(l.get().index(), worker);
+        store().complete(l.get(), outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
       }
-      start.countDown();
-      for (Future<?> f : loops) {
-        f.get(2, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     List<Integer> sorted = claimed.stream().sorted().toList();
     assertEquals(IntStream.range(0, slices).boxed().toList(), sorted, "every slice claimed exactly once");
@@ -375,34 +360,19 @@ public abstract class StateStoreContract {
     RunRecord run = newRun("2024-01-01", slices, 1, now());
     ConcurrentLinkedQueue<SliceLease> claimed = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<String> gaveUpEarly = new ConcurrentLinkedQueue<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      List<Future<?>> loops = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        String worker = "worker-" + w;
-        loops.add(pool.submit(() -> {
-          start.await();
-          // slices stay RUNNING under their leases, as while a run's workers write them
-          for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
-              l = store().claim(run.runId(), worker, LONG_LEASE)) {
-            claimed.add(l.get());
-          }
-          long pending = store().slices(run.runId()).stream().filter(s -> s.status() == SliceStatus.PENDING).count();
-          // a claim in flight on another worker may still show its slice PENDING: at most one per other worker
-          if (pending > workers - 1) {
-            gaveUpEarly.add(worker + " found nothing to claim while " + pending + " slices were PENDING");
-          }
-          return null;
-        }));
+
+    inParallel(workers, worker -> {
+      // slices stay RUNNING under their leases, as while a run's workers write them
+      for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
+          l = store().claim(run.runId(), worker, LONG_LEASE)) {
+        claimed.add(l.get());
       }
-      start.countDown();
-      for (Future<?> f : loops) {
-        f.get(2, TimeUnit.MINUTES);
+      long pending = store().slices(run.runId()).stream().filter(s -> s.status() == SliceStatus.PENDING).count();
+      // a claim in flight on another worker may still show its slice PENDING: at most one per other worker
+      if (pending > workers - 1) {
+        gaveUpEarly.add(worker + " found nothing to claim while " + pending + " slices were PENDING");
       }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertEquals(List.of(), List.copyOf(gaveUpEarly), "an empty claim must mean that nothing is left to claim");
     assertEquals(IntStream.range(0, slices).boxed().toList(), claimed.stream().map(SliceLease::index).sorted().toList(),
@@ -486,37 +456,22 @@ public abstract class StateStoreContract {
 
   @Test
   void exactlyOneOfManyRacingWorkersFinishesARun() throws Exception {
-    int workers = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      // several rounds: a check-then-act store may get lucky once, not every time
-      for (int round = 0; round < 5; round++) {
-        RunRecord run = newRun("2024-01-01", 1, 1, now());
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> finishers = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-          String message = "finished by worker-" + w;
-          finishers.add(pool.submit(() -> {
-            start.await();
-            return store().transitionRun(run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, message);
-          }));
-        }
-        start.countDown();
-        List<Integer> winners = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-          if (finishers.get(w).get(2, TimeUnit.MINUTES)) {
-            winners.add(w);
-          }
-        }
+    // several rounds: a check-then-act store may get lucky once, not every time
+    for (int round = 0; round < 5; round++) {
+      RunRecord run = newRun("2024-01-01", 1, 1, now());
+      ConcurrentLinkedQueue<String> winners = new ConcurrentLinkedQueue<>();
 
-        assertEquals(1, winners.size(), "round " + round + ": exactly one worker may move the run from RUNNING to "
-            + "FINISHING, but these did: " + winners);
-        RunRecord read = store().run(run.runId()).orElseThrow();
-        assertEquals(RunStatus.FINISHING, read.status());
-        assertEquals("finished by worker-" + winners.get(0), read.message(), "the winner's message is recorded");
-      }
-    } finally {
-      pool.shutdownNow();
+      inParallel(8, worker -> {
+        if (store().transitionRun(run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "finished by " + worker)) {
+          winners.add(worker);
+        }
+      });
+
+      assertEquals(1, winners.size(), "round " + round + ": exactly one worker may move the run from RUNNING to "
+          + "FINISHING, but these did: " + winners);
+      RunRecord read = store().run(run.runId()).orElseThrow();
+      assertEquals(RunStatus.FINISHING, read.status());
+      assertEquals("finished by " + winners.peek(), read.message(), "the winner's message is recorded");
     }
   }
 
@@ -703,6 +658,35 @@ public abstract class StateStoreContract {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** What one of several workers does; gets the worker's id. */
+  @FunctionalInterface
+  private interface WorkerTask {
+    void run(String worker) throws Exception;
+  }
+
+  /** Runs the task on {@code workers} threads released at once and waits for all of them. */
+  private static void inParallel(int workers, WorkerTask task) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        String worker = "worker-" + w;
+        running.add(pool.submit(() -> {
+          start.await();
+          task.run(worker);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : running) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   /** The store's time, truncated to milliseconds so that every engine stores it exactly. */
   private Instant now() {
