@@ -118,11 +118,8 @@ abstract class AbstractJdbcInjectionTest {
         .check(JdbcChecks.sql("SELECT count(*) FROM by_region WHERE region = :region AND note = :note",
             JdbcChecks.exactly(1)))
         .build();
-    RunReport report = backfill.execute(backfill.plan(PartitionRange.of(EU, US))).await();
 
-    assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(db.lines("SELECT region, amount, note FROM by_region ORDER BY amount"))
-        .containsExactly(EU + "|10|" + NOTE, US + "|20|" + NOTE);
+    assertBothRegionsWrittenWithTheNote(backfill);
   }
 
   @Test
@@ -134,11 +131,8 @@ abstract class AbstractJdbcInjectionTest {
             "SELECT region, amount, " + textCast(":note") + " AS note FROM regions WHERE region = :region"))
         .strategy(WriteStrategy.merge("region"))
         .build();
-    RunReport report = backfill.execute(backfill.plan(PartitionRange.of(EU, US))).await();
 
-    assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(db.lines("SELECT region, amount, note FROM by_region ORDER BY amount"))
-        .containsExactly(EU + "|10|" + NOTE, US + "|20|" + NOTE);
+    assertBothRegionsWrittenWithTheNote(backfill);
   }
 
   @Test
@@ -152,6 +146,15 @@ abstract class AbstractJdbcInjectionTest {
 
     assertThat(db.lines("SELECT " + db.q("day") + ", note FROM notes ORDER BY " + db.q("day")))
         .containsExactly("2024-01-01|" + NOTE, "2024-01-02|" + NOTE);
+  }
+
+  /** Runs EU..US and expects exactly their rows, each with the note as written: keys and tokens bound as values. */
+  private void assertBothRegionsWrittenWithTheNote(Backfill<?> backfill) {
+    RunReport report = backfill.execute(backfill.plan(PartitionRange.of(EU, US))).await();
+
+    assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(db.lines("SELECT region, amount, note FROM by_region ORDER BY amount"))
+        .containsExactly(EU + "|10|" + NOTE, US + "|20|" + NOTE);
   }
 
   private void createRegionTables() {

@@ -29,6 +29,10 @@ import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +53,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -67,6 +72,11 @@ import org.opentest4j.AssertionFailedError;
  *     return JdbcDestination.table(dataSource, table);
  *   }
  *
+ *   protected DestinationNode<Row> createKeyedDestination() throws SQLException {   // ON CONFLICT (id)
+ *     exec("CREATE TABLE " + table + " (day DATE NOT NULL, id BIGINT PRIMARY KEY, note VARCHAR(100))");
+ *     return JdbcDestination.table(dataSource, table);
+ *   }
+ *
  *   protected List<Row> readRows() throws SQLException {
  *     return query("SELECT day, id, note FROM " + table);     // through another connection
  *   }
@@ -82,7 +92,8 @@ import org.opentest4j.AssertionFailedError;
  * Rows are written as {@link Row}s holding a {@link LocalDate}, a {@link Long} and a {@link String};
  * rows read back may hold any reasonable mapping ({@code java.sql.Date}, {@code Integer}, upper-case
  * column names) and are normalised before comparison. Each test gets its own destination from
- * {@link #createDestination()} (JUnit creates one instance per test method) and its own state store;
+ * {@link #createDestination()} ({@link #createKeyedDestination()} for the tests that merge by id;
+ * JUnit creates one instance per test method) and its own state store from {@link #createStateStore()};
  * nothing is shared between tests, so subclasses may run on a shared database as long as their
  * tables are their own.
  */
@@ -118,6 +129,20 @@ public abstract class DestinationContract {
    * @throws Exception when the read fails
    */
   protected abstract List<Row> readRows() throws Exception;
+
+  /**
+   * Creates the destination for the tests that merge by {@code id}: by default the same as
+   * {@link #createDestination()}. Override it when your merge needs {@code id} declared unique (a
+   * primary key for PostgreSQL's {@code INSERT ... ON CONFLICT} or MariaDB's
+   * {@code ON DUPLICATE KEY UPDATE}); the other tests write an id twice (an append re-run), so their
+   * destination must not declare it unique.
+   *
+   * @return the destination under test, with {@code id} unique
+   * @throws Exception when it cannot be created
+   */
+  protected DestinationNode<Row> createKeyedDestination() throws Exception {
+    return createDestination();
+  }
 
   /**
    * Drops what {@link #createDestination()} created; called after each test.
@@ -168,8 +193,9 @@ public abstract class DestinationContract {
   }
 
   @BeforeEach
-  final void createContractFixture() throws Exception {
-    destination = createDestination();
+  final void createContractFixture(TestInfo test) throws Exception {
+    boolean keyed = test.getTestMethod().map(m -> m.isAnnotationPresent(MergesById.class)).orElse(false);
+    destination = keyed ? createKeyedDestination() : createDestination();
     assertNotNull(destination, "createDestination() returned null");
     store = createStateStore();
   }
@@ -178,6 +204,11 @@ public abstract class DestinationContract {
   final void dropContractFixture() throws Exception {
     dropDestination();
   }
+
+  /** Marks the tests that merge by {@code id}; they get {@link #createKeyedDestination()}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  private @interface MergesById {}
 
   // ---------------------------------------------------------------- first runs and re-runs
 
@@ -262,6 +293,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeWritesEveryRowOfTheFirstRun() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
@@ -272,6 +304,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeRerunLeavesTheContentUnchanged() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
@@ -284,6 +317,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeUpdatesRowsByKeyAndKeepsTheOthers() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     InMemorySource<Row> v1 = data("2024-03-01", "2024-03-03", 3, "v1");
@@ -303,6 +337,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeDeletingMissingWithinRemovesKeysTheSliceNoLongerHas() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     assumeTrue(supportsDeletingMissing(), "merge(...).deletingMissingWithin(...) not supported");
@@ -440,6 +475,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeCommitIsAtomic() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     commitIsAtomic(WriteStrategy.merge("id"));
@@ -458,6 +494,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeAbortLeavesNothing() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     abortLeavesNothing(WriteStrategy.merge("id"));
@@ -476,6 +513,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeAbortIsIdempotentAndCallableFromAnotherThread() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     abortIsIdempotentAndCallableFromAnotherThread(WriteStrategy.merge("id"));
@@ -494,6 +532,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeAbortAfterCommitChangesNothing() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     abortAfterCommitChangesNothing(WriteStrategy.merge("id"));
@@ -512,6 +551,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeSliceFailingMidWayLeavesNothingOfIt() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     sliceFailingMidWayLeavesNothingOfIt(WriteStrategy.merge("id"));
@@ -530,6 +570,7 @@ public abstract class DestinationContract {
   }
 
   @Test
+  @MergesById
   void mergeFailingCheckRollsTheSliceBack() throws Exception {
     assumeSupported(WriteStrategy.Merge.class);
     failingCheckRollsTheSliceBack(WriteStrategy.merge("id"));

@@ -24,6 +24,7 @@ import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
@@ -34,11 +35,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -55,8 +58,9 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link StateStore} must honour: runs and slices round-trip, claims hand out
  * slices in index order and never one slice to two holders, leases expire and are reclaimed without
  * manual recovery, stale fencing tokens are rejected with {@link LeaseLostException}, reopening for a
- * resume never reopens a SUCCEEDED slice, and partition states drive planning. Extend it once per
- * store and engine.
+ * resume never reopens a SUCCEEDED slice, the attempt history records every finished attempt (and
+ * nothing from a lost lease), exactly one of several workers finishes a run, slice counts agree with
+ * the slices, and partition states drive planning. Extend it once per store and engine.
  *
  * <pre>{@code
  * class PostgresStateStoreContractTest extends StateStoreContract {
@@ -272,20 +276,31 @@ public abstract class StateStoreContract {
     SliceRecord s = slice(run, 0);
     assertEquals(SliceStatus.RUNNING, s.status(), "nothing recorded from the stale holder");
     assertEquals("worker-b", s.worker());
-    store().complete(fresh, outcome(SliceStatus.SUCCEEDED, 7), ResourceProvider.NONE);
+    SliceOutcome ok = outcome(SliceStatus.SUCCEEDED, 7);
+    store().complete(fresh, ok, ResourceProvider.NONE);
     assertEquals(SliceStatus.SUCCEEDED, slice(run, 0).status());
     assertEquals(7, slice(run, 0).rows());
+    assertEquals(List.of(attempt(run, 0, "2024-01-01", 2, "worker-b", SliceStatus.SUCCEEDED, ok.startedAt(),
+        ok.finishedAt(), 7, null)), store().attempts(run.runId()),
+        "the history holds only the fresh holder's attempt: the stale one (attempt 1) records nothing");
   }
 
   @Test
   void renewExtendsTheLease() {
     RunRecord run = newRun("2024-01-01", 1, 1, now());
     SliceLease lease = claim(run, "worker-a", Duration.ofMinutes(1));
+    Instant before = store().now();
 
     SliceLease renewed = store().renew(lease, LONG_LEASE).orElseThrow(() -> new AssertionError("renew of a live lease failed"));
 
     assertTrue(renewed.leaseUntil().isAfter(lease.leaseUntil()), renewed + " must end after " + lease);
+    assertFalse(renewed.leaseUntil().isBefore(before.plus(LONG_LEASE)),
+        renewed + " must last " + LONG_LEASE + " from the renewal, which came after " + before);
+    assertEquals(lease.version(), renewed.version(), "renewing keeps the fencing token");
     assertEquals(renewed.leaseUntil(), slice(run, 0).leaseUntil());
+    SliceLease forged = new SliceLease(run.runId(), 0, "worker-b", lease.attempt(), lease.version() + 7, lease.leaseUntil());
+    assertEquals(Optional.empty(), store().renew(forged, LONG_LEASE), "a token the slice does not carry renews nothing");
+    assertEquals(renewed.leaseUntil(), slice(run, 0).leaseUntil(), "the refused renewal changed the lease");
     store().complete(renewed, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
     assertEquals(SliceStatus.SUCCEEDED, slice(run, 0).status());
   }
@@ -298,6 +313,7 @@ public abstract class StateStoreContract {
     SliceLease second = store().nextAttempt(first, "SQLException[40P01]: deadlock detected");
 
     assertEquals(2, second.attempt());
+    assertEquals(first.version(), second.version(), "a retry keeps the lease and its fencing token");
     SliceRecord s = slice(run, 0);
     assertEquals(2, s.attempt());
     assertEquals(SliceStatus.RUNNING, s.status());
@@ -313,33 +329,174 @@ public abstract class StateStoreContract {
     int workers = 8;
     RunRecord run = newRun("2024-01-01", slices, 1, now());
     ConcurrentLinkedQueue<Integer> claimed = new ConcurrentLinkedQueue<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      List<Future<?>> loops = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        String worker = "worker-" + w;
-        loops.add(pool.submit(() -> {
-          start.await();
-          for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
-              l = store().claim(run.runId(), worker, LONG_LEASE)) {
-            claimed.add(l.get().index());
-            store().complete(l.get(), outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
-          }
-          return null;
-        }));
+    Map<Integer, String> claimers = new ConcurrentHashMap<>();
+
+    inParallel(workers, worker -> {
+      for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
+          l = store().claim(run.runId(), worker, LONG_LEASE)) {
+        claimed.add(l.get().index());
+        claimers.put(l.get().index(), worker);
+        store().complete(l.get(), outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
       }
-      start.countDown();
-      for (Future<?> f : loops) {
-        f.get(2, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     List<Integer> sorted = claimed.stream().sorted().toList();
     assertEquals(IntStream.range(0, slices).boxed().toList(), sorted, "every slice claimed exactly once");
     assertTrue(store().slices(run.runId()).stream().allMatch(s -> s.status() == SliceStatus.SUCCEEDED));
+    List<SliceAttempt> history = store().attempts(run.runId());
+    assertEquals(IntStream.range(0, slices).boxed().toList(), history.stream().map(SliceAttempt::index).sorted().toList(),
+        "every committed slice has exactly one attempt in the history");
+    for (SliceAttempt a : history) {
+      assertEquals(SliceStatus.SUCCEEDED, a.status(), a.toString());
+      assertEquals(1, a.attempt(), a.toString());
+      assertEquals(claimers.get(a.index()), a.worker(), "the attempt names the worker that claimed the slice: " + a);
+    }
+  }
+
+  @Test
+  void aClaimFindsNothingOnlyWhenNothingIsLeftToClaim() throws Exception {
+    int slices = 60;
+    int workers = 6;
+    RunRecord run = newRun("2024-01-01", slices, 1, now());
+    ConcurrentLinkedQueue<SliceLease> claimed = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> gaveUpEarly = new ConcurrentLinkedQueue<>();
+
+    inParallel(workers, worker -> {
+      // slices stay RUNNING under their leases, as while a run's workers write them
+      for (Optional<SliceLease> l = store().claim(run.runId(), worker, LONG_LEASE); l.isPresent();
+          l = store().claim(run.runId(), worker, LONG_LEASE)) {
+        claimed.add(l.get());
+      }
+      long pending = store().slices(run.runId()).stream().filter(s -> s.status() == SliceStatus.PENDING).count();
+      // a claim in flight on another worker may still show its slice PENDING: at most one per other worker
+      if (pending > workers - 1) {
+        gaveUpEarly.add(worker + " found nothing to claim while " + pending + " slices were PENDING");
+      }
+    });
+
+    assertEquals(List.of(), List.copyOf(gaveUpEarly), "an empty claim must mean that nothing is left to claim");
+    assertEquals(IntStream.range(0, slices).boxed().toList(), claimed.stream().map(SliceLease::index).sorted().toList(),
+        "every slice claimed exactly once");
+    for (SliceLease l : claimed) {
+      assertEquals(1, l.attempt(), "a slice claimed once is on its first attempt: " + l);
+    }
+    assertTrue(store().slices(run.runId()).stream().allMatch(s -> s.status() == SliceStatus.RUNNING));
+  }
+
+  // ---------------------------------------------------------------- attempt history
+
+  @Test
+  void aRetriedSliceRecordsEachFailedAttemptAndThenItsSuccess() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    SliceLease first = claim(run, "worker-a", LONG_LEASE);
+    Instant firstStarted = slice(run, 0).startedAt();
+    SliceLease second = store().nextAttempt(first, "SQLException[40P01]: deadlock detected");
+    Instant secondStarted = slice(run, 0).startedAt();
+    SliceLease third = store().nextAttempt(second, "SQLTransientConnectionException[08006]: connection lost");
+    SliceOutcome ok = outcome(SliceStatus.SUCCEEDED, 12);
+
+    store().complete(third, ok, ResourceProvider.NONE);
+
+    List<SliceAttempt> history = store().attempts(run.runId());
+    assertEquals(List.of(1, 2, 3), history.stream().map(SliceAttempt::attempt).toList(),
+        "two failed attempts and the successful one, oldest first: " + history);
+    assertFailedAttempt(history.get(0), run, 1, "worker-a", firstStarted, "SQLException[40P01]: deadlock detected");
+    assertFailedAttempt(history.get(1), run, 2, "worker-a", secondStarted,
+        "SQLTransientConnectionException[08006]: connection lost");
+    assertEquals(attempt(run, 0, "2024-01-01", 3, "worker-a", SliceStatus.SUCCEEDED, ok.startedAt(), ok.finishedAt(),
+        12, null), history.get(2), "the final attempt carries the outcome");
+  }
+
+  @Test
+  void aSliceFailedInOneSessionAndResumedInAnotherKeepsBothAttempts() {
+    RunRecord run = newRun("2024-01-01", 2, 1, now());
+    SliceOutcome failed = outcome(SliceStatus.FAILED, 3);
+    store().complete(claim(run, "worker-a", LONG_LEASE), failed, ResourceProvider.NONE);
+    assertEquals(2, store().reopen(run.runId()));
+
+    SliceLease resumed = claim(run, "worker-b", LONG_LEASE);
+    SliceOutcome ok = outcome(SliceStatus.SUCCEEDED, 5);
+    store().complete(resumed, ok, ResourceProvider.NONE);
+
+    assertEquals(2, resumed.attempt(), "the resume continues the slice's attempt count");
+    assertEquals(List.of(
+            attempt(run, 0, "2024-01-01", 1, "worker-a", SliceStatus.FAILED, failed.startedAt(), failed.finishedAt(), 3,
+                "injected FAILED"),
+            attempt(run, 0, "2024-01-01", 2, "worker-b", SliceStatus.SUCCEEDED, ok.startedAt(), ok.finishedAt(), 5, null)),
+        store().attempts(run.runId()), "slice 1 was never attempted, so it has no entry");
+  }
+
+  // ---------------------------------------------------------------- finishing a run
+
+  @Test
+  void transitionRunChangesTheStatusOnlyFromTheExpectedOne() {
+    RunRecord run = newRun("2024-01-01", 1, 1, now());
+    Instant finished = now().plusSeconds(5);
+
+    assertFalse(store().transitionRun(run.runId(), RunStatus.FAILED, RunStatus.SUCCEEDED, finished, "wrong status"),
+        "the run is RUNNING, not FAILED");
+    assertEquals(RunStatus.RUNNING, store().run(run.runId()).orElseThrow().status(), "a refused transition changes nothing");
+    assertEquals("", store().run(run.runId()).orElseThrow().message(), "a refused transition changes nothing");
+
+    assertTrue(store().transitionRun(run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "finishing"));
+    RunRecord finishing = store().run(run.runId()).orElseThrow();
+    assertEquals(RunStatus.FINISHING, finishing.status());
+    assertEquals("finishing", finishing.message());
+    assertNull(finishing.finishedAt());
+    assertFalse(store().transitionRun(run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "second finisher"),
+        "a second RUNNING -> FINISHING must be refused");
+    assertEquals("finishing", store().run(run.runId()).orElseThrow().message());
+
+    assertTrue(store().transitionRun(run.runId(), RunStatus.FINISHING, RunStatus.SUCCEEDED, finished, "1 slice succeeded"));
+    RunRecord done = store().run(run.runId()).orElseThrow();
+    assertEquals(RunStatus.SUCCEEDED, done.status());
+    assertEquals(finished, done.finishedAt());
+    assertEquals("1 slice succeeded", done.message());
+  }
+
+  @Test
+  void exactlyOneOfManyRacingWorkersFinishesARun() throws Exception {
+    // several rounds: a check-then-act store may get lucky once, not every time
+    for (int round = 0; round < 5; round++) {
+      RunRecord run = newRun("2024-01-01", 1, 1, now());
+      ConcurrentLinkedQueue<String> winners = new ConcurrentLinkedQueue<>();
+
+      inParallel(8, worker -> {
+        if (store().transitionRun(run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "finished by " + worker)) {
+          winners.add(worker);
+        }
+      });
+
+      assertEquals(1, winners.size(), "round " + round + ": exactly one worker may move the run from RUNNING to "
+          + "FINISHING, but these did: " + winners);
+      RunRecord read = store().run(run.runId()).orElseThrow();
+      assertEquals(RunStatus.FINISHING, read.status());
+      assertEquals("finished by " + winners.peek(), read.message(), "the winner's message is recorded");
+    }
+  }
+
+  // ---------------------------------------------------------------- counting slices
+
+  @Test
+  void countSlicesAgreesWithTheSlices() {
+    RunRecord run = newRun("2024-01-01", 6, 1, now());
+    assertEquals(Map.of(SliceStatus.PENDING, 6), store().countSlices(run.runId()), "a new run");
+    List<SliceLease> leases = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      leases.add(claim(run, "worker-a", LONG_LEASE));
+    }
+    complete(leases.get(0), SliceStatus.SUCCEEDED, 10);
+    complete(leases.get(1), SliceStatus.FAILED, 0);
+    complete(leases.get(2), SliceStatus.FAILED_CHECK, 4);
+    store().markPending(run.runId(), SliceStatus.SKIPPED, "not started");
+
+    Map<SliceStatus, Integer> counts = store().countSlices(run.runId());
+
+    assertEquals(Map.of(SliceStatus.SUCCEEDED, 1, SliceStatus.FAILED, 1, SliceStatus.FAILED_CHECK, 1,
+        SliceStatus.RUNNING, 1, SliceStatus.SKIPPED, 2), counts, "only statuses present are counted");
+    Map<SliceStatus, Integer> fromSlices = new EnumMap<>(SliceStatus.class);
+    store().slices(run.runId()).forEach(s -> fromSlices.merge(s.status(), 1, Integer::sum));
+    assertEquals(fromSlices, counts, "countSlices must agree with slices()");
   }
 
   // ---------------------------------------------------------------- resume
@@ -417,6 +574,7 @@ public abstract class StateStoreContract {
     assertEquals(run.runId(), p.lastRunId());
     assertEquals("v1", p.logicVersion());
     assertEquals(42, p.rows(), "a single-partition slice records its rows on the partition");
+    assertEquals(2_000, p.durationMillis(), "the slice's duration is all its one partition's");
     assertEquals(ok.finishedAt(), p.succeededAt());
     assertFalse(p.invalidated());
   }
@@ -430,12 +588,15 @@ public abstract class StateStoreContract {
 
     store().complete(claim(second, "worker-a", LONG_LEASE), outcome(SliceStatus.FAILED, 0), ResourceProvider.NONE);
 
+    assertEquals("injected FAILED", slice(second, 0).error(), "the slice records its error");
     PartitionState p = state(target, "2024-01-01");
     assertEquals(SliceStatus.FAILED, p.lastStatus());
     assertTrue(p.lastFailed());
     assertEquals(second.runId(), p.lastRunId());
     assertEquals(ok.finishedAt(), p.succeededAt(), "the last success is kept");
     assertEquals("v1", p.logicVersion());
+    assertEquals(5, p.rows(), "the rows of the last success are kept");
+    assertEquals(2_000, p.durationMillis(), "the duration of the last success is kept");
   }
 
   @Test
@@ -449,6 +610,8 @@ public abstract class StateStoreContract {
       PartitionState p = state(target, day);
       assertEquals(SliceStatus.SUCCEEDED, p.lastStatus(), day);
       assertEquals(-1, p.rows(), day + ": rows of a batch are not attributed to one partition");
+      assertTrue(Math.abs(p.durationMillis() - 2_000 / 3.0) < 1,
+          day + ": the slice's 2 s are divided among its 3 partitions, not " + p.durationMillis() + " ms");
     }
   }
 
@@ -463,10 +626,15 @@ public abstract class StateStoreContract {
     PartitionState known = state(target, "2024-01-01");
     assertTrue(known.invalidated());
     assertEquals(ok.finishedAt(), known.succeededAt(), "invalidating keeps the last success");
+    assertEquals(SliceStatus.SUCCEEDED, known.lastStatus(), "invalidating keeps the last status");
     PartitionState fresh = state(target, "2024-02-01");
     assertTrue(fresh.invalidated());
     assertFalse(fresh.everSucceeded());
     assertEquals("invalidate-" + suffix, fresh.lastRunId());
+    assertEquals(SliceStatus.PENDING, fresh.lastStatus(), "a partition invalidated before it ever ran");
+    assertNull(fresh.logicVersion());
+    assertEquals(-1, fresh.rows());
+    assertEquals(-1, fresh.durationMillis());
 
     RunRecord again = newRun("2024-01-01", 1, 1, now().plusSeconds(60));
     store().complete(claim(again, "worker-a", LONG_LEASE), outcome(SliceStatus.SUCCEEDED, 6), ResourceProvider.NONE);
@@ -490,6 +658,35 @@ public abstract class StateStoreContract {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** What one of several workers does; gets the worker's id. */
+  @FunctionalInterface
+  private interface WorkerTask {
+    void run(String worker) throws Exception;
+  }
+
+  /** Runs the task on {@code workers} threads released at once and waits for all of them. */
+  private static void inParallel(int workers, WorkerTask task) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        String worker = "worker-" + w;
+        running.add(pool.submit(() -> {
+          start.await();
+          task.run(worker);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : running) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   /** The store's time, truncated to milliseconds so that every engine stores it exactly. */
   private Instant now() {
@@ -536,6 +733,28 @@ public abstract class StateStoreContract {
     List<CheckResult> checks = List.of(new CheckResult("minRows(1)", rows >= 1, CheckResult.Severity.ERROR,
         "rows " + rows + (rows >= 1 ? " >= " : " < ") + "minRows 1"));
     return new SliceOutcome(status, rows, end.minusSeconds(2), end, error, checks, null);
+  }
+
+  private static SliceAttempt attempt(RunRecord run, int index, String key, int attempt, String worker, SliceStatus status,
+      @Nullable Instant startedAt, Instant finishedAt, long rows, @Nullable String error) {
+    return new SliceAttempt(run.runId(), index, key, attempt, worker, status, startedAt, finishedAt, rows, error);
+  }
+
+  /** A retried attempt: started when its slice (re)started, ended by the store's clock, with nothing written. */
+  private static void assertFailedAttempt(SliceAttempt a, RunRecord run, int attempt, String worker,
+      @Nullable Instant startedAt, String error) {
+    String what = "attempt " + attempt + " " + a;
+    assertEquals(run.runId(), a.runId(), what);
+    assertEquals(0, a.index(), what);
+    assertEquals("2024-01-01", a.key(), what);
+    assertEquals(attempt, a.attempt(), what);
+    assertEquals(worker, a.worker(), what);
+    assertEquals(SliceStatus.FAILED, a.status(), what);
+    assertEquals(0, a.rows(), what);
+    assertEquals(error, a.error(), what);
+    assertNotNull(startedAt, "the slice records when its attempt started");
+    assertEquals(startedAt, a.startedAt(), what + ": starts when the slice's attempt started");
+    assertFalse(a.finishedAt().isBefore(startedAt), what + ": ends after it started");
   }
 
   private SliceRecord slice(RunRecord run, int index) {

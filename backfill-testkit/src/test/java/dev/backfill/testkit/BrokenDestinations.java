@@ -13,13 +13,58 @@ import dev.backfill.spi.SliceStatsCollector;
 import dev.backfill.spi.SliceWriter;
 import java.util.List;
 
-/** Destinations with one deliberate bug each, to prove that {@link DestinationContract} catches them. */
+/**
+ * Destinations with one deliberate bug each, and the contract run against each of them, to prove that
+ * {@link DestinationContract} catches them. The cases are run by {@link DestinationContractCanFailTest},
+ * never directly (they are meant to fail, and being nested keeps Surefire from picking them up).
+ */
 final class BrokenDestinations {
   private BrokenDestinations() {}
 
+  /** The contract against a broken destination that keeps its rows in an in-memory table. */
+  abstract static class Case extends DestinationContract {
+    private final Broken destination;
+
+    Case(Broken destination) {
+      this.destination = destination;
+    }
+
+    @Override
+    protected DestinationNode<Row> createDestination() {
+      return destination;
+    }
+
+    @Override
+    protected List<Row> readRows() {
+      return destination.table().rows();
+    }
+  }
+
+  static final class OverwriteWithoutDeleteCase extends Case {
+    OverwriteWithoutDeleteCase() {
+      super(new OverwriteWithoutDelete());
+    }
+  }
+
+  static final class AutoCommitCase extends Case {
+    AutoCommitCase() {
+      super(new AutoCommit());
+    }
+  }
+
+  /** A broken destination over an in-memory table that readers see. */
+  interface Broken extends DestinationNode<Row> {
+    InMemoryDestination table();
+  }
+
   /** Overwrite inserts the new rows but never deletes the old ones (the classic forgotten DELETE). */
-  static final class OverwriteWithoutDelete implements DestinationNode<Row> {
-    final InMemoryDestination table = InMemoryDestination.create();
+  static final class OverwriteWithoutDelete implements Broken {
+    private final InMemoryDestination table = InMemoryDestination.create();
+
+    @Override
+    public InMemoryDestination table() {
+      return table;
+    }
 
     @Override
     public void beginRun(RunContext run) {
@@ -39,8 +84,13 @@ final class BrokenDestinations {
   }
 
   /** Writes every batch straight into the table (auto-commit), so slices are not atomic. */
-  static final class AutoCommit implements DestinationNode<Row> {
-    final InMemoryDestination table = InMemoryDestination.create();
+  static final class AutoCommit implements Broken {
+    private final InMemoryDestination table = InMemoryDestination.create();
+
+    @Override
+    public InMemoryDestination table() {
+      return table;
+    }
 
     @Override
     public void validate(WriteStrategy strategy, Partitioning partitioning) {

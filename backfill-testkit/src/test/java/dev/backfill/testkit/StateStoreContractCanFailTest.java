@@ -1,42 +1,66 @@
 package dev.backfill.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
 
-/** {@link StateStoreContract} fails for a store that does not fence off stale lease holders. */
+/**
+ * {@link StateStoreContract} fails for stores with a known bug, and only in the tests about that
+ * bug, with a message naming it.
+ */
 class StateStoreContractCanFailTest {
 
   @Test
   void storeSwallowingStaleTokensFailsTheFencingTests() {
-    Map<String, TestExecutionResult> results = new TreeMap<>();
-    LauncherFactory.create().execute(
-        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(UnfencedStoreContractCase.class)).build(),
-        new TestExecutionListener() {
-          @Override
-          public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            if (test.isTest() && test.getSource().orElse(null) instanceof MethodSource m) {
-              results.put(m.getMethodName(), result);
-            }
-          }
-        });
+    ContractCaseResults results = run(BrokenStores.Unfenced.class);
 
-    List<String> failed = results.entrySet().stream()
-        .filter(e -> e.getValue().getStatus() == TestExecutionResult.Status.FAILED).map(Map.Entry::getKey).toList();
-    assertThat(results).hasSizeGreaterThan(15);
-    assertThat(failed).containsExactlyInAnyOrder("anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff",
+    assertThat(results.failed()).containsExactlyInAnyOrder(
+        "anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff",
         "reopenReturnsEveryUnsucceededSliceToPendingAndNeverASucceededOne");
-    assertThat(results.get("anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff").getThrowable()
-        .orElseThrow().getMessage()).contains("complete with a stale token");
+    assertThat(results.message("anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff"))
+        .contains("complete with a stale token");
+  }
+
+  @Test
+  void storeFindingNothingWhileOthersClaimFailsTheEmptyClaimTest() {
+    ContractCaseResults results = run(BrokenStores.GivesUpUnderContention.class);
+
+    assertThat(results.failed()).containsExactly("aClaimFindsNothingOnlyWhenNothingIsLeftToClaim");
+    assertThat(results.message("aClaimFindsNothingOnlyWhenNothingIsLeftToClaim"))
+        .contains("found nothing to claim while").contains("slices were PENDING");
+  }
+
+  @Test
+  void storeFinishingRunsWithCheckThenActLetsSeveralWorkersFinish() {
+    ContractCaseResults results = run(BrokenStores.CheckThenActFinish.class);
+
+    assertThat(results.failed()).containsExactly("exactlyOneOfManyRacingWorkersFinishesARun");
+    assertThat(results.passed()).contains("transitionRunChangesTheStatusOnlyFromTheExpectedOne");
+    assertThat(results.message("exactlyOneOfManyRacingWorkersFinishesARun"))
+        .contains("exactly one worker may move the run from RUNNING to FINISHING");
+  }
+
+  @Test
+  void storeLosingRetriedAttemptsFailsTheHistoryTest() {
+    ContractCaseResults results = run(BrokenStores.ForgetsRetriedAttempts.class);
+
+    assertThat(results.failed()).containsExactly("aRetriedSliceRecordsEachFailedAttemptAndThenItsSuccess");
+    assertThat(results.passed()).contains("aSliceFailedInOneSessionAndResumedInAnotherKeepsBothAttempts");
+    assertThat(results.message("aRetriedSliceRecordsEachFailedAttemptAndThenItsSuccess"))
+        .contains("two failed attempts and the successful one");
+  }
+
+  @Test
+  void storeCountingFromAStaleCacheFailsTheCountTest() {
+    ContractCaseResults results = run(BrokenStores.StaleCounts.class);
+
+    assertThat(results.failed()).containsExactly("countSlicesAgreesWithTheSlices");
+    assertThat(results.message("countSlicesAgreesWithTheSlices")).contains("only statuses present are counted");
+  }
+
+  private static ContractCaseResults run(Class<?> contractCase) {
+    ContractCaseResults results = ContractCaseResults.run(contractCase);
+    assertThat(results.ran()).as("tests of the contract that ran").isGreaterThan(20);
+    return results;
   }
 }

@@ -554,7 +554,8 @@ public abstract class Dialect {
   /**
    * Starts a read-write transaction on a fresh connection: a slice writer's, or one of the state
    * store's. Engines whose default isolation locks more than the rows a statement uses (MariaDB's
-   * REPEATABLE READ) switch to READ COMMITTED here.
+   * REPEATABLE READ) switch to READ COMMITTED here. The caller restores the
+   * connection's auto-commit and isolation before returning it.
    *
    * @param connection the connection
    * @throws SQLException on failure

@@ -31,8 +31,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>Batched inserts: MariaDB Connector/J 3.x sends insert batches in bulk by default
  *       ({@code useBulkStmtsForInserts}); MySQL Connector/J wants {@code rewriteBatchedStatements=true}
  *       in the URL. Neither is required.
- *   <li>Writers run in {@code READ COMMITTED} so that deleting one partition does not take gap locks
- *       that block slices writing neighbouring partitions.
+ *   <li>Writers and the state store's transactions run in {@code READ COMMITTED}: deleting one
+ *       partition then takes no gap locks that block slices writing neighbouring partitions, and under
+ *       {@code REPEATABLE READ} the next-key locks of concurrent claims made {@code SKIP LOCKED} pass
+ *       over PENDING slices that nobody held, so workers found nothing to claim and stopped early.
  *   <li>Tokens: MariaDB has no column type with a time zone, so {@code start_ts}/{@code end_ts} (and any
  *       {@link OffsetDateTime} value) bind as a {@code DATETIME} in UTC, matching event times stored in
  *       UTC. Use {@link #MariaDbDialect(ZoneId)} when your {@code DATETIME} columns hold another zone.

@@ -1,0 +1,35 @@
+package dev.backfill.testkit;
+
+import dev.backfill.spi.StateStore;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The kit's state-store wrappers, with no fault armed, keep every promise of the store they wrap:
+ * each forwards the whole SPI, including the methods added after it was written.
+ */
+class StoreWrapperContractTest {
+
+  @Nested
+  class FaultyWithoutFaults extends InMemoryStateStoreContractTest {
+    @Override
+    StateStore wrap(StateStore store) {
+      return Faults.stateStore(store);
+    }
+  }
+
+  @Nested
+  class CrashBeforeTheCrash extends InMemoryStateStoreContractTest {
+    @Override
+    StateStore wrap(StateStore store) {
+      return Crash.at(CrashPoint.AFTER_WRITE_BEFORE_COMMIT).stateStore(store);
+    }
+  }
+
+  @Nested
+  class DriverGateWhenOpen extends InMemoryStateStoreContractTest {
+    @Override
+    StateStore wrap(StateStore store) {
+      return new ClaimGate.Gated(store, new ClaimGate());
+    }
+  }
+}
