@@ -10,13 +10,9 @@ import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.jdbc.internal.DialectHolder;
 import dev.backfill.jdbc.internal.TableName;
 import dev.backfill.jdbc.internal.TableTarget;
-import dev.backfill.spi.DestinationNode;
-import dev.backfill.spi.RunContext;
-import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
 import java.sql.SQLException;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -59,12 +55,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe; writers of different slices run concurrently.
  */
-public final class JdbcDestination implements DestinationNode<Row> {
-  private final TableTarget target;
+public final class JdbcDestination extends TableDestination<Row> {
   private final @Nullable Dialect explicitDialect;
 
   private JdbcDestination(DataSource dataSource, TableName table, @Nullable Dialect dialect) {
-    this.target = new TableTarget(dataSource, table, new DialectHolder(dataSource, dialect));
+    super(new TableTarget(dataSource, table, new DialectHolder(dataSource, dialect)));
     this.explicitDialect = dialect;
   }
 
@@ -114,37 +109,12 @@ public final class JdbcDestination implements DestinationNode<Row> {
   }
 
   @Override
-  public void validate(WriteStrategy strategy, Partitioning partitioning) {
-    target.validate(strategy);
-  }
-
-  @Override
-  public void beginRun(RunContext run) throws SQLException {
-    target.beginRun(run);
-  }
-
-  @Override
   public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
     return target.open(slice, strategy, null);
   }
 
   @Override
-  public void finishRun(RunContext run, RunOutcome outcome) throws SQLException {
-    target.finishRun(run, outcome);
-  }
-
-  @Override
-  public <R> Optional<R> resource(Class<R> type) {
-    return type == DataSource.class ? Optional.of(type.cast(target.dataSource())) : Optional.empty();
-  }
-
-  @Override
   public String describe() {
     return "JdbcDestination(" + target.table() + (explicitDialect == null ? "" : ", " + explicitDialect.name()) + ")";
-  }
-
-  @Override
-  public String toString() {
-    return describe();
   }
 }

@@ -1,20 +1,14 @@
 package dev.backfill.jdbc;
 
-import dev.backfill.Partitioning;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.internal.PushdownQuery;
 import dev.backfill.jdbc.internal.Query;
 import dev.backfill.jdbc.internal.TableTarget;
-import dev.backfill.spi.DestinationNode;
-import dev.backfill.spi.RunContext;
-import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
 import java.sql.SQLException;
-import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * A destination table filled by a query in the same database: each slice runs as one
@@ -25,12 +19,11 @@ import javax.sql.DataSource;
  *
  * <p>Unknown tokens in the query fail when the backfill is built or planned.
  */
-public final class JdbcPushdown implements DestinationNode<Object> {
-  private final TableTarget target;
+public final class JdbcPushdown extends TableDestination<Object> {
   private final PushdownQuery query;
 
   JdbcPushdown(TableTarget target, String sql) {
-    this.target = target;
+    super(target);
     this.query = new PushdownQuery(new Query(sql, "pushdown query into " + target.table()));
   }
 
@@ -45,37 +38,12 @@ public final class JdbcPushdown implements DestinationNode<Object> {
   }
 
   @Override
-  public void validate(WriteStrategy strategy, Partitioning partitioning) {
-    target.validate(strategy);
-  }
-
-  @Override
-  public void beginRun(RunContext run) throws SQLException {
-    target.beginRun(run);
-  }
-
-  @Override
   public SliceWriter<Object> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
     return target.open(slice, strategy, query);
   }
 
   @Override
-  public void finishRun(RunContext run, RunOutcome outcome) throws SQLException {
-    target.finishRun(run, outcome);
-  }
-
-  @Override
-  public <R> Optional<R> resource(Class<R> type) {
-    return type == DataSource.class ? Optional.of(type.cast(target.dataSource())) : Optional.empty();
-  }
-
-  @Override
   public String describe() {
     return "JdbcPushdown(" + target.table() + " <- " + query.query().abbreviated() + ")";
-  }
-
-  @Override
-  public String toString() {
-    return describe();
   }
 }

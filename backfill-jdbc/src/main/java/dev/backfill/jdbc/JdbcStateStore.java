@@ -393,19 +393,24 @@ public final class JdbcStateStore implements StateStore {
   }
 
   /**
-   * Appends the current attempt of a held slice to the history; returns false when the lease is
-   * no longer current (nothing is written then).
+   * Appends the slice's current attempt to the history, for the lease's version only (nothing is
+   * written for a stale lease). Null times mean: the slice row's start, the database's now.
+   *
+   * @return whether the attempt was written
    */
-  private boolean recordAttempt(Connection c, SliceLease lease, SliceStatus status, @Nullable Instant finishedAt,
-      long rows, @Nullable String error) throws SQLException {
-    String finished = finishedAt == null ? dialect.now() : "?";
+  private boolean recordAttempt(Connection c, SliceLease lease, SliceStatus status, @Nullable Instant startedAt,
+      @Nullable Instant finishedAt, long rows, @Nullable String error, boolean stillRunning) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.attempts + " (run_id, slice_index, attempt,"
         + " slice_key, worker, status, started_at, finished_at, row_count, error, recorded_at)"
-        + " SELECT run_id, slice_index, attempt, slice_key, ?, ?, started_at, " + finished + ", ?, ?, " + dialect.now()
-        + " FROM " + t.slices + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+        + " SELECT run_id, slice_index, attempt, slice_key, ?, ?, " + (startedAt == null ? "started_at" : "?") + ", "
+        + (finishedAt == null ? dialect.now() : "?") + ", ?, ?, " + dialect.now() + " FROM " + t.slices
+        + " WHERE run_id = ? AND slice_index = ? AND version = ?" + (stillRunning ? " AND status = 'RUNNING'" : ""))) {
       int i = 1;
       ps.setString(i++, lease.workerId());
       ps.setString(i++, status.name());
+      if (startedAt != null) {
+        dialect.bindStoredInstant(ps, i++, startedAt);
+      }
       if (finishedAt != null) {
         dialect.bindStoredInstant(ps, i++, finishedAt);
       }
@@ -530,7 +535,7 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public SliceLease nextAttempt(SliceLease lease, String error) {
     return tx.run("start the next attempt at slice " + lease.index() + " of run " + lease.runId(), c -> {
-      if (!recordAttempt(c, lease, SliceStatus.FAILED, null, 0, error)) {
+      if (!recordAttempt(c, lease, SliceStatus.FAILED, null, null, 0, error, true)) {
         throw leaseLost(c, lease);
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET attempt = attempt + 1,"
@@ -570,7 +575,8 @@ public final class JdbcStateStore implements StateStore {
           throw leaseLost(c, lease);
         }
       }
-      recordCompletedAttempt(c, lease, outcome);
+      recordAttempt(c, lease, outcome.status(), outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
+          outcome.error(), false);
       SliceStatus s = outcome.status();
       if (s == SliceStatus.SUCCEEDED || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK) {
         recordPartitions(c, lease, outcome);
@@ -585,25 +591,6 @@ public final class JdbcStateStore implements StateStore {
       tx.join(what, joined.get(), work);
     } else {
       tx.run(what, work);
-    }
-  }
-
-  /** Appends a completed attempt; the slice is no longer RUNNING, so its row is matched by version. */
-  private void recordCompletedAttempt(Connection c, SliceLease lease, SliceOutcome o) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.attempts + " (run_id, slice_index, attempt,"
-        + " slice_key, worker, status, started_at, finished_at, row_count, error, recorded_at)"
-        + " SELECT run_id, slice_index, attempt, slice_key, ?, ?, ?, ?, ?, ?, " + dialect.now()
-        + " FROM " + t.slices + " WHERE run_id = ? AND slice_index = ? AND version = ?")) {
-      ps.setString(1, lease.workerId());
-      ps.setString(2, o.status().name());
-      dialect.bindStoredInstant(ps, 3, o.startedAt());
-      dialect.bindStoredInstant(ps, 4, o.finishedAt());
-      ps.setLong(5, o.rows());
-      setText(ps, 6, o.error());
-      ps.setString(7, lease.runId());
-      ps.setInt(8, lease.index());
-      ps.setLong(9, lease.version());
-      ps.executeUpdate();
     }
   }
 

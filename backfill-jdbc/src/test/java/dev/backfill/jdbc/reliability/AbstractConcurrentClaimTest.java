@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.backfill.Guarantee;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
-import dev.backfill.jdbc.JdbcStateStore;
-import dev.backfill.jdbc.TestDatabase;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceLease;
@@ -25,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,26 +33,10 @@ import org.junit.jupiter.api.Test;
  * the empty answer was wrong (slices only leave PENDING in this test). Every slice must end
  * SUCCEEDED, and no empty claim may be wrong.
  */
-abstract class AbstractConcurrentClaimTest {
+abstract class AbstractConcurrentClaimTest extends EngineFixture {
   private static final int SLICES = 60;
   private static final int THREADS = 4;
   private static final int RUNS = 8;
-
-  private TestDatabase db;
-  private JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
-
-  @BeforeEach
-  void open() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-  }
 
   @Test
   void concurrentClaimsNeverComeBackEmptyWhileSlicesAreClaimable() throws Exception {

@@ -8,7 +8,6 @@ import dev.backfill.RunReport;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
 import dev.backfill.jdbc.JdbcStateStore;
-import dev.backfill.jdbc.TestDatabase;
 import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SliceRecord;
 import java.time.Duration;
@@ -20,8 +19,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,28 +35,13 @@ import org.junit.jupiter.api.Test;
  * is printed and picks the strategy and the kill moment, so
  * {@code -Dbackfill.crash.seed=S -Dbackfill.crash.trials=1} replays one trial's choices.
  */
-abstract class AbstractCrashTest {
+abstract class AbstractCrashTest extends EngineFixture {
   private static final int ROWS_PER_DAY = 8;
   private static final long SLEEP_MILLIS = 12;
   /** After the chosen number of commits, the kill waits up to this long: about one slice's time. */
   private static final int KILL_JITTER_MILLIS = 2 * (int) SLEEP_MILLIS + 10;
 
-  private TestDatabase db;
-  private JdbcStateStore store;
   private final Map<DailyTarget.Kind, DailyTarget> references = new EnumMap<>(DailyTarget.Kind.class);
-
-  abstract TestDatabase.Engine engine();
-
-  @BeforeEach
-  void open() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-  }
 
   @Test
   void aRunKilledAtRandomMomentsResumesToTheContentOfACleanRun() {

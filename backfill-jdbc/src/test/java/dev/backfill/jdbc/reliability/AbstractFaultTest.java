@@ -15,11 +15,12 @@ import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
 import dev.backfill.jdbc.JdbcChecks;
 import dev.backfill.jdbc.JdbcStateStore;
-import dev.backfill.jdbc.TestDatabase;
 import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SourceNode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,8 +34,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,15 +56,10 @@ import org.junit.jupiter.api.Test;
  *   <li>a real deadlock inside one of the state store's own transactions: retried by the store.
  * </ul>
  */
-abstract class AbstractFaultTest {
+abstract class AbstractFaultTest extends EngineFixture {
   static final LocalDate D = LocalDate.parse("2024-01-02");
   private static final PartitionRange THREE_DAYS = PartitionRange.of("2024-01-01", "2024-01-03");
   private static final int ROWS = 6;
-
-  TestDatabase db;
-  private JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
 
   /** The session id of the connection holding an open write transaction on a table (the slice writer). */
   abstract String writerSession(Connection admin, String table) throws SQLException;
@@ -106,17 +100,6 @@ abstract class AbstractFaultTest {
   abstract String deadlockError();
 
   abstract String timeoutError();
-
-  @BeforeEach
-  void open() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-  }
 
   private static ExecutionOptions options() {
     return ExecutionOptions.builder().maxConcurrency(1).writeBatchSize(2).workerId("faults")
@@ -408,6 +391,20 @@ abstract class AbstractFaultTest {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
       Thread.sleep(10);
+    }
+  }
+
+  /** The one value of a one-row, one-column query. */
+  static String single(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new AssertionError("no row");
+      }
+      String value = rs.getString(1);
+      if (rs.next()) {
+        throw new AssertionError("more than one row");
+      }
+      return value;
     }
   }
 }

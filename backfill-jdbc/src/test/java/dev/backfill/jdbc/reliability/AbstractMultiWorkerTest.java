@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
 import dev.backfill.jdbc.JdbcStateStore;
-import dev.backfill.jdbc.TestDatabase;
 import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SliceRecord;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,29 +28,13 @@ import org.junit.jupiter.api.Test;
  * with every partition committed exactly once. The table is written with append, so a slice
  * committed twice would show as doubled rows.
  */
-abstract class AbstractMultiWorkerTest {
+abstract class AbstractMultiWorkerTest extends EngineFixture {
   private static final int ROWS_PER_DAY = 5;
   private static final long SLEEP_MILLIS = 70;
   /** The victim reads slower, so the kill finds it inside a slice rather than between two. */
   private static final long VICTIM_SLEEP_MILLIS = 250;
   private static final Duration LEASE = Duration.ofSeconds(2);
   private static final List<String> WORKERS = List.of("w1", "w2", "w3");
-
-  private TestDatabase db;
-  private JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
-
-  @BeforeEach
-  void open() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-  }
 
   @Test
   void threeWorkerJvmsShareARunAndTakeOverTheSlicesOfAKilledOne() {

@@ -14,7 +14,6 @@ import dev.backfill.RunStatus;
 import dev.backfill.SliceCheck;
 import dev.backfill.SliceStatus;
 import dev.backfill.jdbc.JdbcStateStore;
-import dev.backfill.jdbc.TestDatabase;
 import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.SliceAttempt;
@@ -30,8 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,26 +42,10 @@ import org.junit.jupiter.api.Test;
  * <p>With overwrite, B's delete waits for A's row locks, so A resumes while B is blocked; with
  * append nothing blocks B, so A resumes after B committed.
  */
-abstract class AbstractZombieTest {
+abstract class AbstractZombieTest extends EngineFixture {
   private static final int ROWS_PER_DAY = 6;
   private static final LocalDate DAY = LocalDate.parse("2024-01-01");
   private static final Duration A_LEASE = Duration.ofSeconds(1);
-
-  private TestDatabase db;
-  private JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
-
-  @BeforeEach
-  void open() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-  }
 
   @Test
   void aZombieCannotCommitOverTheWorkerThatTookItsSlice() throws Exception {

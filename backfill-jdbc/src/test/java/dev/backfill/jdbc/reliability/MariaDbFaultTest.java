@@ -119,17 +119,4 @@ class MariaDbFaultTest extends AbstractFaultTest {
   String timeoutError() {
     return "max_statement_time exceeded";
   }
-
-  private static String single(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new AssertionError("no row");
-      }
-      String value = rs.getString(1);
-      if (rs.next()) {
-        throw new AssertionError("more than one row");
-      }
-      return value;
-    }
-  }
 }

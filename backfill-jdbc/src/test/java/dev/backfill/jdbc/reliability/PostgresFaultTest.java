@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import dev.backfill.jdbc.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -115,18 +114,5 @@ class PostgresFaultTest extends AbstractFaultTest {
   @Override
   String timeoutError() {
     return "[57014]";
-  }
-
-  private static String single(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new AssertionError("no row");
-      }
-      String value = rs.getString(1);
-      if (rs.next()) {
-        throw new AssertionError("more than one row");
-      }
-      return value;
-    }
   }
 }

@@ -1,0 +1,52 @@
+package dev.backfill.jdbc;
+
+import dev.backfill.Partitioning;
+import dev.backfill.WriteStrategy;
+import dev.backfill.jdbc.internal.TableTarget;
+import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.RunContext;
+import dev.backfill.spi.RunOutcome;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * What every destination table does alike, whether rows come from the JVM ({@link JdbcDestination})
+ * or from a query in the database ({@link JdbcPushdown}): strategy checks, full-rebuild preparation
+ * and swap, and handing out its {@code DataSource} so a state store on the same one commits slice
+ * status with slice data.
+ *
+ * @param <T> record type
+ */
+abstract class TableDestination<T> implements DestinationNode<T> {
+  final TableTarget target;
+
+  TableDestination(TableTarget target) {
+    this.target = target;
+  }
+
+  @Override
+  public void validate(WriteStrategy strategy, Partitioning partitioning) {
+    target.validate(strategy);
+  }
+
+  @Override
+  public void beginRun(RunContext run) throws SQLException {
+    target.beginRun(run);
+  }
+
+  @Override
+  public void finishRun(RunContext run, RunOutcome outcome) throws SQLException {
+    target.finishRun(run, outcome);
+  }
+
+  @Override
+  public <R> Optional<R> resource(Class<R> type) {
+    return type == DataSource.class ? Optional.of(type.cast(target.dataSource())) : Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}
