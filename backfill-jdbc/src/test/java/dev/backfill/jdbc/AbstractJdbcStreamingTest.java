@@ -65,6 +65,11 @@ abstract class AbstractJdbcStreamingTest {
     assertThat(counting.rows.get()).isEqualTo(ROWS);
     assertThat(counting.idSum.get()).isEqualTo(ROWS * (ROWS + 1) / 2);
     assertThat(counting.lastDay).isEqualTo(LocalDate.parse("2024-05-01"));
+    long peak = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    System.out.printf("STREAMING %s: %,d rows in one slice in %s; max heap %d MB, peak heap used %d MB (summed over pools)%n",
+        engine(), ROWS, report.duration(), Runtime.getRuntime().maxMemory() >> 20, peak >> 20);
   }
 
   /** Counts rows and sums their ids without keeping them. */
