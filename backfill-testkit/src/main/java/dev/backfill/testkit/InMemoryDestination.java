@@ -97,6 +97,7 @@ public final class InMemoryDestination implements DestinationNode<Row> {
    * @return the destination
    */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array only goes to List.of / Arrays.asList, which never write to it
   public static InMemoryDestination supporting(Class<? extends WriteStrategy>... strategies) {
     return new InMemoryDestination(new HashSet<>(Arrays.asList(strategies)));
   }

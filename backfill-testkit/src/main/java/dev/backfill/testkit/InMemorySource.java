@@ -95,6 +95,7 @@ public final class InMemorySource<T> implements SourceNode<T> {
    * @return this source
    */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array only goes to List.of / Arrays.asList, which never write to it
   public final InMemorySource<T> add(String partitionKey, T... more) {
     return add(partitionKey, List.of(more));
   }
