@@ -264,6 +264,21 @@ abstract class AbstractJdbcDestinationTest {
     assertThat(destination()).containsExactlyElementsOf(expected(Kind.APPEND, List.of(), slices("bad", D1, D3), false));
   }
 
+  /** Into NOT NULL columns the insert's own count is the slice's figure; nulls are zero by constraint. */
+  @Test
+  void pushdownIntoNotNullColumnsCountsRowsFromTheInsert() {
+    db.exec("CREATE TABLE daily (" + db.q("day") + " DATE NOT NULL, customer_id INT NOT NULL, revenue BIGINT NOT NULL)");
+    RunReport report = execute(backfill(Kind.APPEND, Path.PUSHDOWN, "v1", SliceCheck.maxNullRate("revenue", 0.0),
+        SliceCheck.minRows(3)));
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(report.rows()).isEqualTo(9);
+    assertThat(report.slice("2024-01-02").orElseThrow().checks())
+        .anyMatch(c -> c.contains("null rate of revenue 0 (0 of 3 rows)"))
+        .anyMatch(c -> c.contains("rows 3"));
+    assertThat(destination()).containsExactlyElementsOf(expected(Kind.APPEND, List.of(), slices("v1", D1, D2, D3), false));
+  }
+
   @Test
   void aWriterCanBeAbortedFromAnotherThreadOnceAndNotAfterItsCommit() throws Exception {
     createDestination(Kind.APPEND);

@@ -25,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -348,6 +349,21 @@ public abstract class Dialect {
    */
   public String insertSql(String table, List<String> columns) {
     return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")";
+  }
+
+  /**
+   * Offers a faster path than batched {@code INSERT} for the plain inserts of a slice (append,
+   * overwrite after its delete, full rebuild), on the slice's connection and in its transaction.
+   * The default offers none.
+   *
+   * @param c the slice's connection
+   * @param table quoted table
+   * @param columns column names (validated), in the order of each row's values
+   * @return the bulk path, or empty for batched inserts
+   * @throws SQLException if the engine cannot be asked
+   */
+  public Optional<BulkInsert> bulkInsert(Connection c, String table, List<String> columns) throws SQLException {
+    return Optional.empty();
   }
 
   /**

@@ -9,6 +9,7 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  *       replaced one (PostgreSQL binds views to tables, not names).
  *   <li>Streaming: results stream through a cursor only with auto-commit off and a fetch size, which
  *       the source sets on its own connection.
- *   <li>Batched inserts: add {@code reWriteBatchedInserts=true} to the JDBC URL to have the driver
- *       rewrite batches into multi-row inserts (several times faster; not required).
+ *   <li>Inserts: append, overwrite and full rebuild load each batch with {@code COPY … FROM STDIN}
+ *       when the connection is the PostgreSQL driver's and every value's type matches its column's
+ *       (see {@link #bulkInsert}); other batches, and merge, use batched statements, for which
+ *       {@code reWriteBatchedInserts=true} in the JDBC URL makes the driver send multi-row inserts.
  *   <li>Tokens: {@code start_ts}/{@code end_ts} bind as {@code timestamptz}. Compared with a
  *       {@code timestamp} (without time zone) column, PostgreSQL converts them with the session's
  *       {@code TimeZone}; prefer {@code timestamptz} columns.
@@ -52,6 +55,31 @@ public final class PostgresDialect extends Dialect {
   @Override
   public SqlSyntax sqlSyntax() {
     return new SqlSyntax(false, false, true, true, false);
+  }
+
+  /**
+   * Loads plain inserts with {@code COPY … FROM STDIN} (text format) when the connection is the
+   * PostgreSQL JDBC driver's; a batch holding a value whose text form could mean something else
+   * than the bound parameter (an {@code OffsetDateTime}, bytes, a decimal into an integer column)
+   * is inserted with bound parameters instead.
+   */
+  @Override
+  public Optional<BulkInsert> bulkInsert(Connection c, String table, List<String> columns) throws SQLException {
+    if (!PGJDBC_PRESENT) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(PostgresCopy.open(c, this, table, columns));
+  }
+
+  private static final boolean PGJDBC_PRESENT = present("org.postgresql.PGConnection");
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, PostgresDialect.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.backfill.Slice;
 import dev.backfill.SliceStats;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.SliceTable;
+import dev.backfill.jdbc.dialect.BulkInsert;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.spi.SliceCancelledException;
 import dev.backfill.spi.SliceStatsCollector;
@@ -13,6 +14,8 @@ import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +60,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private @Nullable SliceStats pushdownStats;
   private @Nullable PreparedStatement insert;
   private @Nullable List<String> columns;
+  private @Nullable Optional<BulkInsert> bulk;
   private boolean committed;
   private boolean closed;
 
@@ -136,28 +140,51 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       return;
     }
     guarded(() -> {
-      PreparedStatement ps = insert;
       List<String> cols = columns;
-      if (ps == null || cols == null) {
+      if (cols == null) {
         cols = asRow(batch.get(0)).columns();
-        ps = connection.prepareStatement(insertSql(cols, null));
-        insert = ps;
+        insertSql(cols, null); // validates the columns (and merge keys) before anything is sent
         columns = cols;
       }
+      List<Row> rows = new ArrayList<>(batch.size());
       for (T record : batch) {
         Row row = asRow(record);
         if (row.columns() != cols && !row.columns().equals(cols)) {
           throw new InvalidConfigurationException("a row of slice " + slice.key() + " for " + table + " has columns "
               + row.columns() + " but the slice's first row had " + cols + "; every row must have the same columns");
         }
-        for (int i = 0; i < row.size(); i++) {
-          dialect.bind(ps, i + 1, row.get(i));
-        }
-        ps.addBatch();
+        rows.add(row);
       }
-      tracker.batch(ps);
+      Optional<BulkInsert> fast = bulk(cols);
+      if (fast.isPresent() && fast.get().accepts(rows)) {
+        tracker.ensureNotCancelled();
+        fast.get().load(rows);
+      } else {
+        PreparedStatement ps = insert;
+        if (ps == null) {
+          ps = connection.prepareStatement(insertSql(cols, null));
+          insert = ps;
+        }
+        for (Row row : rows) {
+          for (int i = 0; i < row.size(); i++) {
+            dialect.bind(ps, i + 1, row.get(i));
+          }
+          ps.addBatch();
+        }
+        tracker.batch(ps);
+      }
       collector.addAll(batch);
     });
+  }
+
+  /** The dialect's bulk path for plain inserts, asked once per slice; merge always upserts. */
+  private Optional<BulkInsert> bulk(List<String> cols) throws SQLException {
+    Optional<BulkInsert> b = bulk;
+    if (b == null) {
+      b = strategy instanceof WriteStrategy.Merge ? Optional.empty() : dialect.bulkInsert(connection, tableSql, cols);
+      bulk = b;
+    }
+    return b;
   }
 
   private Row asRow(Object record) {
@@ -200,12 +227,22 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     guarded(() -> {
       List<String> cols = q.columns(connection, dialect, slice.tokens());
       NamedSql sql = q.query().forDialect(dialect);
-      // Measure before inserting, in the same transaction, so the figures describe what is moved.
-      pushdownStats = q.stats(connection, dialect, slice.tokens(), cols, tracker);
+      // A plain insert into NOT NULL columns inserts no null and its update count is the row count;
+      // otherwise (nullable columns, or an upsert whose update count counts updates differently per
+      // engine) measure before inserting, in the same transaction, so the figures describe what moves.
+      boolean counted = !(strategy instanceof WriteStrategy.Merge) && q.allNotNull(connection, dialect, tableSql, cols);
+      if (!counted) {
+        pushdownStats = q.stats(connection, dialect, slice.tokens(), cols, tracker);
+      }
       try (PreparedStatement ps = connection.prepareStatement(insertSql(cols, sql.jdbc()))) {
         sql.bind(ps, 0, dialect, slice.tokens());
         long moved = tracker.update(ps);
         log.debug("slice {}: INSERT ... SELECT into {} moved {} rows", slice.key(), table, moved);
+        if (counted) {
+          Map<String, Long> nulls = new HashMap<>();
+          cols.forEach(col -> nulls.put(col, 0L));
+          pushdownStats = new SliceStats(moved, nulls, Map.of());
+        }
       }
     });
   }

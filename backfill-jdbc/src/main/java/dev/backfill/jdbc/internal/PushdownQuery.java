@@ -10,8 +10,11 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +73,33 @@ public final class PushdownQuery {
         return columns;
       }
     }
+  }
+
+  /**
+   * Tells whether the table declares every one of the columns NOT NULL, so a plain
+   * {@code INSERT … SELECT} that succeeds inserted no null and its update count is the slice's row
+   * count: the separate counting pass of {@link #stats} is then unnecessary. Read from the table
+   * each time (not cached), so a column altered to allow nulls is seen at the next slice.
+   *
+   * @param c the slice's connection
+   * @param d the engine
+   * @param tableSql the quoted table written (the shadow during a full rebuild)
+   * @param cols the query's columns
+   * @return true if none of them can hold a null
+   * @throws SQLException on failure
+   */
+  public boolean allNotNull(Connection c, Dialect d, String tableSql, List<String> cols) throws SQLException {
+    Set<String> notNull = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + tableSql + " WHERE 1 = 0");
+         ResultSet rs = ps.executeQuery()) {
+      ResultSetMetaData md = rs.getMetaData();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        if (md.isNullable(i) == ResultSetMetaData.columnNoNulls) {
+          notNull.add(d.columnLabel(md.getColumnLabel(i)).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return cols.stream().allMatch(col -> notNull.contains(col.toLowerCase(Locale.ROOT)));
   }
 
   /**

@@ -77,6 +77,17 @@ public final class StatementTracker {
     }
   }
 
+  /**
+   * Fails if {@link #cancel()} was called; for work that is not a {@link Statement} (such as a COPY).
+   *
+   * @throws SliceCancelledException once cancelled
+   */
+  public void ensureNotCancelled() {
+    if (cancelled) {
+      throw new SliceCancelledException(what + " was aborted");
+    }
+  }
+
   private void start(Statement s) {
     if (cancelled) {
       throw new SliceCancelledException(what + " was aborted");
