@@ -106,8 +106,8 @@ class MariaDbFaultTest extends AbstractFaultTest {
   }
 
   @Override
-  String droppedConnectionError() {
-    return "[08";
+  String[] droppedConnectionErrors() {
+    return new String[] {"[08"};
   }
 
   @Override
