@@ -1,0 +1,39 @@
+package dev.backfill.bench.compare;
+
+import java.util.Locale;
+
+/** The work a comparison measures; each slice is one day of the source. */
+public enum Strategy {
+  /** Insert the day's rows into an empty destination. */
+  APPEND,
+  /** Delete the day's rows, then insert the new ones, in one transaction. */
+  OVERWRITE,
+  /** Upsert the day's rows by id into a destination that already holds them. */
+  MERGE,
+  /** {@code INSERT … SELECT} of the day inside the database. */
+  PUSHDOWN;
+
+  /**
+   * Lower-case display name.
+   *
+   * @return name
+   */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses a name as given on the command line.
+   *
+   * @param name such as {@code merge}
+   * @return the strategy
+   */
+  public static Strategy parse(String name) {
+    for (Strategy s : values()) {
+      if (s.label().equals(name.trim().toLowerCase(Locale.ROOT))) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown strategy '" + name + "'; expected one of append, overwrite, merge, pushdown");
+  }
+}
