@@ -103,6 +103,10 @@ public final class RunExecutor<T> implements BackfillRun {
   private final Set<AttemptContext> active = ConcurrentHashMap.newKeySet();
   private final Set<Thread> sleeping = ConcurrentHashMap.newKeySet();
   private final Set<Integer> held = ConcurrentHashMap.newKeySet();
+  /** Signalled when a worker of this executor ends a slice; an idle worker wakes on it. */
+  private final Object sliceEnded = new Object();
+  /** Slices this executor's workers ended. Guarded by {@link #sliceEnded}. */
+  private long slicesEnded;
   private final AtomicInteger failedSlices = new AtomicInteger();
   private final AtomicReference<@Nullable CancelMode> cancelMode = new AtomicReference<>();
   private volatile @Nullable String stopReason;
@@ -301,13 +305,16 @@ public final class RunExecutor<T> implements BackfillRun {
         if (sliceLimiter != null && !acquireSlicePermit()) {
           break;
         }
+        long endedBefore = slicesEnded();
         Optional<SliceLease> lease = store.claim(run.runId(), options.workerId(), options.leaseTime());
         if (lease.isEmpty()) {
           boolean waitedEnough = idleSince >= 0 && System.nanoTime() - idleSince > maxIdleNanos;
           if (!stopping && !waitedEnough && runningElsewhere() > 0) {
             // Another worker holds slices; if it dies, its leases expire and become claimable here.
+            // A sibling thread of this executor may also hold one it has not registered yet: then
+            // its end wakes this worker at once instead of after a whole idle period.
             idleSince = idleSince < 0 ? System.nanoTime() : idleSince;
-            idle();
+            idle(endedBefore);
             continue;
           }
           break;
@@ -318,6 +325,10 @@ public final class RunExecutor<T> implements BackfillRun {
           processSlice(lease.get());
         } finally {
           held.remove(lease.get().index());
+          synchronized (sliceEnded) {
+            slicesEnded++;
+            sliceEnded.notifyAll();
+          }
         }
       } catch (RuntimeException e) {
         stop("the state store failed: " + Redaction.describe(e));
@@ -333,9 +344,23 @@ public final class RunExecutor<T> implements BackfillRun {
     return store.countSlices(run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size();
   }
 
-  private void idle() {
+  private long slicesEnded() {
+    synchronized (sliceEnded) {
+      return slicesEnded;
+    }
+  }
+
+  /** Waits a poll period, or less if a slice of this executor ends meanwhile (since {@code seen}). */
+  private void idle(long seen) {
+    long period = Math.max(20, Math.min(200, options.leaseTime().toMillis() / 5));
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(period);
     try {
-      Thread.sleep(Math.max(20, Math.min(200, options.leaseTime().toMillis() / 5)));
+      synchronized (sliceEnded) {
+        long left;
+        while (slicesEnded == seen && !stopping && (left = deadline - System.nanoTime()) > 0) {
+          TimeUnit.NANOSECONDS.timedWait(sliceEnded, left);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
