@@ -5,6 +5,7 @@ import dev.backfill.SliceStats;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts rows and nulls per column of the records a writer receives, for writers that do not measure
@@ -15,6 +16,8 @@ public final class SliceStatsCollector {
   private long rows;
   private final Map<String, long[]> nulls = new HashMap<>();
   private final Map<String, Double> metrics = new HashMap<>();
+  private @Nullable List<String> lastColumns;
+  private long[][] lastCounters = new long[0][];
 
   /**
    * Counts a batch of records.
@@ -35,8 +38,20 @@ public final class SliceStatsCollector {
   public void add(Object record) {
     rows++;
     if (record instanceof Row row) {
-      for (int i = 0; i < row.size(); i++) {
-        count(row.columns().get(i), row.get(i) == null);
+      List<String> columns = row.columns();
+      if (columns != lastColumns) {
+        // Rows of one source share their column list: look the counters up once per list, not per value.
+        lastColumns = columns;
+        lastCounters = new long[columns.size()][];
+        for (int i = 0; i < columns.size(); i++) {
+          lastCounters[i] = nulls.computeIfAbsent(columns.get(i), c -> new long[1]);
+        }
+      }
+      long[][] counters = lastCounters;
+      for (int i = 0; i < counters.length; i++) {
+        if (row.get(i) == null) {
+          counters[i][0]++;
+        }
       }
     } else if (record instanceof Map<?, ?> map) {
       map.forEach((k, v) -> count(String.valueOf(k), v == null));

@@ -11,6 +11,10 @@ import java.util.List;
  * {@link Dialect#bulkInsert(java.sql.Connection, String, List)}; the writer uses it for each batch
  * it {@link #accepts accepts} and falls back to batched inserts for the others, so results never
  * depend on which path a batch took.
+ *
+ * <p>A load may stay open across batches (one COPY per slice, not per batch); while it is open the
+ * connection runs nothing else, so the writer {@link #finish() finishes} it before any other
+ * statement, its checks and its commit. Errors such as constraint violations may surface only then.
  */
 public interface BulkInsert {
 
@@ -19,16 +23,26 @@ public interface BulkInsert {
    * parameter would have (the value's type matches its column's type).
    *
    * @param rows a batch, every row with the columns given when this was opened, in that order
-   * @return true to {@link #load} it, false to insert it with bound parameters instead
+   * @return true to {@link #write} it, false to insert it with bound parameters instead
    */
   boolean accepts(List<Row> rows);
 
   /**
-   * Loads the batch into the table, in the connection's open transaction.
+   * Sends the batch, starting a load if none is open.
    *
    * @param rows a batch this accepted
-   * @return rows loaded
+   * @throws SQLException if the connection fails
+   */
+  void write(List<Row> rows) throws SQLException;
+
+  /**
+   * Ends the open load, if any, so the connection can run other statements.
+   *
+   * @return rows the load inserted (0 when none was open)
    * @throws SQLException as the insert would (constraint violations, lost connection, …)
    */
-  long load(List<Row> rows) throws SQLException;
+  long finish() throws SQLException;
+
+  /** Abandons an open load without waiting for it (the transaction is rolled back next). */
+  void cancel();
 }

@@ -19,8 +19,8 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * PostgreSQL's {@code COPY table (columns) FROM STDIN} in text format, one COPY per batch, on the
- * slice's connection and inside its transaction. Only values whose text form PostgreSQL reads back
+ * PostgreSQL's {@code COPY table (columns) FROM STDIN} in text format, one COPY per slice (kept open
+ * across its batches), on the slice's connection and inside its transaction. Only values whose text form PostgreSQL reads back
  * exactly as the bound parameter would be are sent this way: text into character columns, whole
  * numbers into numeric columns, decimals into decimal and floating-point columns, floating-point
  * into floating-point columns, booleans, dates and local date-times (years 1 to 9999) into their
@@ -36,6 +36,7 @@ final class PostgresCopy implements BulkInsert {
   private final String sql;
   private final int[] types;
   private final StringBuilder buffer = new StringBuilder(1 << 16);
+  private @Nullable CopyIn open;
 
   private PostgresCopy(CopyManager copy, String sql, int[] types) {
     this.copy = copy;
@@ -128,7 +129,7 @@ final class PostgresCopy implements BulkInsert {
   }
 
   @Override
-  public long load(List<Row> rows) throws SQLException {
+  public void write(List<Row> rows) throws SQLException {
     StringBuilder b = buffer;
     b.setLength(0);
     for (Row row : rows) {
@@ -141,13 +142,39 @@ final class PostgresCopy implements BulkInsert {
       b.append('\n');
     }
     byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-    CopyIn in = copy.copyIn(sql);
+    CopyIn in = open;
+    if (in == null) {
+      in = copy.copyIn(sql);
+      open = in;
+    }
+    in.writeToCopy(bytes, 0, bytes.length);
+  }
+
+  @Override
+  public long finish() throws SQLException {
+    CopyIn in = open;
+    if (in == null) {
+      return 0;
+    }
+    open = null;
     try {
-      in.writeToCopy(bytes, 0, bytes.length);
       return in.endCopy();
     } finally {
       if (in.isActive()) {
         in.cancelCopy();
+      }
+    }
+  }
+
+  @Override
+  public void cancel() {
+    CopyIn in = open;
+    open = null;
+    if (in != null && in.isActive()) {
+      try {
+        in.cancelCopy();
+      } catch (SQLException e) {
+        // the connection is rolled back or closed next; nothing to keep
       }
     }
   }

@@ -158,8 +158,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       Optional<BulkInsert> fast = bulk(cols);
       if (fast.isPresent() && fast.get().accepts(rows)) {
         tracker.ensureNotCancelled();
-        fast.get().load(rows);
+        fast.get().write(rows);
       } else {
+        endBulk();
         PreparedStatement ps = insert;
         if (ps == null) {
           ps = connection.prepareStatement(insertSql(cols, null));
@@ -175,6 +176,17 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       }
       collector.addAll(batch);
     });
+  }
+
+  /** Ends an open bulk load so the connection can run other statements. Called under the lock. */
+  private void endBulk() throws SQLException {
+    Optional<BulkInsert> b = bulk;
+    if (b != null && b.isPresent()) {
+      long loaded = b.get().finish();
+      if (loaded > 0) {
+        log.debug("slice {}: bulk load into {} inserted {} rows", slice.key(), table, loaded);
+      }
+    }
   }
 
   /** The dialect's bulk path for plain inserts, asked once per slice; merge always upserts. */
@@ -247,10 +259,15 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     });
   }
 
+  /** Ends an open bulk load first, so its errors come before the checks. */
   @Override
-  public SliceStats stats() {
+  public SliceStats stats() throws SQLException {
     SliceStats s = pushdownStats;
-    return s != null ? s : collector.stats();
+    if (s != null) {
+      return s;
+    }
+    guarded(this::endBulk);
+    return collector.stats();
   }
 
   @Override
@@ -263,6 +280,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       if (committed) {
         return;
       }
+      endBulk();
       connection.commit();
       committed = true;
     } finally {
@@ -296,7 +314,16 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   @Override
   public <R> Optional<R> resource(Class<R> type) {
     if (type == Connection.class) {
-      return closed ? Optional.empty() : Optional.of(type.cast(connection));
+      if (closed) {
+        return Optional.empty();
+      }
+      try {
+        guarded(this::endBulk); // a check's query cannot run while a COPY is open
+      } catch (SQLException e) {
+        throw new IllegalStateException("ending the bulk load of slice " + slice.key() + " into " + table + " failed: "
+            + e.getMessage(), e);
+      }
+      return Optional.of(type.cast(connection));
     }
     if (type == DataSource.class) {
       return Optional.of(type.cast(dataSource));
@@ -345,6 +372,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       return;
     }
     closed = true;
+    if (rollback && bulk != null && bulk.isPresent()) {
+      bulk.get().cancel();
+    }
     try {
       if (insert != null) {
         insert.close();
