@@ -88,7 +88,7 @@ public final class BenchMain implements Runnable {
     List<String> strategies;
 
     @Option(names = "--contenders", split = ",", defaultValue = "ours,jdbc,jdbc-copy,spring-batch",
-        description = "ours, jdbc, jdbc-copy (PostgreSQL append), spring-batch")
+        description = "ours, jdbc, jdbc-copy (PostgreSQL append and overwrite), spring-batch")
     List<String> contenders;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "source rows (default ${DEFAULT-VALUE})")

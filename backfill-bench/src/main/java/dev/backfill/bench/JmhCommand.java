@@ -95,9 +95,10 @@ final class JmhCommand {
 
   private static String allocated(RunResult r) {
     for (BenchmarkResult br : r.getBenchmarkResults()) {
-      Result<?> alloc = br.getSecondaryResults().get("·gc.alloc.rate.norm");
-      if (alloc != null) {
-        return String.format(Locale.ROOT, "%,.0f MB", alloc.getScore() / 1e6);
+      for (var e : br.getSecondaryResults().entrySet()) {
+        if (e.getKey().endsWith("gc.alloc.rate.norm")) { // "·gc…" before JMH 1.35, "gc…" since
+          return String.format(Locale.ROOT, "%,.1f MB", e.getValue().getScore() / 1e6);
+        }
       }
     }
     return "(run with -prof gc)";

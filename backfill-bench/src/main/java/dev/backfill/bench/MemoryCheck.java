@@ -87,8 +87,10 @@ final class MemoryCheck {
     SliceHeap large = readings.get(readings.size() - 1);
     double usedRatio = large.heap().peakUsedMiB() / small.heap().peakUsedMiB();
     double liveRatio = large.heap().peakLiveMiB() / small.heap().peakLiveMiB();
-    b.append(String.format(Locale.ROOT, "%nlarge ÷ small: peak in use %.2f×, peak live %.2f× (goal ≤ %.2f×: %s)%n", usedRatio,
-        liveRatio, STREAMING_TOLERANCE, liveRatio <= STREAMING_TOLERANCE && usedRatio <= STREAMING_TOLERANCE ? "met" : "missed"));
+    // The live set after a collection is what grows when rows are held; the peak in use adds
+    // whatever garbage the young generation holds, which G1 sizes by itself unless -Xmn fixes it.
+    b.append(String.format(Locale.ROOT, "%nlarge ÷ small: peak live %.2f× (goal ≤ %.2f×: %s); peak in use %.2f×%n", liveRatio,
+        STREAMING_TOLERANCE, liveRatio <= STREAMING_TOLERANCE ? "met" : "missed", usedRatio));
     return b.toString();
   }
 
@@ -106,8 +108,6 @@ final class MemoryCheck {
     if (!backfill.execute(history, ExecutionOptions.builder().maxConcurrency(2).build()).await().succeeded()) {
       throw new IllegalStateException("setting up history failed");
     }
-    System.gc();
-    long before = HeapMeter.heapUsed();
     BackfillPlan plan;
     HeapMeter.Reading peak;
     try (HeapMeter meter = new HeapMeter().start()) {
@@ -115,12 +115,17 @@ final class MemoryCheck {
       peak = meter.stop();
     }
     System.gc();
-    long retained = HeapMeter.heapUsed() - before;
-    double retainedMiB = retained / (1024.0 * 1024.0);
-    String text = String.format(Locale.ROOT, "plan of %,d partitions (%,d selected, %,d slices): retained %.0f MiB,"
-        + " peak live while planning %.0f MiB above the store's %.0f MiB (goal < %.0f MiB: %s)%n", shape.size(),
-        plan.partitionCount(), plan.sliceCount(), retainedMiB, peak.peakLiveMiB() - before / (1024.0 * 1024.0),
-        before / (1024.0 * 1024.0), PLAN_HEAP_GOAL_MIB, retainedMiB < PLAN_HEAP_GOAL_MIB ? "met" : "missed");
-    return text;
+    long withPlan = HeapMeter.heapUsed();
+    String text = String.format(Locale.ROOT, "plan of %,d partitions (%,d selected, %,d slices)", shape.size(),
+        plan.partitionCount(), plan.sliceCount());
+    plan = null; // measured against the heap without it, after the same collection
+    System.gc();
+    long without = HeapMeter.heapUsed();
+    double mib = 1024.0 * 1024.0;
+    double retainedMiB = (withPlan - without) / mib;
+    double peakMiB = peak.peakLiveMiB() - without / mib;
+    return text + String.format(Locale.ROOT, ": retains %.0f MiB; peak live while planning %.0f MiB above the"
+        + " %.0f MiB of the store and its history (goal < %.0f MiB: %s)%n", retainedMiB, peakMiB, without / mib,
+        PLAN_HEAP_GOAL_MIB, Math.max(retainedMiB, peakMiB) < PLAN_HEAP_GOAL_MIB ? "met" : "missed");
   }
 }

@@ -16,7 +16,8 @@ import org.postgresql.copy.PGCopyOutputStream;
 /**
  * Hand-written PostgreSQL append through {@code COPY … FROM STDIN}: the same streaming read and
  * transaction per day as {@link HandWrittenJdbc}, but rows go out as CSV on the COPY protocol,
- * the fastest load path PostgreSQL offers a client. Only for append on PostgreSQL.
+ * the fastest load path PostgreSQL offers a client. For append and overwrite (after the day's delete,
+ * in the same transaction) on PostgreSQL.
  */
 public final class PostgresCopy extends HandWrittenJdbc {
 
@@ -27,7 +28,7 @@ public final class PostgresCopy extends HandWrittenJdbc {
 
   @Override
   public boolean supports(Strategy strategy, Engine engine) {
-    return engine == Engine.POSTGRES && strategy == Strategy.APPEND;
+    return engine == Engine.POSTGRES && (strategy == Strategy.APPEND || strategy == Strategy.OVERWRITE);
   }
 
   @Override
