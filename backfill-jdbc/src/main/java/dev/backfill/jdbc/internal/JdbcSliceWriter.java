@@ -60,7 +60,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private @Nullable SliceStats pushdownStats;
   private @Nullable PreparedStatement insert;
   private @Nullable List<String> columns;
-  private @Nullable Optional<BulkInsert> bulk;
+  private @Nullable BulkInsert bulk;
+  private boolean bulkAsked;
   private boolean committed;
   private boolean closed;
 
@@ -155,10 +156,10 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         }
         rows.add(row);
       }
-      Optional<BulkInsert> fast = bulk(cols);
-      if (fast.isPresent() && fast.get().accepts(rows)) {
+      BulkInsert fast = bulk(cols);
+      if (fast != null && fast.accepts(rows)) {
         tracker.ensureNotCancelled();
-        fast.get().write(rows);
+        fast.write(rows);
       } else {
         endBulk();
         PreparedStatement ps = insert;
@@ -180,9 +181,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
 
   /** Ends an open bulk load so the connection can run other statements. Called under the lock. */
   private void endBulk() throws SQLException {
-    Optional<BulkInsert> b = bulk;
-    if (b != null && b.isPresent()) {
-      long loaded = b.get().finish();
+    BulkInsert b = bulk;
+    if (b != null) {
+      long loaded = b.finish();
       if (loaded > 0) {
         log.debug("slice {}: bulk load into {} inserted {} rows", slice.key(), table, loaded);
       }
@@ -190,13 +191,12 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   }
 
   /** The dialect's bulk path for plain inserts, asked once per slice; merge always upserts. */
-  private Optional<BulkInsert> bulk(List<String> cols) throws SQLException {
-    Optional<BulkInsert> b = bulk;
-    if (b == null) {
-      b = strategy instanceof WriteStrategy.Merge ? Optional.empty() : dialect.bulkInsert(connection, tableSql, cols);
-      bulk = b;
+  private @Nullable BulkInsert bulk(List<String> cols) throws SQLException {
+    if (!bulkAsked) {
+      bulkAsked = true;
+      bulk = strategy instanceof WriteStrategy.Merge ? null : dialect.bulkInsert(connection, tableSql, cols).orElse(null);
     }
-    return b;
+    return bulk;
   }
 
   private Row asRow(Object record) {
@@ -372,8 +372,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       return;
     }
     closed = true;
-    if (rollback && bulk != null && bulk.isPresent()) {
-      bulk.get().cancel();
+    if (rollback && bulk != null) {
+      bulk.cancel();
     }
     try {
       if (insert != null) {
