@@ -98,30 +98,62 @@ public class HandWrittenJdbc implements Contender {
   long copy(BenchDatabase db, Strategy strategy, LocalDate day, Connection write) throws SQLException {
     String sql = strategy == Strategy.MERGE ? db.engine().upsert(BenchDatabase.DESTINATION)
         : "INSERT INTO " + BenchDatabase.DESTINATION + " (" + BenchDatabase.COLUMNS + ") VALUES (?, ?, ?, ?, ?)";
+    try (PreparedStatement insert = write.prepareStatement(sql)) {
+      long rows = readDay(db, day, rs -> {
+        insert.setLong(1, rs.getLong(1));
+        insert.setDate(2, rs.getDate(2));
+        insert.setLong(3, rs.getLong(3));
+        insert.setBigDecimal(4, rs.getBigDecimal(4));
+        insert.setString(5, rs.getString(5));
+        insert.addBatch();
+      }, insert::executeBatch);
+      insert.executeBatch();
+      return rows;
+    }
+  }
+
+  /** Handles one source row, positioned on the result set. */
+  @FunctionalInterface
+  interface RowHandler {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs after every {@link #BATCH} rows. */
+  @FunctionalInterface
+  interface BatchEnd {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Streams one day of the source on its own connection (auto-commit off, so PostgreSQL uses a
+   * cursor; fetch size {@link #BATCH}).
+   *
+   * @param db the database
+   * @param day the day
+   * @param row called for each row
+   * @param batchEnd called after every {@link #BATCH} rows
+   * @return rows read
+   * @throws SQLException on failure
+   */
+  static long readDay(BenchDatabase db, LocalDate day, RowHandler row, BatchEnd batchEnd) throws SQLException {
     long rows = 0;
     try (Connection read = db.dataSource().getConnection()) {
-      read.setAutoCommit(false); // PostgreSQL streams with a cursor only outside autocommit
-      try (PreparedStatement select = read.prepareStatement(BenchDatabase.SOURCE_QUERY);
-           PreparedStatement insert = write.prepareStatement(sql)) {
+      read.setAutoCommit(false);
+      try (PreparedStatement select = read.prepareStatement(BenchDatabase.SOURCE_QUERY)) {
         select.setFetchSize(BATCH);
         select.setDate(1, Date.valueOf(day));
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            insert.setLong(1, rs.getLong(1));
-            insert.setDate(2, rs.getDate(2));
-            insert.setLong(3, rs.getLong(3));
-            insert.setBigDecimal(4, rs.getBigDecimal(4));
-            insert.setString(5, rs.getString(5));
-            insert.addBatch();
+            row.accept(rs);
             if (++rows % BATCH == 0) {
-              insert.executeBatch();
+              batchEnd.run();
             }
           }
         }
-        insert.executeBatch();
       }
       read.commit();
     }
     return rows;
   }
+
 }

@@ -1,13 +1,11 @@
 package dev.backfill.bench.compare;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import org.postgresql.PGConnection;
@@ -33,35 +31,29 @@ public final class PostgresCopy extends HandWrittenJdbc {
 
   @Override
   long copy(BenchDatabase db, Strategy strategy, LocalDate day, Connection write) throws SQLException {
-    long rows = 0;
     String copy = "COPY " + BenchDatabase.DESTINATION + " (" + BenchDatabase.COLUMNS + ") FROM STDIN (FORMAT csv)";
-    try (Connection read = db.dataSource().getConnection()) {
-      read.setAutoCommit(false);
-      try (PreparedStatement select = read.prepareStatement(BenchDatabase.SOURCE_QUERY);
-           PGCopyOutputStream out = new PGCopyOutputStream(write.unwrap(PGConnection.class), copy, 1 << 16);
-           Writer csv = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-        select.setFetchSize(BATCH);
-        select.setDate(1, Date.valueOf(day));
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            csv.write(Long.toString(rs.getLong(1)));
-            csv.write(',');
-            csv.write(rs.getDate(2).toString());
-            csv.write(',');
-            csv.write(Long.toString(rs.getLong(3)));
-            csv.write(',');
-            csv.write(rs.getBigDecimal(4).toPlainString());
-            csv.write(',');
-            csv.write(rs.getString(5)); // generated region keys: no commas or quotes
-            csv.write('\n');
-            rows++;
-          }
+    try (PGCopyOutputStream out = new PGCopyOutputStream(write.unwrap(PGConnection.class), copy, 1 << 16);
+         Writer csv = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+      long rows = readDay(db, day, rs -> {
+        try {
+          csv.write(Long.toString(rs.getLong(1)));
+          csv.write(',');
+          csv.write(rs.getDate(2).toString());
+          csv.write(',');
+          csv.write(Long.toString(rs.getLong(3)));
+          csv.write(',');
+          csv.write(rs.getBigDecimal(4).toPlainString());
+          csv.write(',');
+          csv.write(rs.getString(5)); // generated region keys: no commas or quotes
+          csv.write('\n');
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      read.commit();
+      }, () -> { });
+      csv.flush();
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return rows;
   }
 }

@@ -60,6 +60,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private @Nullable SliceStats pushdownStats;
   private @Nullable PreparedStatement insert;
   private @Nullable List<String> columns;
+  private @Nullable String insertText;
   private @Nullable BulkInsert bulk;
   private boolean bulkAsked;
   private boolean committed;
@@ -144,7 +145,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       List<String> cols = columns;
       if (cols == null) {
         cols = asRow(batch.get(0)).columns();
-        insertSql(cols, null); // validates the columns (and merge keys) before anything is sent
+        insertText = insertSql(cols, null); // validates the columns (and merge keys) before anything is sent
         columns = cols;
       }
       List<Row> rows = new ArrayList<>(batch.size());
@@ -164,7 +165,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         endBulk();
         PreparedStatement ps = insert;
         if (ps == null) {
-          ps = connection.prepareStatement(insertSql(cols, null));
+          ps = connection.prepareStatement(insertText);
           insert = ps;
         }
         for (Row row : rows) {
