@@ -3,9 +3,11 @@ package dev.backfill;
 import static java.util.Objects.requireNonNull;
 
 import dev.backfill.internal.Pipeline;
-import dev.backfill.internal.RunExecutor;
+import dev.backfill.internal.RunLauncher;
+import dev.backfill.internal.SystemTimeSource;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.RecordSink;
+import dev.backfill.spi.Redaction;
 import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SourceNode;
@@ -128,14 +130,8 @@ public final class Backfill<T> {
         pipeline.logicVersion(), pipeline.clock()).plan(range, options);
   }
 
-  /**
-   * Returns the tokens every slice defines for a batch size: built-ins, dimensions and user tokens.
-   * With batches of several partitions the time dimension's own token is not defined.
-   *
-   * @param batchSize partitions per slice
-   * @return token names
-   */
-  public Set<String> tokenNames(int batchSize) {
+  /** The tokens every slice defines for a batch size: built-ins, dimensions and user tokens. */
+  private Set<String> tokenNames(int batchSize) {
     Set<String> names = new LinkedHashSet<>(pipeline.partitioning().tokenNames());
     if (batchSize > 1) {
       pipeline.partitioning().dimensions().stream()
@@ -193,7 +189,7 @@ public final class Backfill<T> {
         pipeline.store().guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(),
         pipeline.clock().instant(), null, "");
     pipeline.store().createRun(run, slices);
-    return start(plan, run, options, RunExecutor.Mode.NEW);
+    return start(plan, run, options, RunLauncher.Mode.NEW);
   }
 
   /**
@@ -228,9 +224,10 @@ public final class Backfill<T> {
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
     checkPlanFits(plan, "run " + runId);
     if (run.status() == RunStatus.SUCCEEDED) {
-      return RunExecutor.finished(pipeline, run, "run " + runId + " already succeeded; nothing to resume");
+      return RunLauncher.finished(pipeline.store(), run, pipeline.clock().instant(),
+          "run " + runId + " already succeeded; nothing to resume");
     }
-    return start(plan, run, options, RunExecutor.Mode.RESUME);
+    return start(plan, run, options, RunLauncher.Mode.RESUME);
   }
 
   /**
@@ -260,18 +257,19 @@ public final class Backfill<T> {
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
     checkPlanFits(plan, "run " + runId);
     if (run.status() != RunStatus.RUNNING) {
-      return RunExecutor.finished(pipeline, run, "run " + runId + " is " + run.status() + "; nothing to join");
+      return RunLauncher.finished(pipeline.store(), run, pipeline.clock().instant(),
+          "run " + runId + " is " + run.status() + "; nothing to join");
     }
-    return start(plan, run, options, RunExecutor.Mode.JOIN);
+    return start(plan, run, options, RunLauncher.Mode.JOIN);
   }
 
-  private BackfillRun start(BackfillPlan plan, RunRecord run, ExecutionOptions options, RunExecutor.Mode mode) {
+  private BackfillRun start(BackfillPlan plan, RunRecord run, ExecutionOptions options, RunLauncher.Mode mode) {
     try {
-      return RunExecutor.start(pipeline, plan, run, options, mode);
+      return RunLauncher.start(pipeline, plan, run, options, mode);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      String reason = dev.backfill.internal.Redaction.describe(e);
+      String reason = Redaction.describe(e);
       pipeline.store().updateRun(run.runId(), RunStatus.FAILED, pipeline.clock().instant(),
           "the destination could not prepare the run: " + reason);
       throw new BackfillException("run " + run.runId() + " of " + target() + " could not start: " + reason, e);
@@ -321,27 +319,16 @@ public final class Backfill<T> {
    */
   public RunReport report(String runId) {
     RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException("unknown run id '" + runId + "'"));
-    return RunExecutor.report(pipeline.store(), run, run.createdAt(), run.finishedAt() == null ? pipeline.clock().instant() : run.finishedAt());
+    return RunLauncher.report(pipeline.store(), run, run.createdAt(), run.finishedAt() == null ? pipeline.clock().instant() : run.finishedAt());
   }
 
   /**
    * Returns the runs of this target, newest first.
    *
-   * @return run records
+   * @return the runs
    */
-  public List<RunRecord> runs() {
-    return pipeline.store().runs(target());
-  }
-
-  /**
-   * Returns the slice of a plan with its user tokens, as the executor hands it to nodes.
-   *
-   * @param plan a plan of this backfill
-   * @param index slice index
-   * @return the slice
-   */
-  public Slice slice(BackfillPlan plan, int index) {
-    return pipeline.tokens().apply(plan.toSlice(index));
+  public List<RunSummary> runs() {
+    return pipeline.store().runs(target()).stream().map(RunSummary::of).toList();
   }
 
   /**
@@ -363,6 +350,7 @@ public final class Backfill<T> {
     private String logicVersion = "";
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
+    private @Nullable TimeSource time;
     private final Map<String, Function<Slice, ?>> tokens = new LinkedHashMap<>();
 
     private Builder(String target) {
@@ -484,24 +472,46 @@ public final class Backfill<T> {
     }
 
     /**
-     * Sets the clock for timings, progress and run ids (the test kit passes a manual clock).
+     * Sets the clock for timestamps: run and slice times, progress, run ids (the system UTC clock by
+     * default). Waits and timers stay on wall time; use {@link #timeSource} to replace both.
      *
      * @param c clock
      * @return this builder
      */
     public Builder<T> clock(Clock c) {
       this.clock = requireNonNull(c, "clock");
+      this.time = null;
       return this;
     }
 
     /**
-     * Sets how the executor waits between retries (the test kit passes a virtual sleeper).
+     * Sets how the executor waits between retries and for rate limits. A {@link TimeSource} (such as
+     * the test kit's virtual one) also becomes the run's clock and timers, as {@link #timeSource} does.
      *
      * @param s sleeper
      * @return this builder
      */
     public Builder<T> sleeper(Sleeper s) {
-      this.sleeper = requireNonNull(s, "sleeper");
+      requireNonNull(s, "sleeper");
+      if (s instanceof TimeSource ts) {
+        return timeSource(ts);
+      }
+      this.sleeper = s;
+      this.time = null;
+      return this;
+    }
+
+    /**
+     * Sets where every timestamp, wait and timer of the backfill comes from: retry backoff, rate
+     * limits, lease heartbeats, per-slice timeouts, idle waits and progress logs (default
+     * {@link TimeSource#system()}). The test kit passes a virtual one.
+     *
+     * @param t time source
+     * @return this builder
+     */
+    public Builder<T> timeSource(TimeSource t) {
+      this.time = requireNonNull(t, "timeSource");
+      this.clock = t.clock();
       return this;
     }
 
@@ -575,8 +585,8 @@ public final class Backfill<T> {
       Map<String, Function<Slice, ?>> userTokens = Map.copyOf(tokens);
       Pipeline<T> pipeline = new Pipeline<>(target, partitioning, (SourceNode<T>) source,
           (DestinationNode<? super T>) destination, strategy, List.copyOf(checks), List.copyOf(runChecks),
-          store == null ? new InMemoryStateStore(clock) : store, logicVersion, clock, sleeper,
-          slice -> withUserTokens(slice, userTokens));
+          store == null ? new InMemoryStateStore(clock) : store, logicVersion,
+          time != null ? time : new SystemTimeSource(clock, sleeper), slice -> withUserTokens(slice, userTokens));
       return new Backfill<>(pipeline, userTokens);
     }
 

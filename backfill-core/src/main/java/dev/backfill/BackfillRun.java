@@ -12,8 +12,19 @@ import java.util.concurrent.TimeoutException;
  * run.cancel(CancelMode.GRACEFUL);            // running slices finish, no new one starts
  * RunReport report = run.await();
  * }</pre>
+ *
+ * <p>Logging: every log line written while a run works, by the library or by your source,
+ * destination and checks on the run's threads, carries these SLF4J MDC keys, so a log back end can
+ * filter or route a run's lines: {@value #MDC_RUN} (run id), {@value #MDC_TARGET} (target name) and,
+ * while a slice is processed, {@value #MDC_PARTITION} (the slice key). They are a stable contract.
  */
 public interface BackfillRun {
+  /** MDC key holding the run id on every log line of a run. */
+  String MDC_RUN = "backfill.run";
+  /** MDC key holding the target name on every log line of a run. */
+  String MDC_TARGET = "backfill.target";
+  /** MDC key holding the slice key (a partition key, or {@code first..last} for a batch) while a slice is processed. */
+  String MDC_PARTITION = "backfill.partition";
 
   /**
    * Returns the run id, to resume with or look up in the history.

@@ -2,7 +2,7 @@ package dev.backfill;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.backfill.internal.TransientFailures;
+import dev.backfill.internal.Failures;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -13,16 +13,15 @@ import java.util.function.Predicate;
  * are transient. Built on Resilience4j's {@code Retry}; a slice that fails its checks is never
  * retried (the same data would fail again).
  *
- * <p>By default these failures are transient: SQL states {@code 40001} (serialization failure),
- * {@code 40P01} (deadlock), {@code 08xxx} (connection errors), {@code 57014} (query cancelled by
- * timeout), {@code 57P01}-{@code 57P03} (PostgreSQL ended the session: terminated, shut down,
- * starting up), {@code 53300} (too many connections), MySQL/MariaDB deadlock and lock-wait errors 1213
- * and 1205, JDBC's {@code SQLTransientException} and {@code SQLRecoverableException}, timeouts and
- * I/O errors — anywhere in the cause chain. The SQL state wins over the exception class a driver
- * chose: data, constraint, syntax and user-raised states (classes 21, 22, 23, 42, 44, 45) are never
- * transient, and a {@code SQLTransientConnectionException} counts only with a connection state or
- * none (MariaDB Connector/J throws it for every state it does not know, such as a disk-full
- * {@code 53100}).
+ * <p>By default a failure is transient when some exception in its cause chain is: what the
+ * registered {@link dev.backfill.spi.FailureClassifier}s say first (backfill-jdbc registers one per
+ * engine: PostgreSQL's {@code 57014} statement timeout, {@code 57P01}-{@code 57P03} session ended,
+ * {@code 53300} too many connections and {@code 55P03} lock not available; MariaDB/MySQL's deadlock and
+ * lock-wait errors 1213 and 1205; H2's lock timeout {@code HYT00}), then the JDBC standard: SQL states of
+ * class {@code 40} (serialization failure {@code 40001}, deadlock {@code 40P01}) and {@code 08}
+ * (connection errors), {@code SQLTransientException}, {@code SQLRecoverableException}, timeouts and
+ * I/O errors. Data, constraint, syntax and access states (classes 21, 22, 23, 42, 44) are never
+ * transient, whatever exception class a driver chose.
  *
  * <pre>{@code
  * RetryPolicy.exponential(5, Duration.ofSeconds(1))     // 1s, 2s, 4s, 8s with ±50% jitter
@@ -78,7 +77,7 @@ public record RetryPolicy(
    * @return the policy
    */
   public static RetryPolicy exponential(int maxAttempts, Duration initialBackoff) {
-    return new RetryPolicy(maxAttempts, initialBackoff, 2.0, 0.5, Duration.ofMinutes(5), TransientFailures::isTransient);
+    return new RetryPolicy(maxAttempts, initialBackoff, 2.0, 0.5, Duration.ofMinutes(5), Failures::isTransient);
   }
 
   /**

@@ -53,7 +53,9 @@ class ExecutorTest {
   @Test
   void sliceRateLimitHoldsInEverySecond() {
     List<Long> starts = new CopyOnWriteArrayList<>();
-    Backfill<Row> backfill = daily(source((slice, ctx) -> starts.add(System.nanoTime())), new TestDestination()).build();
+    // rate-limit waits go through the sleeper: sleep for real here
+    Backfill<Row> backfill = daily(source((slice, ctx) -> starts.add(System.nanoTime())), new TestDestination())
+        .sleeper(Sleeper.SYSTEM).build();
 
     backfill.execute(backfill.plan(PartitionRange.of("2024-03-01", "2024-03-25")),
         ExecutionOptions.builder().maxConcurrency(4).slicesPerSecond(10).build()).await();
@@ -87,7 +89,7 @@ class ExecutorTest {
         };
       }
     };
-    Backfill<Row> backfill = daily(source((s, c) -> { }), dest).build();
+    Backfill<Row> backfill = daily(source((s, c) -> { }), dest).sleeper(Sleeper.SYSTEM).build();
 
     backfill.execute(backfill.plan(PartitionRange.of("2024-03-01", "2024-03-20")),
         ExecutionOptions.builder().maxConcurrency(2).rowsPerSecond(20).writeBatchSize(1).build()).await();

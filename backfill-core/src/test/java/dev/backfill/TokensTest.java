@@ -13,16 +13,25 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** The tokens that sources and templates see, for single partitions, batches and user tokens. */
 class TokensTest {
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
-  /** A source whose query is a template; it validates its placeholders like a JDBC source does. */
-  record TemplateSource(String template) implements SourceNode<Row> {
+  /**
+   * A source whose query is a template; it validates its placeholders like a JDBC source does and
+   * keeps every slice it read, as the executor handed it over.
+   */
+  record TemplateSource(String template, Map<String, Slice> seen) implements SourceNode<Row> {
+    TemplateSource(String template) {
+      this(template, new ConcurrentHashMap<>());
+    }
+
     @Override
     public void read(Slice slice, SliceContext context, RecordSink<? super Row> sink) {
+      seen.put(slice.key(), slice);
       sink.accept(Row.of("sql", slice.tokens().render(template)));
     }
 
@@ -33,8 +42,17 @@ class TokensTest {
   }
 
   static Backfill.Builder<Row> builder(Partitioning p, String template) {
-    return Backfill.builder("orders").partitioning(p).source(new TemplateSource(template))
-        .destination(new TestDestination());
+    return builder(p, new TemplateSource(template));
+  }
+
+  static Backfill.Builder<Row> builder(Partitioning p, TemplateSource source) {
+    return Backfill.builder("orders").partitioning(p).source(source).destination(new TestDestination());
+  }
+
+  /** Runs a plan and returns the slices the source was handed, by slice key. */
+  static Map<String, Slice> run(Backfill<Row> backfill, TemplateSource source, BackfillPlan plan) {
+    assertThat(backfill.execute(plan).await().succeeded()).isTrue();
+    return source.seen();
   }
 
   @Test
@@ -83,11 +101,13 @@ class TokensTest {
 
   @Test
   void aBatchSpansItsPartitionsButDefinesNoTimeDimensionToken() {
-    Backfill<Row> backfill = builder(Partitioning.daily(BERLIN), "${start_date}").build();
+    TemplateSource source = new TemplateSource("${start_date}");
+    Backfill<Row> backfill = builder(Partitioning.daily(BERLIN), source).build();
     BackfillPlan plan = backfill.plan(PartitionRange.of("2024-03-25", "2024-04-07"), PlanOptions.defaults().batchSize(7));
     assertThat(plan.sliceCount()).isEqualTo(2);
 
-    Slice first = backfill.slice(plan, 0);
+    Map<String, Slice> slices = run(backfill, source, plan);
+    Slice first = slices.get("2024-03-25..2024-03-31");
     assertThat(first.key()).isEqualTo("2024-03-25..2024-03-31");
     assertThat(first.partitions()).hasSize(7);
     assertThat(first.tokens().asMap()).containsExactly(
@@ -101,12 +121,12 @@ class TokensTest {
     assertThatThrownBy(() -> first.tokens().get("day"))
         .isInstanceOf(UnknownTokenException.class)
         .hasMessageContainingAll("unknown token 'day'", "known tokens: end_date, end_ts, hours, partition_key, start_date, start_ts");
-    assertThat(backfill.slice(plan, 1).tokens().get("hours")).isEqualTo(168L);
+    assertThat(slices.get("2024-04-01..2024-04-07").tokens().get("hours")).isEqualTo(168L);
 
-    assertThat(backfill.tokenNames(7)).doesNotContain("day").contains("start_date", "end_date");
-    assertThat(backfill.tokenNames(1)).contains("day");
     // A single-partition slice keeps the dimension token.
-    Slice single = backfill.slice(backfill.plan(PartitionRange.single("2024-03-31")), 0);
+    Slice single = run(backfill, source, backfill.plan(PartitionRange.single("2024-03-31"),
+        PlanOptions.defaults().select(Selection.RESTATE))).get("2024-03-31");
+    assertThat(single.tokens().names()).contains("day", "start_date", "end_date");
     assertThat(single.tokens().get("day")).isEqualTo(LocalDate.of(2024, 3, 31));
     assertThat(single.key()).isEqualTo("2024-03-31");
   }
@@ -124,16 +144,17 @@ class TokensTest {
 
   @Test
   void userTokensAreConstantsOrFunctionsOfTheSlice() {
-    Backfill<Row> backfill = builder(Partitioning.daily(BERLIN), "${env}_${suffix}_${start_date}")
+    TemplateSource source = new TemplateSource("${env}_${suffix}_${start_date}");
+    Backfill<Row> backfill = builder(Partitioning.daily(BERLIN), source)
         .token("env", "prod")
         .token("suffix", slice -> slice.key().replace("-", ""))
         .build();
     BackfillPlan plan = backfill.plan(PartitionRange.of("2024-03-01", "2024-03-02"));
-    Slice slice = backfill.slice(plan, 1);
+    Slice slice = run(backfill, source, plan).get("2024-03-02");
     assertThat(slice.tokens().get("env")).isEqualTo("prod");
     assertThat(slice.tokens().get("suffix")).isEqualTo("20240302");
     assertThat(slice.tokens().render("${env}_${suffix}_${start_date}")).isEqualTo("prod_20240302_2024-03-02");
-    assertThat(backfill.tokenNames(1)).contains("env", "suffix", "day");
+    assertThat(slice.tokens().names()).contains("env", "suffix", "day");
   }
 
   @Test

@@ -49,6 +49,16 @@ public sealed interface BackfillEvent {
   record RunFinished(String runId, RunReport report) implements BackfillEvent {}
 
   /**
+   * A run stopped starting slices before its end (its failure policy's limit was reached, or the
+   * state store failed); running slices finish, the rest will be SKIPPED. When a slice's failure
+   * causes the stop, this event comes just before that slice's {@link SliceFailed}.
+   *
+   * @param runId run id
+   * @param reason why it stops
+   */
+  record RunStopping(String runId, String reason) implements BackfillEvent {}
+
+  /**
    * An attempt at a slice started.
    *
    * @param runId run id

@@ -1,5 +1,6 @@
 package dev.backfill.internal;
 
+import dev.backfill.BackfillRun;
 import dev.backfill.event.BackfillEvent;
 import dev.backfill.event.BackfillListener;
 import java.util.List;
@@ -38,8 +39,8 @@ final class ListenerBus implements AutoCloseable {
       return;
     }
     dispatcher.execute(() -> {
-      MDC.put(RunExecutor.MDC_RUN, runId);
-      MDC.put(RunExecutor.MDC_TARGET, target);
+      MDC.put(BackfillRun.MDC_RUN, runId);
+      MDC.put(BackfillRun.MDC_TARGET, target);
       try {
         for (BackfillListener listener : listeners) {
           try {

@@ -1,7 +1,7 @@
 package dev.backfill.internal;
 
 import dev.backfill.Partitioning;
-import dev.backfill.Sleeper;
+import dev.backfill.TimeSource;
 import dev.backfill.Slice;
 import dev.backfill.SliceCheck;
 import dev.backfill.WriteStrategy;
@@ -25,8 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param runChecks checks on the whole run's stats, before a full rebuild swaps
  * @param store state store
  * @param logicVersion logic version ("" when unset)
- * @param clock clock for timings and progress
- * @param sleeper waits between retries
+ * @param time clock, waits and timers of the run
  * @param tokens adds user tokens to a slice
  * @param <T> record type
  */
@@ -40,6 +39,15 @@ public record Pipeline<T>(
     List<SliceCheck> runChecks,
     StateStore store,
     String logicVersion,
-    Clock clock,
-    Sleeper sleeper,
-    UnaryOperator<Slice> tokens) {}
+    TimeSource time,
+    UnaryOperator<Slice> tokens) {
+
+  /**
+   * Returns the clock for timestamps.
+   *
+   * @return the time source's clock
+   */
+  public Clock clock() {
+    return time.clock();
+  }
+}

@@ -2,6 +2,7 @@ package dev.backfill.internal;
 
 import dev.backfill.Progress;
 import dev.backfill.SliceStatus;
+import com.google.common.math.Quantiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,14 +90,13 @@ final class ProgressTracker {
     Instant now = clock.instant();
     Duration elapsed = Duration.between(startedAt, now);
     double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
-    long[] sorted = Arrays.copyOf(durations, finished);
-    Arrays.sort(sorted);
-    Optional<Duration> p50 = percentile(sorted, 0.50);
-    Optional<Duration> p95 = percentile(sorted, 0.95);
+    long[] done = Arrays.copyOf(durations, finished);
+    Optional<Duration> p50 = percentile(done, 50);
+    Optional<Duration> p95 = percentile(done, 95);
     Optional<Duration> eta = Optional.empty();
     List<Progress.Outlier> outliers = new ArrayList<>();
     if (finished > 0) {
-      double mean = Arrays.stream(sorted).average().orElse(0);
+      double mean = Arrays.stream(done).average().orElse(0);
       int left = pending + running.size();
       int lanes = Math.max(1, Math.min(concurrency, left));
       eta = Optional.of(Duration.ofNanos(Math.round(mean * left / lanes)));
@@ -116,16 +116,19 @@ final class ProgressTracker {
         outliers.sort((a, b) -> b.duration().compareTo(a.duration()));
       }
     }
-    int done = finished;
     return new Progress(total, succeeded, failed, running.size(), pending, cancelled, skipped, rows, elapsed,
-        done / seconds, rows / seconds, eta, p50, p95, List.copyOf(outliers));
+        finished / seconds, rows / seconds, eta, p50, p95, List.copyOf(outliers));
   }
 
-  private static Optional<Duration> percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Optional.empty();
+  /** The nearest-rank percentile: a duration some slice really took, never an interpolation. */
+  private static Optional<Duration> percentile(long[] nanos, int p) {
+    if (nanos.length <= 1) {
+      return nanos.length == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos[0]));
     }
-    int rank = (int) Math.ceil(p * sorted.length) - 1;
-    return Optional.of(Duration.ofNanos(sorted[Math.max(0, Math.min(rank, sorted.length - 1))]));
+    // Guava's quantiles interpolate between ranks; index scale n-1 with the nearest rank ceil(p/100*n)
+    // lands on an element, which the interpolation then returns exactly.
+    int rank = Math.max(1, (int) Math.ceil(p / 100.0 * nanos.length));
+    double value = Quantiles.scale(nanos.length - 1).index(rank - 1).compute(nanos);
+    return Optional.of(Duration.ofNanos(Math.round(value)));
   }
 }

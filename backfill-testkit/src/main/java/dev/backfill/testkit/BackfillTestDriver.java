@@ -52,13 +52,10 @@ import org.jspecify.annotations.Nullable;
  * interleavings (two slices in flight, a cancel while one is held, ...). Events of the current run
  * are recorded ({@link #events()}).
  *
- * <p>Limits, because the executor's own timers run on wall time: the lease heartbeat does not run
- * in virtual time (keep virtual backoffs below the lease time when several workers share a run), and
- * the per-slice timeout fires in wall time; inject latency with {@link FaultySource#latency} to reach
- * an attempt's virtual deadline instead (it fails like a statement timeout). While stepping a run with
- * several workers, the gate applies the run's {@code FailurePolicy} itself; a stop for another reason
- * (a failing state store) leaves the other workers waiting until {@link #runToEnd()} or
- * {@link #cancel}. One run at a time per driver; not for use from several test threads.
+ * <p>Every wait and timer of a driven run is virtual (see {@link VirtualSleeper}): lease heartbeats,
+ * per-slice timeouts, rate limits and idle waits fire when the clock passes their due time, whether a
+ * virtual sleep or the test ({@code driver.clock().advance(...)}) moves it. One run at a time per
+ * driver; not for use from several test threads.
  */
 public final class BackfillTestDriver implements AutoCloseable {
   private final ManualClock clock;
@@ -109,9 +106,10 @@ public final class BackfillTestDriver implements AutoCloseable {
   }
 
   /**
-   * Returns the virtual sleeper, which advances the clock; pass it to latency faults.
+   * Returns the virtual time source of driven runs, which advances the clock when it sleeps; pass it
+   * to latency faults.
    *
-   * @return the sleeper
+   * @return the virtual time source
    */
   public VirtualSleeper sleeper() {
     return sleeper;
@@ -138,14 +136,14 @@ public final class BackfillTestDriver implements AutoCloseable {
   }
 
   /**
-   * Starts configuring a backfill that runs under this driver: its clock, its sleeper and its gated
+   * Starts configuring a backfill that runs under this driver: its virtual time and its gated
    * state store are set; add partitioning, source, destination and the rest.
    *
    * @param target the target name
    * @return a builder
    */
   public Backfill.Builder<Object> backfill(String target) {
-    return Backfill.builder(target).clock(clock).sleeper(sleeper).stateStore(gate(store));
+    return Backfill.builder(target).timeSource(sleeper).stateStore(gate(store));
   }
 
   /**
@@ -246,7 +244,7 @@ public final class BackfillTestDriver implements AutoCloseable {
       throw new IllegalStateException("run " + previous.run().runId() + " is still going; call runToEnd() or cancel it first");
     }
     boolean gated = backfill.stateStore() instanceof ClaimGate.Gated g && g.belongsTo(gate);
-    gate.reset(open || !gated, options.failurePolicy().stopAfter());
+    gate.reset(open || !gated);
     ExecutionOptions recorded = options.toBuilder().listener(gate::event).build();
     BackfillRun run = launch.apply(recorded);
     session = new Session(run, gated);

@@ -47,10 +47,9 @@ final class ClaimGate {
   private final Map<Integer, Integer> terminalEvents = new HashMap<>();
   /** Final statuses recorded per slice index; each is followed by one terminal event. */
   private final Map<Integer, Integer> completions = new HashMap<>();
-  private int stopAfter = Integer.MAX_VALUE;
 
-  /** Starts a new session: closed (stepping) or open, with the run's failure policy. */
-  synchronized void reset(boolean startOpen, int stopAfterFailures) {
+  /** Starts a new session: closed (stepping) or open. */
+  synchronized void reset(boolean startOpen) {
     open = startOpen;
     draining = false;
     permits = 0;
@@ -62,7 +61,6 @@ final class ClaimGate {
     events.clear();
     terminalEvents.clear();
     completions.clear();
-    stopAfter = stopAfterFailures;
     notifyAll();
   }
 
@@ -100,9 +98,7 @@ final class ClaimGate {
     }
     Optional<SliceLease> lease = Optional.empty();
     try {
-      if (!stoppedByFailurePolicy(delegate, runId)) {
-        lease = delegate.claim(runId, workerId, leaseTime);
-      }
+      lease = delegate.claim(runId, workerId, leaseTime);
       return lease;
     } finally {
       synchronized (this) {
@@ -116,23 +112,6 @@ final class ClaimGate {
         notifyAll();
       }
     }
-  }
-
-  /**
-   * The executor stops starting slices once the failure policy's limit is reached; a worker that was
-   * already waiting here cannot see that, so the gate applies the same rule to the store's statuses.
-   */
-  private boolean stoppedByFailurePolicy(StateStore store, String runId) {
-    int limit;
-    synchronized (this) {
-      limit = stopAfter;
-    }
-    if (limit == Integer.MAX_VALUE) {
-      return false;
-    }
-    long failed = store.slices(runId).stream()
-        .filter(s -> s.status() == SliceStatus.FAILED || s.status() == SliceStatus.FAILED_CHECK).count();
-    return failed >= limit;
   }
 
   /** Records that the calling worker's slice has its final status in the store. */
@@ -150,6 +129,10 @@ final class ClaimGate {
 
   synchronized void event(BackfillEvent event) {
     events.add(event);
+    if (event instanceof BackfillEvent.RunStopping) {
+      // the run starts no more slices: workers waiting here find nothing
+      draining = true;
+    }
     if (event instanceof BackfillEvent.SliceSucceeded s) {
       terminalEvents.merge(s.index(), 1, Integer::sum);
     } else if (event instanceof BackfillEvent.SliceFailed f) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.backfill.BackfillException;
 import dev.backfill.InvalidConfigurationException;
+import dev.backfill.spi.FailureClassifier;
+import dev.backfill.spi.Redaction;
 import dev.backfill.Slice;
 import java.math.BigDecimal;
 import java.sql.Clob;
@@ -93,7 +95,7 @@ public abstract class Dialect {
       return of(c);
     } catch (SQLException e) {
       throw new BackfillException("cannot open a connection to the database (needed to detect its SQL dialect): "
-          + dev.backfill.internal.Redaction.redact(e.getMessage()), e);
+          + Redaction.redact(e.getMessage()), e);
     }
   }
 
@@ -833,15 +835,31 @@ public abstract class Dialect {
   public void unlockMigrations(Connection connection, String name) throws SQLException {}
 
   /**
+   * Classifies a failure of this engine (this dialect is the engine's {@link FailureClassifier}):
+   * what its SQL states and vendor codes beyond the JDBC standard mean. The default knows none.
+   *
+   * @param e the failure
+   * @return its kind, or {@link FailureClassifier.Kind#UNKNOWN} to leave it to the JDBC standard
+   */
+  public FailureClassifier.Kind classify(SQLException e) {
+    return FailureClassifier.Kind.UNKNOWN;
+  }
+
+  /**
    * Tells whether a failure rolled back the statement because of a deadlock, a serialization
-   * conflict or a lock timeout, so that the whole transaction can safely run again.
+   * conflict or a lock timeout, so that the whole transaction can safely run again: the engine's
+   * {@link #classify} says CONFLICT, or the standard SQL state class {@code 40} (transaction rollback).
    *
    * @param e the failure
    * @return true to retry
    */
   public boolean isRetryable(SQLException e) {
+    FailureClassifier.Kind kind = classify(e);
+    if (kind != FailureClassifier.Kind.UNKNOWN) {
+      return kind == FailureClassifier.Kind.CONFLICT;
+    }
     String state = e.getSQLState();
-    return "40001".equals(state) || "40P01".equals(state);
+    return state != null && state.startsWith("40");
   }
 
   /**

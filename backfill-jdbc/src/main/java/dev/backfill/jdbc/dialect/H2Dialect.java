@@ -1,5 +1,6 @@
 package dev.backfill.jdbc.dialect;
 
+import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -175,8 +176,11 @@ public final class H2Dialect extends Dialect {
   }
 
   @Override
-  public boolean isRetryable(SQLException e) {
+  public FailureClassifier.Kind classify(SQLException e) {
     // HYT00: lock timeout; 90131: concurrent update of a row by two transactions.
-    return super.isRetryable(e) || "HYT00".equals(e.getSQLState()) || e.getErrorCode() == 90131;
+    if ("HYT00".equals(e.getSQLState()) || e.getErrorCode() == 90131) {
+      return FailureClassifier.Kind.CONFLICT;
+    }
+    return FailureClassifier.Kind.UNKNOWN;
   }
 }

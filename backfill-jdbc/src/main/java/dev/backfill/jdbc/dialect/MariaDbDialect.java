@@ -2,10 +2,12 @@ package dev.backfill.jdbc.dialect;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
@@ -230,8 +232,23 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public boolean isRetryable(SQLException e) {
-    // 1213: deadlock found; 1205: lock wait timeout (the statement was rolled back).
-    return super.isRetryable(e) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
+  public FailureClassifier.Kind classify(SQLException e) {
+    // 1213: deadlock found; 1205: lock wait timeout exceeded. Both roll the statement back.
+    if (e.getErrorCode() == 1213 || e.getErrorCode() == 1205) {
+      return FailureClassifier.Kind.CONFLICT;
+    }
+    String state = e.getSQLState();
+    if ("45000".equals(state)) {
+      // a trigger's or procedure's SIGNAL: raised on purpose, raised again on a retry
+      return FailureClassifier.Kind.PERMANENT;
+    }
+    if (e instanceof SQLTransientConnectionException && state != null && !state.startsWith("08")
+        && !state.startsWith("40")) {
+      // Connector/J 3 throws this class for every state it does not map (53100 disk full, XX000, ...):
+      // the class then says nothing about a connection, and such states are not worth retrying.
+      return FailureClassifier.Kind.PERMANENT;
+    }
+    return FailureClassifier.Kind.UNKNOWN;
   }
+
 }

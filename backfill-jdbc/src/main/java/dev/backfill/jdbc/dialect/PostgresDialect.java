@@ -1,5 +1,6 @@
 package dev.backfill.jdbc.dialect;
 
+import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
@@ -189,5 +190,21 @@ public final class PostgresDialect extends Dialect {
       h = 31 * h + name.charAt(i);
     }
     return h;
+  }
+
+  @Override
+  public FailureClassifier.Kind classify(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null) {
+      return FailureClassifier.Kind.UNKNOWN;
+    }
+    return switch (state) {
+      // statement timeout or cancel; the session ended (pg_terminate_backend, shutdown, starting up);
+      // too many connections: all about the server's state now, not about the statement
+      case "57014", "57P01", "57P02", "57P03", "53300" -> FailureClassifier.Kind.TRANSIENT;
+      // lock_not_available (lock_timeout, NOWAIT)
+      case "55P03" -> FailureClassifier.Kind.CONFLICT;
+      default -> FailureClassifier.Kind.UNKNOWN;
+    };
   }
 }

@@ -1,4 +1,4 @@
-package dev.backfill.internal;
+package dev.backfill.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

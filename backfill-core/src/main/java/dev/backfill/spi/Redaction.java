@@ -1,9 +1,17 @@
-package dev.backfill.internal;
+package dev.backfill.spi;
 
+import com.google.common.base.Throwables;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
 
-/** Removes secrets from text that goes to logs, reports and the state store. */
+/**
+ * Removes secrets from text that goes to logs, reports and the state store. Adapters use it for every
+ * message built from a driver's exception, as core does.
+ *
+ * <pre>{@code
+ * log.warn("query failed: {}", Redaction.describe(e));     // SQLException[08001]: ... password=*** ...
+ * }</pre>
+ */
 public final class Redaction {
   private static final Pattern KEY_VALUE =
       Pattern.compile("(?i)\\b(password|passwd|pwd|secret|token|apikey|api_key)(\\s*[=:]\\s*)([^&;,\\s)\"']+)");
@@ -37,18 +45,12 @@ public final class Redaction {
    */
   public static String describe(Throwable failure) {
     Throwable t = failure;
-    if (t instanceof BatchingSink.WriteFailure && t.getCause() != null) {
-      t = t.getCause();
-    }
     StringBuilder s = new StringBuilder(t.getClass().getSimpleName());
     if (t instanceof SQLException sql && sql.getSQLState() != null) {
       s.append('[').append(sql.getSQLState()).append(']');
     }
     s.append(": ").append(t.getMessage());
-    Throwable root = t;
-    for (int i = 0; i < 10 && root.getCause() != null && root.getCause() != root; i++) {
-      root = root.getCause();
-    }
+    Throwable root = rootCause(t);
     if (root != t) {
       s.append(" (caused by ").append(root.getClass().getSimpleName());
       if (root instanceof SQLException sql && sql.getSQLState() != null) {
@@ -58,5 +60,13 @@ public final class Redaction {
     }
     String text = redact(s.toString());
     return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    try {
+      return Throwables.getRootCause(t);
+    } catch (IllegalArgumentException loop) {
+      return t;
+    }
   }
 }

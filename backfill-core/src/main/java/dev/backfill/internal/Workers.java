@@ -1,0 +1,160 @@
+package dev.backfill.internal;
+
+import dev.backfill.BackfillRun;
+import dev.backfill.SliceStatus;
+import dev.backfill.TimeSource;
+import dev.backfill.spi.Redaction;
+import dev.backfill.spi.SliceLease;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * This process's worker threads of a run: each claims a slice under a lease, hands it to the
+ * {@link SliceRunner}, and claims the next, until nothing is left or the run stops. A worker that
+ * finds nothing to claim while other processes still hold slices waits for their leases (their
+ * process may have died; an expired lease is claimable again) for at most two lease times.
+ */
+final class Workers {
+  private static final Logger log = LoggerFactory.getLogger(Workers.class);
+  /** Other processes change the store without telling us: an idle worker looks again this often (wall time). */
+  private static final long RECHECK_MILLIS = 200;
+
+  private final RunSession<?> s;
+  private final SliceRunner<?> runner;
+  /** Slices this process's workers hold right now. */
+  private final Set<Integer> held = ConcurrentHashMap.newKeySet();
+  /** Signalled when a worker ends a slice or an idle period passes; idle workers wait on it. */
+  private final Object wake = new Object();
+  /** Guarded by {@link #wake}: slices ended plus idle periods passed, so a waiter knows something changed. */
+  private long changes;
+
+  Workers(RunSession<?> session) {
+    this.s = session;
+    this.runner = new SliceRunner<>(session);
+  }
+
+  /** Runs {@code maxConcurrency} workers (fewer for small runs) and waits until all have stopped. */
+  void runToEnd() throws Exception {
+    int n = Math.min(s.options.maxConcurrency(), s.run.sliceCount());
+    if (n == 0) {
+      return;
+    }
+    AtomicInteger ids = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(n,
+        r -> new Thread(r, "backfill-" + s.run.target() + "-" + ids.incrementAndGet()));
+    try {
+      List<Future<?>> loops = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        loops.add(threads.submit(this::loop));
+      }
+      for (Future<?> loop : loops) {
+        loop.get();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Slices RUNNING under leases this process does not hold. */
+  int runningElsewhere() {
+    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size();
+  }
+
+  private void loop() {
+    MDC.put(BackfillRun.MDC_RUN, s.run.runId());
+    MDC.put(BackfillRun.MDC_TARGET, s.run.target());
+    TimeSource time = s.time;
+    long idleSince = -1;
+    // Waiting for other processes' slices is bounded: past two lease times their leases must have
+    // expired and become claimable, so an empty claim then means nothing is left for this worker.
+    long maxIdleNanos = s.options.leaseTime().multipliedBy(2).plusSeconds(1).toNanos();
+    try {
+      while (!s.stopping()) {
+        try {
+          if (!s.limits.awaitSlice(s)) {
+            break;
+          }
+          long seen = changes();
+          Optional<SliceLease> lease = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime());
+          if (lease.isEmpty()) {
+            boolean waitedEnough = idleSince >= 0 && time.nanoTime() - idleSince > maxIdleNanos;
+            if (s.stopping() || waitedEnough || runningElsewhere() <= 0) {
+              break;
+            }
+            idleSince = idleSince < 0 ? time.nanoTime() : idleSince;
+            idle(seen);
+            continue;
+          }
+          idleSince = -1;
+          work(lease.get());
+        } catch (RuntimeException e) {
+          s.stop("the state store failed: " + Redaction.describe(e));
+        } finally {
+          Thread.interrupted();
+        }
+      }
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  private void work(SliceLease lease) {
+    held.add(lease.index());
+    try {
+      if (s.stopping()) {
+        // claimed while the run was stopping: the slice never starts
+        runner.skip(lease);
+      } else {
+        runner.run(lease);
+      }
+    } finally {
+      held.remove(lease.index());
+      changed();
+    }
+  }
+
+  private long changes() {
+    synchronized (wake) {
+      return changes;
+    }
+  }
+
+  private void changed() {
+    synchronized (wake) {
+      changes++;
+      wake.notifyAll();
+    }
+  }
+
+  /**
+   * Waits one idle period of the time source (a fifth of the lease time, 20-200 ms), or less when a
+   * worker of this process ends a slice meanwhile; looks at the store again at least every
+   * {@value #RECHECK_MILLIS} ms of wall time, since other processes finish slices without telling us.
+   */
+  private void idle(long seen) {
+    Duration period = Duration.ofMillis(Math.max(20, Math.min(200, s.options.leaseTime().toMillis() / 5)));
+    TimeSource.Timer timer = s.time.schedule(period, this::changed);
+    try {
+      synchronized (wake) {
+        if (changes == seen && !s.stopping()) {
+          wake.wait(RECHECK_MILLIS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      timer.cancel();
+    }
+  }
+}
