@@ -18,7 +18,10 @@ final class RateLimits {
   private final @Nullable RateLimiter rows;
   private final int rowPermitsPerCall;
 
+  private final TimeSource time;
+
   RateLimits(ExecutionOptions options, String runId, TimeSource time) {
+    this.time = time;
     this.slices = options.slicesPerSecond() > 0 ? limiter("slices-" + runId, 1,
         Duration.ofNanos(Math.max(1, Math.round(1e9 / options.slicesPerSecond()))), time) : null;
     int perTenth = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.rowsPerSecond() / 10));
@@ -45,7 +48,11 @@ final class RateLimits {
       return true;
     }
     long nanos = slices.reservePermission();
-    return nanos <= 0 || session.awaitUnlessStopping(Duration.ofNanos(nanos));
+    if (nanos <= 0) {
+      return true;
+    }
+    long due = time.nanoTime() + nanos;
+    return session.awaitUnlessStopping(until(due));
   }
 
   /**
@@ -60,11 +67,18 @@ final class RateLimits {
     }
     for (int left = n; left > 0; left -= rowPermitsPerCall) {
       long nanos = rows.reservePermission(Math.min(left, rowPermitsPerCall));
-      if (nanos > 0 && !session.awaitUnlessCancelledImmediately(Duration.ofNanos(nanos))) {
+      if (nanos > 0 && !session.awaitUnlessCancelledImmediately(until(time.nanoTime() + nanos))) {
         return false;
       }
     }
     return true;
   }
 
+  /**
+   * The wait until a reserved permit's moment, measured when the wait starts: when other threads
+   * moved a virtual clock since the reservation, the wait shrinks instead of overshooting the slot.
+   */
+  private Duration until(long dueNanos) {
+    return Duration.ofNanos(Math.max(0, dueNanos - time.nanoTime()));
+  }
 }

@@ -225,8 +225,14 @@ final class SliceRunner<T> {
         log.debug("slice {} committed {} rows in {} ms (attempt {})", slice.key(), c.stats().rows(), took.toMillis(),
             lease.attempt());
     } else if (ending instanceof Ended e) {
-        s.store.complete(lease, new SliceOutcome(e.status(), e.rows(), start, end, e.error(), e.checks(), null),
-            ResourceProvider.NONE);
+        try {
+          s.store.complete(lease, new SliceOutcome(e.status(), e.rows(), start, end, e.error(), e.checks(), null),
+              ResourceProvider.NONE);
+        } catch (LeaseLostException lost) {
+          // another worker holds the slice now: its outcome is the one that counts
+          settle(slice, lease, start, new LeaseLost(lost.getMessage()));
+          return;
+        }
         if (e.status() == SliceStatus.SKIPPED) {
           s.tracker.skippedPending(1);
         } else {
@@ -261,6 +267,12 @@ final class SliceRunner<T> {
         s.store.complete(lease, ok, writer);
         writer.commit();
         return;
+      }
+      // At-least-once: the status cannot fence the data's commit, so make sure the lease still holds
+      // right before it; a worker that stalled past its lease then aborts instead of writing twice.
+      if (s.store.renew(lease, s.options.leaseTime()).isEmpty()) {
+        throw new LeaseLostException("lease on slice " + slice.key() + " of run " + s.run.runId()
+            + " was lost before its commit; another worker holds it now");
       }
       writer.commit();
     } catch (RuntimeException e) {
