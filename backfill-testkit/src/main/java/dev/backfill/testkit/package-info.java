@@ -13,8 +13,9 @@
  *   <li>Virtual time: {@link dev.backfill.testkit.ManualClock}, {@link dev.backfill.testkit.VirtualSleeper}
  *       and the slice-by-slice {@link dev.backfill.testkit.BackfillTestDriver}.</li>
  *   <li>Assertions: {@link dev.backfill.testkit.BackfillAssertions}.</li>
- *   <li>Contract tests: {@link dev.backfill.testkit.DestinationContract} and
- *       {@link dev.backfill.testkit.StateStoreContract}.</li>
+ *   <li>Contract tests for adapter authors (a TCK), in their own package:
+ *       {@link dev.backfill.testkit.tck.DestinationContract} and
+ *       {@link dev.backfill.testkit.tck.StateStoreContract}.</li>
  *   <li>jqwik: {@link dev.backfill.testkit.BackfillArbitraries}; JUnit 5:
  *       {@link dev.backfill.testkit.BackfillTest}.</li>
  * </ul>

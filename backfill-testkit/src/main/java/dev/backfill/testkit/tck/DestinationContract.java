@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,6 +29,10 @@ import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
+import dev.backfill.testkit.BackfillAssertions;
+import dev.backfill.testkit.Failures;
+import dev.backfill.testkit.Faults;
+import dev.backfill.testkit.InMemorySource;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import dev.backfill.Row;
 import dev.backfill.Slice;
@@ -8,6 +8,8 @@ import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceStatsCollector;
 import dev.backfill.spi.SliceWriter;
+import dev.backfill.testkit.ForwardingDestination;
+import dev.backfill.testkit.InMemoryDestination;
 import java.util.List;
 
 /**
