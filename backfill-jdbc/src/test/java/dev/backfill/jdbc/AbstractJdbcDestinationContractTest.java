@@ -6,7 +6,7 @@ import dev.backfill.Guarantee;
 import dev.backfill.Row;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.StateStore;
-import dev.backfill.testkit.DestinationContract;
+import dev.backfill.testkit.tck.DestinationContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

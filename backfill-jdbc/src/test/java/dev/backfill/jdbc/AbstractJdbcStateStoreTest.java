@@ -17,7 +17,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
-import dev.backfill.testkit.StateStoreContract;
+import dev.backfill.testkit.tck.StateStoreContract;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;

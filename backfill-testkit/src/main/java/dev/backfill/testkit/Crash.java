@@ -2,17 +2,13 @@ package dev.backfill.testkit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.backfill.Partition;
-import dev.backfill.Partitioning;
 import dev.backfill.PartitionKey;
 import dev.backfill.RunStatus;
 import dev.backfill.Slice;
 import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import dev.backfill.WriteStrategy;
-import dev.backfill.spi.Availability;
 import dev.backfill.spi.DestinationNode;
-import dev.backfill.spi.Estimate;
 import dev.backfill.spi.RecordSink;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunContext;
@@ -30,7 +26,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -143,32 +138,11 @@ public final class Crash {
    * @return the wrapped source
    */
   public <T> SourceNode<T> source(SourceNode<T> source) {
-    requireNonNull(source, "source");
-    return new SourceNode<>() {
+    return new ForwardingSource<>(requireNonNull(source, "source")) {
       @Override
       public void read(Slice slice, SliceContext context, RecordSink<? super T> sink) throws Exception {
         checkAlive("read " + slice.key());
-        source.read(slice, context, sink);
-      }
-
-      @Override
-      public Availability availability(Partition p) throws Exception {
-        return source.availability(p);
-      }
-
-      @Override
-      public Optional<Estimate> estimate(Partition p) throws Exception {
-        return source.estimate(p);
-      }
-
-      @Override
-      public void validate(Set<String> tokens) {
-        source.validate(tokens);
-      }
-
-      @Override
-      public String describe() {
-        return source.describe();
+        super.read(slice, context, sink);
       }
     };
   }
@@ -193,29 +167,22 @@ public final class Crash {
   }
 
   /** The destination of the crashing process. */
-  private final class CrashingDestination<T> implements DestinationNode<T> {
-    private final DestinationNode<T> delegate;
-
+  private final class CrashingDestination<T> extends ForwardingDestination<T> {
     CrashingDestination(DestinationNode<T> delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void validate(WriteStrategy strategy, Partitioning partitioning) {
-      delegate.validate(strategy, partitioning);
+      super(delegate);
     }
 
     @Override
     public void beginRun(RunContext run) throws Exception {
       checkAlive("begin run " + run.runId());
-      delegate.beginRun(run);
+      super.beginRun(run);
     }
 
     @Override
     public SliceWriter<T> open(Slice slice, WriteStrategy strategy, SliceContext context) throws Exception {
       checkAlive("open slice " + slice.key());
       reach(CrashPoint.BEFORE_WRITE, slice);
-      return new CrashingWriter<>(delegate.open(slice, strategy, context), slice);
+      return new CrashingWriter<>(super.open(slice, strategy, context), slice);
     }
 
     @Override
@@ -223,73 +190,48 @@ public final class Crash {
       if (happened()) {
         return; // a dead process never finishes its run
       }
-      delegate.finishRun(run, outcome);
-    }
-
-    @Override
-    public boolean isPushdown() {
-      return delegate.isPushdown();
-    }
-
-    @Override
-    public <R> Optional<R> resource(Class<R> type) {
-      return delegate.resource(type);
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
+      super.finishRun(run, outcome);
     }
   }
 
-  /** A writer of the crashing process. */
-  private final class CrashingWriter<T> implements SliceWriter<T> {
-    private final SliceWriter<T> delegate;
+  /** A writer of the crashing process; abort still reaches the wrapped writer. */
+  private final class CrashingWriter<T> extends ForwardingSliceWriter<T> {
     private final Slice slice;
 
     CrashingWriter(SliceWriter<T> delegate, Slice slice) {
-      this.delegate = delegate;
+      super(delegate);
       this.slice = slice;
     }
 
     @Override
     public void write(List<? extends T> batch) throws Exception {
       checkAlive("write slice " + slice.key());
-      delegate.write(batch);
+      super.write(batch);
       reach(CrashPoint.MID_WRITE, slice);
     }
 
     @Override
     public void transfer() throws Exception {
       checkAlive("transfer slice " + slice.key());
-      delegate.transfer();
+      super.transfer();
       reach(CrashPoint.MID_WRITE, slice);
     }
 
     @Override
     public SliceStats stats() throws Exception {
       checkAlive("measure slice " + slice.key());
-      return delegate.stats();
+      return super.stats();
     }
 
     @Override
     public void commit() throws Exception {
       checkAlive("commit slice " + slice.key());
       reach(CrashPoint.AFTER_WRITE_BEFORE_COMMIT, slice);
-      delegate.commit();
+      super.commit();
       reach(CrashPoint.AFTER_COMMIT_BEFORE_STATUS, slice);
     }
 
-    @Override
-    public void abort() {
-      // the database rolls back what a dead connection left open
-      delegate.abort();
-    }
-
-    @Override
-    public <R> Optional<R> resource(Class<R> type) {
-      return delegate.resource(type);
-    }
+    // abort is forwarded as is: the database rolls back what a dead connection left open
   }
 
   /** The store as seen by the crashing process: nothing is recorded after the crash. */

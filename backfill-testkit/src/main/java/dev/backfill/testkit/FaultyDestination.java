@@ -2,10 +2,8 @@ package dev.backfill.testkit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.backfill.Partitioning;
 import dev.backfill.Sleeper;
 import dev.backfill.Slice;
-import dev.backfill.SliceStats;
 import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.RunContext;
@@ -14,9 +12,7 @@ import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DestinationNode} wrapper that injects failures, latency and holds into run hooks and slice
@@ -31,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> record type
  */
-public final class FaultyDestination<T> implements DestinationNode<T> {
+public final class FaultyDestination<T> extends ForwardingDestination<T> {
   /** The operations a destination rule applies to. */
   public enum Op {
     /** {@link DestinationNode#beginRun}. */
@@ -46,11 +42,10 @@ public final class FaultyDestination<T> implements DestinationNode<T> {
     FINISH_RUN
   }
 
-  private final DestinationNode<T> delegate;
   private final FaultRules<Op> rules = new FaultRules<>(Op.class);
 
   FaultyDestination(DestinationNode<T> delegate) {
-    this.delegate = requireNonNull(delegate, "destination");
+    super(requireNonNull(delegate, "destination"));
   }
 
   /**
@@ -127,52 +122,36 @@ public final class FaultyDestination<T> implements DestinationNode<T> {
   }
 
   @Override
-  public void validate(WriteStrategy strategy, Partitioning partitioning) {
-    delegate.validate(strategy, partitioning);
-  }
-
-  @Override
   public void beginRun(RunContext run) throws Exception {
     rules.before(Op.BEGIN_RUN, List.of(), null);
-    delegate.beginRun(run);
+    super.beginRun(run);
   }
 
   @Override
   public SliceWriter<T> open(Slice slice, WriteStrategy strategy, SliceContext context) throws Exception {
     List<String> keys = slice.partitions().stream().map(p -> p.key().value()).toList();
     rules.before(Op.OPEN, keys, context);
-    return new Writer(delegate.open(slice, strategy, context), keys, context);
+    return new Writer(super.open(slice, strategy, context), keys, context);
   }
 
   @Override
   public void finishRun(RunContext run, RunOutcome outcome) throws Exception {
     rules.before(Op.FINISH_RUN, List.of(), null);
-    delegate.finishRun(run, outcome);
-  }
-
-  @Override
-  public boolean isPushdown() {
-    return delegate.isPushdown();
-  }
-
-  @Override
-  public <R> Optional<R> resource(Class<R> type) {
-    return delegate.resource(type);
+    super.finishRun(run, outcome);
   }
 
   @Override
   public String describe() {
-    return delegate.describe() + " with injected faults";
+    return super.describe() + " with injected faults";
   }
 
-  /** Forwards to the wrapped writer after applying the rules. */
-  private final class Writer implements SliceWriter<T> {
-    private final SliceWriter<T> writer;
+  /** Applies the rules before forwarding to the wrapped writer. */
+  private final class Writer extends ForwardingSliceWriter<T> {
     private final List<String> keys;
-    private final @Nullable SliceContext context;
+    private final SliceContext context;
 
     Writer(SliceWriter<T> writer, List<String> keys, SliceContext context) {
-      this.writer = writer;
+      super(writer);
       this.keys = keys;
       this.context = context;
     }
@@ -180,34 +159,19 @@ public final class FaultyDestination<T> implements DestinationNode<T> {
     @Override
     public void write(List<? extends T> batch) throws Exception {
       rules.before(Op.WRITE, keys, context);
-      writer.write(batch);
+      super.write(batch);
     }
 
     @Override
     public void transfer() throws Exception {
       rules.before(Op.WRITE, keys, context);
-      writer.transfer();
-    }
-
-    @Override
-    public SliceStats stats() throws Exception {
-      return writer.stats();
+      super.transfer();
     }
 
     @Override
     public void commit() throws Exception {
       rules.before(Op.COMMIT, keys, context);
-      writer.commit();
-    }
-
-    @Override
-    public void abort() {
-      writer.abort();
-    }
-
-    @Override
-    public <R> Optional<R> resource(Class<R> type) {
-      return writer.resource(type);
+      super.commit();
     }
   }
 }

@@ -2,18 +2,13 @@ package dev.backfill.testkit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.backfill.Partition;
 import dev.backfill.Sleeper;
 import dev.backfill.Slice;
-import dev.backfill.spi.Availability;
-import dev.backfill.spi.Estimate;
 import dev.backfill.spi.RecordSink;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SourceNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -33,18 +28,17 @@ import java.util.function.Supplier;
  *
  * @param <T> record type
  */
-public final class FaultySource<T> implements SourceNode<T> {
+public final class FaultySource<T> extends ForwardingSource<T> {
   /** The operation a source rule applies to. */
   enum Op { READ }
 
-  private final SourceNode<T> delegate;
   private final FaultRules<Op> rules = new FaultRules<>(Op.class);
   private final List<MidRead> midReads = new CopyOnWriteArrayList<>();
 
   private record MidRead(String partition, AtomicInteger remaining, int afterRecords, Supplier<? extends Exception> failure) {}
 
   FaultySource(SourceNode<T> delegate) {
-    this.delegate = requireNonNull(delegate, "source");
+    super(requireNonNull(delegate, "source"));
   }
 
   /**
@@ -163,7 +157,7 @@ public final class FaultySource<T> implements SourceNode<T> {
       }
     }
     if (mid == null) {
-      delegate.read(slice, context, sink);
+      super.read(slice, context, sink);
       return;
     }
     MidRead failing = mid;
@@ -172,7 +166,7 @@ public final class FaultySource<T> implements SourceNode<T> {
     }
     AtomicInteger pushed = new AtomicInteger();
     try {
-      delegate.read(slice, context, record -> {
+      super.read(slice, context, record -> {
         sink.accept(record);
         if (pushed.incrementAndGet() == failing.afterRecords()) {
           throw new Injected(failing.failure().get());
@@ -201,22 +195,7 @@ public final class FaultySource<T> implements SourceNode<T> {
   }
 
   @Override
-  public Availability availability(Partition partition) throws Exception {
-    return delegate.availability(partition);
-  }
-
-  @Override
-  public Optional<Estimate> estimate(Partition partition) throws Exception {
-    return delegate.estimate(partition);
-  }
-
-  @Override
-  public void validate(Set<String> tokens) {
-    delegate.validate(tokens);
-  }
-
-  @Override
   public String describe() {
-    return delegate.describe() + " with injected faults";
+    return super.describe() + " with injected faults";
   }
 }

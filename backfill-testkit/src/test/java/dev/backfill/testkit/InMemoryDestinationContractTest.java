@@ -2,6 +2,7 @@ package dev.backfill.testkit;
 
 import dev.backfill.Row;
 import dev.backfill.spi.DestinationNode;
+import dev.backfill.testkit.tck.DestinationContract;
 import java.util.List;
 
 /** The in-memory fake honours the same contract as every real destination. */

@@ -1,6 +1,7 @@
 package dev.backfill.testkit;
 
 import dev.backfill.spi.StateStore;
+import dev.backfill.testkit.tck.InMemoryStateStoreContractTest;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -12,7 +13,7 @@ class StoreWrapperContractTest {
   @Nested
   class FaultyWithoutFaults extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       return Faults.stateStore(store);
     }
   }
@@ -20,7 +21,7 @@ class StoreWrapperContractTest {
   @Nested
   class CrashBeforeTheCrash extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       return Crash.at(CrashPoint.AFTER_WRITE_BEFORE_COMMIT).stateStore(store);
     }
   }
@@ -28,7 +29,7 @@ class StoreWrapperContractTest {
   @Nested
   class DriverGateWhenOpen extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       return new ClaimGate.Gated(store, new ClaimGate());
     }
   }

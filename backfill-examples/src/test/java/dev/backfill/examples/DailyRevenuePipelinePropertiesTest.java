@@ -25,7 +25,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Rules of {@link DailyRevenuePipeline} that hold for every range and every schedule of transient failures. */
-class DailyRevenuePipelineProperties {
+class DailyRevenuePipelinePropertiesTest {
   private static final Partitioning DAYS = Partitioning.daily(DailyRevenuePipeline.ZONE);
   private static final PartitionRange MARCH = PartitionRange.of("2024-03-01", "2024-03-31");
 

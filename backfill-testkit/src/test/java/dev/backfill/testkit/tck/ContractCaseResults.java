@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -15,7 +15,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
 /**
  * Runs a contract against a deliberately broken implementation through the JUnit Platform launcher
  * (the broken cases are meant to fail, so Surefire never runs them directly) and keeps each test's
- * result by method name.
+ * result by method name, and each run of a parameterised test by method name and run name, as
+ * {@code commitIsAtomic[merge(id)]}.
  */
 final class ContractCaseResults {
   private final Map<String, TestExecutionResult> results = new TreeMap<>();
@@ -30,11 +31,16 @@ final class ContractCaseResults {
           @Override
           public void executionFinished(TestIdentifier test, TestExecutionResult result) {
             if (test.isTest() && test.getSource().orElse(null) instanceof MethodSource m) {
-              r.results.put(m.getMethodName(), result);
+              r.results.put(name(test, m), result);
             }
           }
         });
     return r;
+  }
+
+  private static String name(TestIdentifier test, MethodSource method) {
+    boolean parameterised = test.getUniqueIdObject().getLastSegment().getType().equals("test-template-invocation");
+    return parameterised ? method.getMethodName() + "[" + test.getDisplayName() + "]" : method.getMethodName();
   }
 
   int ran() {

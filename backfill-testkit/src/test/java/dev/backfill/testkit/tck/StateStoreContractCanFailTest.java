@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,10 +29,15 @@ import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
+import dev.backfill.testkit.BackfillAssertions;
+import dev.backfill.testkit.Failures;
+import dev.backfill.testkit.Faults;
+import dev.backfill.testkit.InMemorySource;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,11 +54,15 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -96,6 +105,10 @@ import org.opentest4j.AssertionFailedError;
  * JUnit creates one instance per test method) and its own state store from {@link #createStateStore()};
  * nothing is shared between tests, so subclasses may run on a shared database as long as their
  * tables are their own.
+ *
+ * <p>A guarantee that several strategies share is one parameterised test, run and reported once per
+ * strategy ({@code commitIsAtomic} for {@code append}, {@code overwritePartition(day)} and
+ * {@code merge(id)}); the runs of strategies missing from {@link #supportedStrategies()} are skipped.
  */
 public abstract class DestinationContract {
   /** The target name the contract's backfills use. */
@@ -107,6 +120,7 @@ public abstract class DestinationContract {
 
   private @Nullable DestinationNode<Row> destination;
   private @Nullable StateStore store;
+  private boolean fixtureStarted;
 
   /** Creates the contract; subclasses need a no-argument constructor for JUnit. */
   protected DestinationContract() {}
@@ -194,15 +208,37 @@ public abstract class DestinationContract {
 
   @BeforeEach
   final void createContractFixture(TestInfo test) throws Exception {
-    boolean keyed = test.getTestMethod().map(m -> m.isAnnotationPresent(MergesById.class)).orElse(false);
-    destination = keyed ? createKeyedDestination() : createDestination();
-    assertNotNull(destination, "createDestination() returned null");
-    store = createStateStore();
+    Method method = test.getTestMethod().orElseThrow();
+    // the contract's tests parameterised by strategy create theirs in given(strategy), once they
+    // know whether it must be keyed
+    boolean perStrategy = method.getDeclaringClass() == DestinationContract.class
+        && method.isAnnotationPresent(ParameterizedTest.class);
+    if (!perStrategy) {
+      create(method.isAnnotationPresent(MergesById.class));
+    }
   }
 
   @AfterEach
   final void dropContractFixture() throws Exception {
-    dropDestination();
+    if (fixtureStarted) {
+      dropDestination();
+    }
+  }
+
+  /**
+   * Skips the test unless this destination supports the strategy, then creates the test's
+   * destination and store: the keyed destination for a merge by {@code id}.
+   */
+  private void given(WriteStrategy strategy) throws Exception {
+    assumeSupported(strategy.getClass());
+    create(strategy instanceof WriteStrategy.Merge);
+  }
+
+  private void create(boolean keyed) throws Exception {
+    fixtureStarted = true; // from here on dropDestination() runs, even when creating fails half-way
+    destination = keyed ? createKeyedDestination() : createDestination();
+    assertNotNull(destination, "createDestination() returned null");
+    store = createStateStore();
   }
 
   /** Marks the tests that merge by {@code id}; they get {@link #createKeyedDestination()}. */
@@ -212,14 +248,28 @@ public abstract class DestinationContract {
 
   // ---------------------------------------------------------------- first runs and re-runs
 
-  @Test
-  void appendWritesEveryRowOfTheFirstRun() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("strategies")
+  void writesEveryRowOfTheFirstRun(WriteStrategy strategy) throws Exception {
+    given(strategy);
     InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
 
-    succeed(run(WriteStrategy.append(), v1, "2024-03-01", "2024-03-05"));
+    succeed(run(strategy, v1, "2024-03-01", "2024-03-05"));
 
-    assertVisible(v1, "2024-03-01", "2024-03-05", "append, first run");
+    assertVisible(v1, "2024-03-01", "2024-03-05", strategy.describe() + ", first run");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("idempotentStrategies")
+  void rerunLeavesTheContentUnchanged(WriteStrategy strategy) throws Exception {
+    given(strategy);
+    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
+    succeed(run(strategy, v1, "2024-03-01", "2024-03-05"));
+    List<Row> afterFirst = visible();
+
+    succeed(run(strategy, v1, "2024-03-01", "2024-03-05"));
+
+    assertRows(afterFirst, strategy.describe() + " re-run of the same slices must leave the content unchanged");
   }
 
   @Test
@@ -233,28 +283,6 @@ public abstract class DestinationContract {
     List<Row> expected = new ArrayList<>(expected(v1, "2024-03-01", "2024-03-03"));
     expected.addAll(expected(v1, "2024-03-02", "2024-03-02"));
     assertRows(expected, "append is not idempotent: a re-run slice is written twice");
-  }
-
-  @Test
-  void overwriteWritesEveryRowOfTheFirstRun() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
-
-    succeed(run(WriteStrategy.overwritePartition("day"), v1, "2024-03-01", "2024-03-05"));
-
-    assertVisible(v1, "2024-03-01", "2024-03-05", "overwritePartition(day), first run");
-  }
-
-  @Test
-  void overwriteRerunLeavesTheContentUnchanged() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
-    succeed(run(WriteStrategy.overwritePartition("day"), v1, "2024-03-01", "2024-03-05"));
-    List<Row> afterFirst = visible();
-
-    succeed(run(WriteStrategy.overwritePartition("day"), v1, "2024-03-01", "2024-03-05"));
-
-    assertRows(afterFirst, "overwritePartition(day) re-run of the same slices must leave the content unchanged");
   }
 
   @Test
@@ -290,30 +318,6 @@ public abstract class DestinationContract {
     assertRows(expected(v2, "2024-03-01", "2024-03-06"),
         "overwritePartition(day) of slice 2024-03-01..2024-03-03 must replace all three days, including 2024-03-02 "
             + "for which the slice has no rows");
-  }
-
-  @Test
-  @MergesById
-  void mergeWritesEveryRowOfTheFirstRun() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
-
-    succeed(run(WriteStrategy.merge("id"), v1, "2024-03-01", "2024-03-05"));
-
-    assertVisible(v1, "2024-03-01", "2024-03-05", "merge(id), first run");
-  }
-
-  @Test
-  @MergesById
-  void mergeRerunLeavesTheContentUnchanged() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
-    succeed(run(WriteStrategy.merge("id"), v1, "2024-03-01", "2024-03-05"));
-    List<Row> afterFirst = visible();
-
-    succeed(run(WriteStrategy.merge("id"), v1, "2024-03-01", "2024-03-05"));
-
-    assertRows(afterFirst, "merge(id) re-run of the same slices must leave the content unchanged");
   }
 
   @Test
@@ -354,28 +358,6 @@ public abstract class DestinationContract {
     expected.add(row("2024-03-02", kept, "v2"));
     expected.addAll(expected(v1, "2024-03-03", "2024-03-03"));
     assertRows(expected, strategy.describe() + " must delete the keys of 2024-03-02 the slice no longer has, and only those");
-  }
-
-  @Test
-  void fullRebuildWritesEveryRowOfTheFirstRun() throws Exception {
-    assumeSupported(WriteStrategy.FullRebuild.class);
-    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
-
-    succeed(run(WriteStrategy.fullRebuild(), v1, "2024-03-01", "2024-03-05"));
-
-    assertVisible(v1, "2024-03-01", "2024-03-05", "fullRebuild, first run");
-  }
-
-  @Test
-  void fullRebuildRerunLeavesTheContentUnchanged() throws Exception {
-    assumeSupported(WriteStrategy.FullRebuild.class);
-    InMemorySource<Row> v1 = data("2024-03-01", "2024-03-05", 3, "v1");
-    succeed(run(WriteStrategy.fullRebuild(), v1, "2024-03-01", "2024-03-05"));
-    List<Row> afterFirst = visible();
-
-    succeed(run(WriteStrategy.fullRebuild(), v1, "2024-03-01", "2024-03-05"));
-
-    assertRows(afterFirst, "fullRebuild re-run must leave the content unchanged");
   }
 
   @Test
@@ -463,120 +445,6 @@ public abstract class DestinationContract {
   // ---------------------------------------------------------------- slice atomicity, per strategy
 
   @Test
-  void appendCommitIsAtomic() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
-    commitIsAtomic(WriteStrategy.append());
-  }
-
-  @Test
-  void overwriteCommitIsAtomic() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    commitIsAtomic(WriteStrategy.overwritePartition("day"));
-  }
-
-  @Test
-  @MergesById
-  void mergeCommitIsAtomic() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    commitIsAtomic(WriteStrategy.merge("id"));
-  }
-
-  @Test
-  void appendAbortLeavesNothing() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
-    abortLeavesNothing(WriteStrategy.append());
-  }
-
-  @Test
-  void overwriteAbortLeavesNothing() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    abortLeavesNothing(WriteStrategy.overwritePartition("day"));
-  }
-
-  @Test
-  @MergesById
-  void mergeAbortLeavesNothing() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    abortLeavesNothing(WriteStrategy.merge("id"));
-  }
-
-  @Test
-  void appendAbortIsIdempotentAndCallableFromAnotherThread() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
-    abortIsIdempotentAndCallableFromAnotherThread(WriteStrategy.append());
-  }
-
-  @Test
-  void overwriteAbortIsIdempotentAndCallableFromAnotherThread() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    abortIsIdempotentAndCallableFromAnotherThread(WriteStrategy.overwritePartition("day"));
-  }
-
-  @Test
-  @MergesById
-  void mergeAbortIsIdempotentAndCallableFromAnotherThread() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    abortIsIdempotentAndCallableFromAnotherThread(WriteStrategy.merge("id"));
-  }
-
-  @Test
-  void appendAbortAfterCommitChangesNothing() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
-    abortAfterCommitChangesNothing(WriteStrategy.append());
-  }
-
-  @Test
-  void overwriteAbortAfterCommitChangesNothing() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    abortAfterCommitChangesNothing(WriteStrategy.overwritePartition("day"));
-  }
-
-  @Test
-  @MergesById
-  void mergeAbortAfterCommitChangesNothing() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    abortAfterCommitChangesNothing(WriteStrategy.merge("id"));
-  }
-
-  @Test
-  void appendSliceFailingMidWayLeavesNothingOfIt() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
-    sliceFailingMidWayLeavesNothingOfIt(WriteStrategy.append());
-  }
-
-  @Test
-  void overwriteSliceFailingMidWayLeavesNothingOfIt() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    sliceFailingMidWayLeavesNothingOfIt(WriteStrategy.overwritePartition("day"));
-  }
-
-  @Test
-  @MergesById
-  void mergeSliceFailingMidWayLeavesNothingOfIt() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    sliceFailingMidWayLeavesNothingOfIt(WriteStrategy.merge("id"));
-  }
-
-  @Test
-  void appendFailingCheckRollsTheSliceBack() throws Exception {
-    assumeSupported(WriteStrategy.Append.class);
-    failingCheckRollsTheSliceBack(WriteStrategy.append());
-  }
-
-  @Test
-  void overwriteFailingCheckRollsTheSliceBack() throws Exception {
-    assumeSupported(WriteStrategy.OverwritePartition.class);
-    failingCheckRollsTheSliceBack(WriteStrategy.overwritePartition("day"));
-  }
-
-  @Test
-  @MergesById
-  void mergeFailingCheckRollsTheSliceBack() throws Exception {
-    assumeSupported(WriteStrategy.Merge.class);
-    failingCheckRollsTheSliceBack(WriteStrategy.merge("id"));
-  }
-
-  @Test
   void abortedFullRebuildSliceIsNotInTheSwappedTable() throws Exception {
     assumeSupported(WriteStrategy.FullRebuild.class);
     WriteStrategy rebuild = WriteStrategy.fullRebuild();
@@ -613,7 +481,10 @@ public abstract class DestinationContract {
         strategy.describe() + ": stats() must count nulls per column (note has 1 null): " + stats);
   }
 
-  private void commitIsAtomic(WriteStrategy strategy) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perSliceStrategies")
+  void commitIsAtomic(WriteStrategy strategy) throws Exception {
+    given(strategy);
     succeed(run(strategy, data("2024-03-01", "2024-03-02", 2, "v1"), "2024-03-01", "2024-03-02"));
     List<Row> before = visible();
     Slice slice = slice(0, "2024-03-10");
@@ -631,7 +502,10 @@ public abstract class DestinationContract {
     assertRows(after, strategy.describe() + ": after commit all of the slice's rows must be visible");
   }
 
-  private void abortLeavesNothing(WriteStrategy strategy) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perSliceStrategies")
+  void abortLeavesNothing(WriteStrategy strategy) throws Exception {
+    given(strategy);
     succeed(run(strategy, data("2024-03-01", "2024-03-02", 2, "v1"), "2024-03-01", "2024-03-02"));
     List<Row> before = visible();
     Slice slice = slice(0, "2024-03-02");
@@ -643,7 +517,10 @@ public abstract class DestinationContract {
     assertRows(before, strategy.describe() + ": an aborted slice must leave the destination as it was");
   }
 
-  private void abortIsIdempotentAndCallableFromAnotherThread(WriteStrategy strategy) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perSliceStrategies")
+  void abortIsIdempotentAndCallableFromAnotherThread(WriteStrategy strategy) throws Exception {
+    given(strategy);
     succeed(run(strategy, data("2024-03-01", "2024-03-02", 2, "v1"), "2024-03-01", "2024-03-02"));
     List<Row> before = visible();
     Slice slice = slice(0, "2024-03-20");
@@ -657,7 +534,10 @@ public abstract class DestinationContract {
     assertRows(before, strategy.describe() + ": abort from another thread, repeated, must leave nothing and not throw");
   }
 
-  private void abortAfterCommitChangesNothing(WriteStrategy strategy) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perSliceStrategies")
+  void abortAfterCommitChangesNothing(WriteStrategy strategy) throws Exception {
+    given(strategy);
     List<Row> before = visible();
     Slice slice = slice(0, "2024-03-21");
     SliceWriter<Row> writer = destination().open(slice, strategy, context("contract-abort-after-commit", slice));
@@ -672,7 +552,10 @@ public abstract class DestinationContract {
     assertRows(after, strategy.describe() + ": abort after commit must be a no-op");
   }
 
-  private void sliceFailingMidWayLeavesNothingOfIt(WriteStrategy strategy) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perSliceStrategies")
+  void sliceFailingMidWayLeavesNothingOfIt(WriteStrategy strategy) throws Exception {
+    given(strategy);
     succeed(run(strategy, data("2024-03-01", "2024-03-03", 3, "v1"), "2024-03-01", "2024-03-03"));
     List<Row> before = visible();
     SourceNode<Row> failing = Faults.source(data("2024-03-01", "2024-03-03", 3, "v2"))
@@ -685,7 +568,10 @@ public abstract class DestinationContract {
     assertRows(before, strategy.describe() + ": a slice failing after two of its rows were written must leave nothing");
   }
 
-  private void failingCheckRollsTheSliceBack(WriteStrategy strategy) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perSliceStrategies")
+  void failingCheckRollsTheSliceBack(WriteStrategy strategy) throws Exception {
+    given(strategy);
     succeed(run(strategy, data("2024-03-01", "2024-03-03", 3, "v1"), "2024-03-01", "2024-03-03"));
     List<Row> before = visible();
     InMemorySource<Row> v2 = data("2024-03-01", "2024-03-03", 3, "v2")
@@ -780,18 +666,31 @@ public abstract class DestinationContract {
     assumeTrue(supportedStrategies().contains(strategy), strategy.getSimpleName() + " not supported by this destination");
   }
 
+  /** Every strategy; the tests of a strategy this destination does not support are skipped. */
+  private static Stream<Named<WriteStrategy>> strategies() {
+    return Stream.concat(perSliceStrategies(), Stream.of(named(WriteStrategy.fullRebuild())));
+  }
+
+  /** The strategies whose slices become visible at their own commit (a full rebuild's at the swap). */
+  private static Stream<Named<WriteStrategy>> perSliceStrategies() {
+    return Stream.of(WriteStrategy.overwritePartition("day"), WriteStrategy.merge("id"), WriteStrategy.append())
+        .map(DestinationContract::named);
+  }
+
+  /** The strategies for which re-running a committed slice leaves the destination unchanged. */
+  private static Stream<Named<WriteStrategy>> idempotentStrategies() {
+    return strategies().filter(s -> s.getPayload().idempotent());
+  }
+
+  /** Names a strategy as reports show it: {@code overwritePartition(day)}, {@code merge(id)}. */
+  private static Named<WriteStrategy> named(WriteStrategy strategy) {
+    return Named.of(strategy.describe(), strategy);
+  }
+
   /** The strategies whose slices are visible at their own commit, that this destination supports. */
   private List<WriteStrategy> incrementalStrategies() {
-    List<WriteStrategy> strategies = new ArrayList<>();
-    if (supportedStrategies().contains(WriteStrategy.OverwritePartition.class)) {
-      strategies.add(WriteStrategy.overwritePartition("day"));
-    }
-    if (supportedStrategies().contains(WriteStrategy.Merge.class)) {
-      strategies.add(WriteStrategy.merge("id"));
-    }
-    if (supportedStrategies().contains(WriteStrategy.Append.class)) {
-      strategies.add(WriteStrategy.append());
-    }
+    List<WriteStrategy> strategies = perSliceStrategies().map(Named::getPayload)
+        .filter(s -> supportedStrategies().contains(s.getClass())).toList();
     assumeTrue(!strategies.isEmpty(), "no strategy with per-slice visibility supported");
     return strategies;
   }

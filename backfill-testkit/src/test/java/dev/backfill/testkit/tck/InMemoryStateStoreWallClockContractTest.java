@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import dev.backfill.InMemoryStateStore;
 import dev.backfill.spi.StateStore;

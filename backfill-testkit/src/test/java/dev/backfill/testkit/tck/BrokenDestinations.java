@@ -1,16 +1,15 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
-import dev.backfill.Partitioning;
 import dev.backfill.Row;
 import dev.backfill.Slice;
 import dev.backfill.SliceStats;
 import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
-import dev.backfill.spi.RunContext;
-import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceStatsCollector;
 import dev.backfill.spi.SliceWriter;
+import dev.backfill.testkit.ForwardingDestination;
+import dev.backfill.testkit.InMemoryDestination;
 import java.util.List;
 
 /**
@@ -53,53 +52,36 @@ final class BrokenDestinations {
   }
 
   /** A broken destination over an in-memory table that readers see. */
-  interface Broken extends DestinationNode<Row> {
-    InMemoryDestination table();
+  abstract static class Broken extends ForwardingDestination<Row> {
+    private final InMemoryDestination table;
+
+    Broken(InMemoryDestination table) {
+      super(table);
+      this.table = table;
+    }
+
+    InMemoryDestination table() {
+      return table;
+    }
   }
 
   /** Overwrite inserts the new rows but never deletes the old ones (the classic forgotten DELETE). */
-  static final class OverwriteWithoutDelete implements Broken {
-    private final InMemoryDestination table = InMemoryDestination.create();
-
-    @Override
-    public InMemoryDestination table() {
-      return table;
+  static final class OverwriteWithoutDelete extends Broken {
+    OverwriteWithoutDelete() {
+      super(InMemoryDestination.create());
     }
 
     @Override
-    public void beginRun(RunContext run) {
-      table.beginRun(run);
-    }
-
-    @Override
-    public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) {
+    public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) throws Exception {
       WriteStrategy applied = strategy instanceof WriteStrategy.OverwritePartition ? WriteStrategy.append() : strategy;
-      return table.open(slice, applied, context);
-    }
-
-    @Override
-    public void finishRun(RunContext run, RunOutcome outcome) {
-      table.finishRun(run, outcome);
+      return super.open(slice, applied, context);
     }
   }
 
   /** Writes every batch straight into the table (auto-commit), so slices are not atomic. */
-  static final class AutoCommit implements Broken {
-    private final InMemoryDestination table = InMemoryDestination.create();
-
-    @Override
-    public InMemoryDestination table() {
-      return table;
-    }
-
-    @Override
-    public void validate(WriteStrategy strategy, Partitioning partitioning) {
-      table.validate(strategy, partitioning);
-    }
-
-    @Override
-    public void beginRun(RunContext run) {
-      table.beginRun(run);
+  static final class AutoCommit extends Broken {
+    AutoCommit() {
+      super(InMemoryDestination.create());
     }
 
     @Override
@@ -108,7 +90,7 @@ final class BrokenDestinations {
       return new SliceWriter<>() {
         @Override
         public void write(List<? extends Row> batch) throws Exception {
-          SliceWriter<Row> now = table.open(slice, strategy, context);
+          SliceWriter<Row> now = table().open(slice, strategy, context);
           now.write(batch);
           now.commit();
           stats.addAll(batch);
@@ -125,11 +107,6 @@ final class BrokenDestinations {
         @Override
         public void abort() {}
       };
-    }
-
-    @Override
-    public void finishRun(RunContext run, RunOutcome outcome) {
-      table.finishRun(run, outcome);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
@@ -10,6 +10,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.testkit.ForwardingStateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -32,7 +33,7 @@ final class BrokenStores {
   /** Swallows stale fencing tokens: a worker that lost its lease believes it committed. */
   static final class Unfenced extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       return new ForwardingStateStore(store) {
         @Override
         public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
@@ -52,7 +53,7 @@ final class BrokenStores {
    */
   static final class GivesUpUnderContention extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       AtomicInteger claiming = new AtomicInteger();
       return new ForwardingStateStore(store) {
         @Override
@@ -79,7 +80,7 @@ final class BrokenStores {
   /** Finishes runs by reading the status and writing the new one apart: several workers can win. */
   static final class CheckThenActFinish extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       return new ForwardingStateStore(store) {
         @Override
         public boolean transitionRun(String runId, RunStatus from, RunStatus to, @Nullable Instant finishedAt,
@@ -103,7 +104,7 @@ final class BrokenStores {
   /** Keeps only what {@code complete} records: the failed attempts that {@code nextAttempt} retries are lost. */
   static final class ForgetsRetriedAttempts extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       Set<String> retried = ConcurrentHashMap.newKeySet();
       return new ForwardingStateStore(store) {
         @Override
@@ -124,7 +125,7 @@ final class BrokenStores {
   /** Answers {@code countSlices} from counts cached when the run was created and never updated. */
   static final class StaleCounts extends InMemoryStateStoreContractTest {
     @Override
-    StateStore wrap(StateStore store) {
+    protected StateStore wrap(StateStore store) {
       Map<String, Map<SliceStatus, Integer>> cached = new ConcurrentHashMap<>();
       return new ForwardingStateStore(store) {
         @Override

@@ -1,4 +1,4 @@
-package dev.backfill.testkit;
+package dev.backfill.testkit.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +29,8 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.testkit.InMemoryDestination;
+import dev.backfill.testkit.InMemorySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
