@@ -84,7 +84,8 @@ public final class BackfillPlan {
     int batch = options.batchSize();
     for (int s = 0; s < segmentStart.length; s++) {
       segmentFirstSlice[s] = (int) slices;
-      slices += (segmentCount[s] + batch - 1) / batch;
+      // long arithmetic: count + batch - 1 overflows an int for batch sizes near Integer.MAX_VALUE
+      slices += ((long) segmentCount[s] + batch - 1) / batch;
       partitions += segmentCount[s];
     }
     if (slices > Integer.MAX_VALUE - 8) {
@@ -318,7 +319,7 @@ public final class BackfillPlan {
     int offset = natural - segmentFirstSlice[segment];
     int batch = options.batchSize();
     long start = segmentStart[segment] + (long) offset * batch;
-    int count = Math.min(batch, segmentCount[segment] - offset * batch);
+    long count = Math.min(batch, segmentCount[segment] - (long) offset * batch);
     return new long[] {start, count, segment};
   }
 

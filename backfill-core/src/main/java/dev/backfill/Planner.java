@@ -90,7 +90,7 @@ final class Planner {
         if (askEstimates) {
           Optional<Estimate> e = call(() -> source.estimate(p), "estimate", p);
           if (e.isPresent()) {
-            rows += e.get().rows();
+            rows = com.google.common.math.LongMath.saturatedAdd(rows, e.get().rows());
             estimated++;
           }
         }
