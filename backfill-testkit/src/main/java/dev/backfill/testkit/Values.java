@@ -86,6 +86,25 @@ final class Values {
     return true;
   }
 
+  /**
+   * Compares two values as a database compares a column with itself: numbers by value, dates whether
+   * held as dates or text, others of one type by their natural order, mixed types by text.
+   *
+   * @return negative, zero or positive; null when either is null (unknown, as in SQL)
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static @Nullable Integer compare(@Nullable Object a, @Nullable Object b) {
+    Object x = normal(a);
+    Object y = b == null || x == null ? normal(b) : asDimension(b, x);
+    if (x == null || y == null) {
+      return null;
+    }
+    if (x.getClass() == y.getClass() && x instanceof Comparable cx) {
+      return cx.compareTo(y);
+    }
+    return String.valueOf(x).compareTo(String.valueOf(y));
+  }
+
   /** Orders rows by columns, nulls first, then by text for values of different types. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Comparator<Row> order(List<String> columns) {

@@ -381,27 +381,76 @@ public abstract class Dialect {
 
   /**
    * Returns an upsert of one row of values keyed by {@code keys}: rows with the same key values are
-   * updated ({@code updateColumns} only), others inserted.
+   * updated ({@code updateColumns} only), others inserted. Last write wins.
    *
    * @param table quoted table
    * @param columns every column, in parameter order
-   * @param keys key columns (a subset of {@code columns}); PostgreSQL and MariaDB need a unique
-   *     constraint or primary key on them
+   * @param keys key columns (a subset of {@code columns}); they need a primary key or unique
+   *     constraint (see {@link #uniqueKeys})
    * @param updateColumns columns overwritten when the key exists
    * @return the statement with one placeholder per column
    */
-  public abstract String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns);
+  public final String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
+    return upsertSql(table, columns, keys, updateColumns, null);
+  }
 
   /**
-   * Returns an upsert of a query's rows keyed by {@code keys}, updating every non-key column.
+   * Returns an upsert of one row of values keyed by {@code keys}: rows with the same key values are
+   * updated ({@code updateColumns} only), others inserted. With {@code newerBy}, an existing row is
+   * only updated when its {@code newerBy} value is not greater than the incoming one
+   * ({@code existing <= incoming}; a null on either side leaves the existing row), decided by the
+   * statement itself, atomically per row.
+   *
+   * @param table quoted table
+   * @param columns every column, in parameter order
+   * @param keys key columns (a subset of {@code columns})
+   * @param updateColumns columns overwritten when the key exists
+   * @param newerBy column of {@code updateColumns} that orders versions of a row, or null for last
+   *     write wins
+   * @return the statement with one placeholder per column
+   */
+  public abstract String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy);
+
+  /**
+   * Returns an upsert of a query's rows keyed by {@code keys}, updating every non-key column; with
+   * {@code newerBy} only rows that are not newer than the incoming ones (as
+   * {@link #upsertSql(String, List, List, List, String)}).
    *
    * @param table quoted table
    * @param columns column names of the query and the table
    * @param keys key columns
    * @param query the query, already with {@code ?} placeholders
+   * @param newerBy column ordering versions of a row, or null for last write wins
    * @return the statement
    */
-  public abstract String upsertSelectSql(String table, List<String> columns, List<String> keys, String query);
+  public abstract String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy);
+
+  /**
+   * Returns the non-key columns of an upsert with {@code newerBy} moved last: engines that evaluate
+   * assignments in order (MariaDB) must compare against the old ordering value in every assignment.
+   *
+   * @param updateColumns columns overwritten when the key exists
+   * @param newerBy ordering column, or null
+   * @return the columns, {@code newerBy} last
+   */
+  protected static List<String> orderingLast(List<String> updateColumns, @Nullable String newerBy) {
+    if (newerBy == null) {
+      return updateColumns;
+    }
+    List<String> out = new ArrayList<>();
+    String ordering = null;
+    for (String c : updateColumns) {
+      if (c.equalsIgnoreCase(newerBy)) {
+        ordering = c;
+      } else {
+        out.add(c);
+      }
+    }
+    out.add(ordering == null ? newerBy : ordering);
+    return out;
+  }
 
   /**
    * Returns a delete of the rows whose columns lie in a slice's spans: {@code col = ?} for a single

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * H2 (2.x), embedded or in server mode.
  *
  * <ul>
- *   <li>Merge: {@code MERGE INTO t (...) KEY (keys) VALUES (...)}; no constraint needed.
+ *   <li>Merge: {@code MERGE INTO t (...) KEY (keys) VALUES (...)}; {@code newerBy(column)} uses the
+ *       standard {@code MERGE INTO t USING ... WHEN MATCHED AND t.column <= s.column THEN UPDATE}.
  *   <li>Full rebuild: H2 commits every DDL statement on its own, so two renames would leave a moment
  *       without the table. The swap therefore replaces the live table's content in one transaction
  *       ({@code DELETE} then {@code INSERT ... SELECT} from the shadow): readers see the old rows until
@@ -56,12 +57,32 @@ public final class H2Dialect extends Dialect {
   }
 
   @Override
-  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
-    if (updateColumns.equals(nonKeys(columns, keys))) {
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy) {
+    if (newerBy == null && updateColumns.equals(nonKeys(columns, keys))) {
       return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") VALUES ("
           + placeholders(columns.size()) + ")";
     }
-    // MERGE ... KEY always updates every column; the standard MERGE can update a subset.
+    // MERGE ... KEY always updates every column; the standard MERGE can update a subset, and only
+    // the rows that are not newer.
+    return standardMerge(table, "(VALUES (" + placeholders(columns.size()) + ")) AS " + quote("bf_s") + " ("
+        + quoteAll(columns) + ")", columns, keys, updateColumns, newerBy);
+  }
+
+  @Override
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy) {
+    if (newerBy == null) {
+      return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") SELECT "
+          + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q");
+    }
+    return standardMerge(table, "(SELECT " + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q") + ") AS "
+        + quote("bf_s"), columns, keys, nonKeys(columns, keys), newerBy);
+  }
+
+  /** {@code MERGE INTO t USING source AS "bf_s" ON keys WHEN MATCHED [AND not newer] ... WHEN NOT MATCHED ...}. */
+  private String standardMerge(String table, String source, List<String> columns, List<String> keys,
+      List<String> updateColumns, @Nullable String newerBy) {
     String s = quote("bf_s");
     StringJoiner on = new StringJoiner(" AND ");
     for (String k : keys) {
@@ -71,22 +92,16 @@ public final class H2Dialect extends Dialect {
     for (String c : columns) {
       values.add(s + "." + quote(c));
     }
-    String merge = "MERGE INTO " + table + " USING (VALUES (" + placeholders(columns.size()) + ")) AS " + s + " ("
-        + quoteAll(columns) + ") ON " + on;
+    String merge = "MERGE INTO " + table + " USING " + source + " ON " + on;
     if (!updateColumns.isEmpty()) {
       StringJoiner set = new StringJoiner(", ");
       for (String c : updateColumns) {
         set.add(quote(c) + " = " + s + "." + quote(c));
       }
-      merge += " WHEN MATCHED THEN UPDATE SET " + set;
+      String when = newerBy == null ? "" : " AND " + table + "." + quote(newerBy) + " <= " + s + "." + quote(newerBy);
+      merge += " WHEN MATCHED" + when + " THEN UPDATE SET " + set;
     }
     return merge + " WHEN NOT MATCHED THEN INSERT (" + quoteAll(columns) + ") VALUES (" + values + ")";
-  }
-
-  @Override
-  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
-    return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") SELECT "
-        + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q");
   }
 
   @Override

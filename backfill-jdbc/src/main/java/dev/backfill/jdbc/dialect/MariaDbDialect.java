@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Merge: {@code INSERT ... ON DUPLICATE KEY UPDATE}; the key columns need a primary key or
  *       unique index, and any other unique index on the table also triggers the update.
+ *       {@code newerBy(column)} turns each assignment into {@code IF(existing <= incoming, new, old)},
+ *       the ordering column last because MariaDB assigns left to right.
  *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow LIKE t}; the swap is one
  *       {@code RENAME TABLE t TO previous, shadow TO t} statement, atomic for readers.
  *   <li>Streaming: MariaDB Connector/J 3.x streams a result when the statement has a fetch size, which
@@ -95,21 +97,29 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy) {
     return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")"
-        + onDuplicate(keys, updateColumns);
+        + onDuplicate(table, keys, updateColumns, newerBy);
   }
 
   @Override
-  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy) {
     return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
-        + ") " + quote("bf_q") + onDuplicate(keys, nonKeys(columns, keys));
+        + ") " + quote("bf_q") + onDuplicate(table, keys, nonKeys(columns, keys), newerBy);
   }
 
-  private String onDuplicate(List<String> keys, List<String> updateColumns) {
+  private String onDuplicate(String table, List<String> keys, List<String> updateColumns, @Nullable String newerBy) {
     StringJoiner set = new StringJoiner(", ");
-    for (String c : updateColumns.isEmpty() ? keys.subList(0, 1) : updateColumns) {
-      set.add(quote(c) + " = VALUES(" + quote(c) + ")");
+    // Assignments run left to right and later ones see the earlier results, so every column is
+    // compared against the old ordering value and the ordering column itself is assigned last. The
+    // existing row's values are qualified by the table: in INSERT ... SELECT a bare name is ambiguous.
+    String newer = newerBy == null ? null : table + "." + quote(newerBy) + " <= VALUES(" + quote(newerBy) + ")";
+    for (String c : updateColumns.isEmpty() ? keys.subList(0, 1) : orderingLast(updateColumns, newerBy)) {
+      String incoming = "VALUES(" + quote(c) + ")";
+      set.add(quote(c) + " = " + (newer == null ? incoming
+          : "IF(" + newer + ", " + incoming + ", " + table + "." + quote(c) + ")"));
     }
     return " ON DUPLICATE KEY UPDATE " + set;
   }

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Merge: {@code INSERT ... ON CONFLICT (keys) DO UPDATE}; the key columns need a primary key or
- *       unique constraint.
+ *       unique constraint. {@code newerBy(column)} adds {@code WHERE existing.column <= EXCLUDED.column}.
  *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow (LIKE t INCLUDING ALL)} (columns,
  *       defaults, constraints, indexes); the swap renames both tables in one transaction, so readers
  *       wait for the swap's lock and then read the new table. Views on the table keep pointing at the
@@ -83,19 +83,26 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
-    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")"
-        + onConflict(keys, updateColumns);
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy) {
+    return "INSERT INTO " + target(table, newerBy) + " (" + quoteAll(columns) + ") VALUES ("
+        + placeholders(columns.size()) + ")" + onConflict(keys, updateColumns, newerBy);
   }
 
   @Override
-  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy) {
     // "WHERE TRUE" keeps the parser from reading ON CONFLICT as the ON of a join in the query.
-    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
-        + ") " + quote("bf_q") + " WHERE TRUE" + onConflict(keys, nonKeys(columns, keys));
+    return "INSERT INTO " + target(table, newerBy) + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns)
+        + " FROM (" + query + ") " + quote("bf_q") + " WHERE TRUE" + onConflict(keys, nonKeys(columns, keys), newerBy);
   }
 
-  private String onConflict(List<String> keys, List<String> updateColumns) {
+  /** The table, aliased when the conflict's WHERE must name the existing row (a schema-qualified name cannot). */
+  private String target(String table, @Nullable String newerBy) {
+    return newerBy == null ? table : table + " AS " + quote("bf_t");
+  }
+
+  private String onConflict(List<String> keys, List<String> updateColumns, @Nullable String newerBy) {
     if (updateColumns.isEmpty()) {
       return " ON CONFLICT (" + quoteAll(keys) + ") DO NOTHING";
     }
@@ -103,7 +110,9 @@ public final class PostgresDialect extends Dialect {
     for (String c : updateColumns) {
       set.add(quote(c) + " = EXCLUDED." + quote(c));
     }
-    return " ON CONFLICT (" + quoteAll(keys) + ") DO UPDATE SET " + set;
+    String update = " ON CONFLICT (" + quoteAll(keys) + ") DO UPDATE SET " + set;
+    return newerBy == null ? update
+        : update + " WHERE " + quote("bf_t") + "." + quote(newerBy) + " <= EXCLUDED." + quote(newerBy);
   }
 
   @Override

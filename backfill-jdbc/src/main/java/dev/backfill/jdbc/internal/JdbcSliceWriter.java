@@ -225,8 +225,11 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       List<String> update = cols.stream()
           .filter(c -> keysAsWritten.stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals(c.toLowerCase(Locale.ROOT))))
           .toList();
-      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update)
-          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query);
+      String newerBy = m.newerBy() == null ? null : cols.stream().filter(c -> c.equalsIgnoreCase(m.newerBy())).findFirst()
+          .orElseThrow(() -> new InvalidConfigurationException(strategy.describe() + ": ordering column '" + m.newerBy()
+              + "' is not among the columns written to " + table + " " + cols + "; every row must carry it"));
+      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update, newerBy)
+          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query, newerBy);
     }
     return query == null ? dialect.insertSql(tableSql, cols) : dialect.insertSelectSql(tableSql, cols, query);
   }

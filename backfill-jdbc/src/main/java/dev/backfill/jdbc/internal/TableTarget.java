@@ -81,6 +81,7 @@ public final class TableTarget {
     } else if (strategy instanceof WriteStrategy.Merge m) {
       names.addAll(m.keys());
       names.addAll(m.deleteMissingWithin());
+      m.newerByColumn().ifPresent(names::add);
     }
     for (String name : names) {
       Dialect.checkIdentifier(name, "column name in " + what);
