@@ -49,6 +49,7 @@ public final class BackfillPlan {
   private final int sliceCount;
   private final long partitionCount;
   private final Unavailable unavailable;
+  private final List<String> warnings;
   private final CostEstimate.Inputs costInputs;
   private final CostEstimate cost;
 
@@ -66,7 +67,7 @@ public final class BackfillPlan {
 
   BackfillPlan(String target, Partitioning partitioning, PartitionRange range, PlanOptions options,
       String logicVersion, Instant createdAt, PartitionSequence sequence, long[] segmentStart, int[] segmentCount,
-      byte[] segmentReason, Unavailable unavailable, CostEstimate.Inputs costInputs) {
+      byte[] segmentReason, Unavailable unavailable, List<String> warnings, CostEstimate.Inputs costInputs) {
     this.target = requireNonNull(target, "target");
     this.partitioning = requireNonNull(partitioning, "partitioning");
     this.range = requireNonNull(range, "range");
@@ -78,6 +79,7 @@ public final class BackfillPlan {
     this.segmentCount = segmentCount;
     this.segmentReason = segmentReason;
     this.unavailable = unavailable;
+    this.warnings = List.copyOf(warnings);
     this.segmentFirstSlice = new int[segmentStart.length];
     long slices = 0;
     long partitions = 0;
@@ -208,6 +210,16 @@ public final class BackfillPlan {
    */
   public Unavailable unavailable() {
     return unavailable;
+  }
+
+  /**
+   * Returns what the destination's preflight found worth knowing before the run (for example a
+   * second unique key that also triggers a MariaDB upsert). Errors never reach a plan: they refuse it.
+   *
+   * @return warnings, empty when none
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /**
@@ -390,6 +402,9 @@ public final class BackfillPlan {
     out.append("  unavailable  ").append(unavailable.partitions() == 0 ? "none"
         : fmt(unavailable.partitions()) + " skipped, " + unavailable.first() + " .. " + unavailable.last()
             + " (" + unavailable.detail() + ")").append('\n');
+    for (String w : warnings) {
+      out.append("  warning      ").append(w).append('\n');
+    }
     out.append("  rows         ").append(cost.rows().isPresent() ? "~" + fmt(cost.rows().getAsLong()) : "unknown")
         .append(" (").append(cost.rowsBasis()).append(")\n");
     out.append("  duration     ").append(cost.duration().map(CostEstimate::human).orElse("unknown"))
@@ -444,6 +459,7 @@ public final class BackfillPlan {
         && Arrays.equals(segmentCount, p.segmentCount)
         && Arrays.equals(segmentReason, p.segmentReason)
         && unavailable.equals(p.unavailable)
+        && warnings.equals(p.warnings)
         && cost.equals(p.cost);
   }
 

@@ -105,6 +105,8 @@ final class PlanJson {
     unavailable.put("first", u.first());
     unavailable.put("last", u.last());
     unavailable.put("detail", u.detail());
+    ArrayNode warnings = root.putArray("warnings");
+    plan.warnings().forEach(warnings::add);
     CostEstimate.Inputs c = plan.costInputs();
     ObjectNode cost = root.putObject("costInputs");
     cost.put("rows", c.rows());
@@ -277,6 +279,14 @@ final class PlanJson {
     BackfillPlan.Unavailable unavailable = skipped == 0 ? BackfillPlan.Unavailable.NONE
         : new BackfillPlan.Unavailable(skipped, nullableText(u, "unavailable.first", "first"),
             nullableText(u, "unavailable.last", "last"), text(u, "unavailable.detail", "detail"));
+    List<String> warnings = new ArrayList<>();
+    // Plans written before preflight warnings existed have no such field: they had none.
+    for (JsonNode w : root.has("warnings") ? array(root, "warnings", "warnings") : NODES.arrayNode()) {
+      if (!w.isTextual()) {
+        throw new PlanIntegrityException("plan JSON warnings holds " + w + "; expected text");
+      }
+      warnings.add(w.asText());
+    }
     JsonNode c = object(root, "costInputs");
     CostEstimate.Inputs cost = new CostEstimate.Inputs(
         number(field(c, "costInputs.rows", "rows"), "costInputs.rows"),
@@ -315,7 +325,7 @@ final class PlanJson {
       end = start + count;
     }
     return new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
-        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, cost);
+        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, warnings, cost);
   }
 
   static JsonNode partitioning(Partitioning p) {

@@ -5,6 +5,7 @@ import dev.backfill.spi.Estimate;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -44,7 +45,7 @@ final class Planner {
     this.clock = clock;
   }
 
-  BackfillPlan plan(PartitionRange range, PlanOptions options) {
+  BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings) {
     if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning)) {
       throw new InvalidConfigurationException("batchSize " + options.batchSize() + " needs a single time partitioning; "
           + partitioning.describe() + " runs one partition per slice, use batchSize 1");
@@ -106,7 +107,7 @@ final class Planner {
         : new BackfillPlan.Unavailable(unavailable, firstMissing, lastMissing, missingDetail);
     CostEstimate.Inputs cost = new CostEstimate.Inputs(rows, estimated, options.estimateRows(), history[0], history[1]);
     BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, logicVersion, clock.instant(), seq,
-        segments.starts(), segments.counts(), segments.reasons(), skipped, cost);
+        segments.starts(), segments.counts(), segments.reasons(), skipped, warnings, cost);
     log.info("planned {} of {} partitions of {} in {} slices over {}", plan.partitionCount(), n, target,
         plan.sliceCount(), range);
     return plan;

@@ -614,6 +614,52 @@ public abstract class Dialect {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Catalog: what preflight checks before any slice runs
+
+  /**
+   * Returns the unique keys of a table that an upsert keyed by exactly their columns can rely on: the
+   * primary key and every unique constraint or unique index (on PostgreSQL only valid ones without a
+   * predicate or expressions, as {@code ON CONFLICT} needs).
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema as configured, or null for the connection's current one
+   * @param table unquoted table as configured
+   * @return the column names of each key, as the engine stores them; empty when there is none
+   * @throws SQLException on failure
+   */
+  public abstract List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException;
+
+  /**
+   * Tells whether a unique key other than the one an upsert names also makes it update instead of
+   * insert (MariaDB's {@code ON DUPLICATE KEY UPDATE} reacts to any unique key), so preflight warns
+   * about the table's other unique keys.
+   *
+   * @return true on MariaDB and MySQL
+   */
+  public boolean anyUniqueKeyTriggersUpsert() {
+    return false;
+  }
+
+  /**
+   * Groups the rows of a catalog query selecting (key name, column name), ordered by key, into
+   * column lists.
+   *
+   * @param ps the prepared query, parameters bound
+   * @return one list of columns per key, in the query's order
+   * @throws SQLException on failure
+   */
+  protected static List<List<String>> columnsByKey(PreparedStatement ps) throws SQLException {
+    Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+      }
+    }
+    return keys.values().stream().map(List::copyOf).toList();
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Transactions and streaming
 
   /**

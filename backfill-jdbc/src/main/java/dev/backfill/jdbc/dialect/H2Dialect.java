@@ -1,6 +1,7 @@
 package dev.backfill.jdbc.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -102,6 +103,20 @@ public final class H2Dialect extends Dialect {
       merge += " WHEN MATCHED" + when + " THEN UPDATE SET " + set;
     }
     return merge + " WHEN NOT MATCHED THEN INSERT (" + quoteAll(columns) + ") VALUES (" + values + ")";
+  }
+
+  @Override
+  public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT i.INDEX_NAME, c.COLUMN_NAME"
+        + " FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c"
+        + " ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME"
+        + " WHERE i.TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND i.TABLE_NAME = ?"
+        + " AND i.INDEX_TYPE_NAME IN ('PRIMARY KEY', 'UNIQUE INDEX') ORDER BY i.INDEX_NAME, c.ORDINAL_POSITION")) {
+      ps.setString(1, schema == null ? null : fold(schema));
+      ps.setString(2, fold(table));
+      return columnsByKey(ps);
+    }
   }
 
   @Override

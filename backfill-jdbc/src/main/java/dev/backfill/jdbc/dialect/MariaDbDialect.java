@@ -125,6 +125,24 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
+  public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME"
+        + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+        + " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
+      ps.setString(1, schema == null ? null : fold(schema));
+      ps.setString(2, fold(table));
+      return columnsByKey(ps);
+    }
+  }
+
+  /** {@code ON DUPLICATE KEY UPDATE} updates on a clash with any unique key of the table. */
+  @Override
+  public boolean anyUniqueKeyTriggersUpsert() {
+    return true;
+  }
+
+  @Override
   public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
       throws SQLException {
     try (Statement s = connection.createStatement()) {

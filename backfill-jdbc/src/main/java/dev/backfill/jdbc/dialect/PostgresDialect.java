@@ -116,6 +116,19 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    // ON CONFLICT (cols) infers a unique index on exactly those columns: valid, not partial, no expressions.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT i.indexrelid::text, a.attname FROM pg_index i"
+        + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+        + " WHERE i.indrelid = to_regclass(CAST(? AS text)) AND i.indisunique AND i.indisvalid"
+        + " AND i.indpred IS NULL AND i.indexprs IS NULL ORDER BY 1, a.attnum")) {
+      ps.setString(1, qualified(schema, table));
+      return columnsByKey(ps);
+    }
+  }
+
+  @Override
   public void createShadow(Connection connection, @Nullable String schema, String table, String shadow)
       throws SQLException {
     try (Statement s = connection.createStatement()) {

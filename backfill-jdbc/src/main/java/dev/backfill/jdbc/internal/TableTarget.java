@@ -4,6 +4,8 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.PreflightContext;
+import dev.backfill.spi.PreflightFinding;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import java.sql.Connection;
@@ -85,6 +87,24 @@ public final class TableTarget {
     }
     for (String name : names) {
       Dialect.checkIdentifier(name, "column name in " + what);
+    }
+  }
+
+  /**
+   * Checks the table before any slice runs (see {@link dev.backfill.spi.DestinationNode#preflight}).
+   * A table that does not exist yet is not checked here; writing it fails with the engine's message.
+   *
+   * @param context the backfill's strategy, partitioning and range
+   * @return findings: errors refuse the plan, warnings are listed in it
+   * @throws SQLException when the catalog cannot be read
+   */
+  public List<PreflightFinding> preflight(PreflightContext context) throws SQLException {
+    Dialect d = dialect.get();
+    try (Connection c = dataSource.getConnection()) {
+      if (!d.tableExists(c, table.schema(), table.table())) {
+        return List.of();
+      }
+      return TablePreflight.check(c, d, table, context);
     }
   }
 
