@@ -154,6 +154,13 @@ final class MultiPartitioning implements Partitioning {
   }
 
   @Override
+  public Map<String, List<String>> staticKeys() {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    parts.forEach(p -> keys.putAll(p.staticKeys()));
+    return java.util.Collections.unmodifiableMap(keys);
+  }
+
+  @Override
   public Set<String> tokenNames() {
     Set<String> names = new LinkedHashSet<>();
     for (SingleDimension d : parts) {

@@ -642,6 +642,41 @@ public abstract class Dialect {
   }
 
   /**
+   * How an engine compares a text column: an SQL expression that turns a bound parameter into a
+   * value compared the way the column compares its values.
+   *
+   * @param parameter the expression, with one {@code ?} (e.g. {@code CONVERT(? USING utf8mb4) COLLATE
+   *     utf8mb4_general_ci})
+   * @param description the comparison in words, for messages (e.g. {@code collation utf8mb4_general_ci})
+   */
+  public record TextComparison(String parameter, String description) {
+    /**
+     * Creates the value.
+     *
+     * @param parameter SQL expression with one placeholder
+     * @param description in words
+     */
+    public TextComparison {
+      requireNonNull(parameter, "parameter");
+      requireNonNull(description, "description");
+    }
+  }
+
+  /**
+   * Returns how a column of a table compares text (its collation or type), so that preflight can ask
+   * the database whether two partition keys would be equal in it.
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema as configured, or null for the current one
+   * @param table unquoted table as configured
+   * @param column unquoted column as configured
+   * @return the comparison, or empty when the column does not exist or holds no text
+   * @throws SQLException on failure
+   */
+  public abstract Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException;
+
+  /**
    * Groups the rows of a catalog query selecting (key name, column name), ordered by key, into
    * column lists.
    *
@@ -831,6 +866,39 @@ public abstract class Dialect {
    * @return e.g. {@code TEXT}
    */
   public abstract String textType();
+
+  /**
+   * Returns the column type of the state store's keys and ids (run ids, targets, partition and slice
+   * keys, workers): text compared byte by byte, so that {@code acme} and {@code ACME} are two keys
+   * whatever the server's default collation.
+   *
+   * @param length maximum length in characters
+   * @return e.g. {@code VARCHAR(255)}; MariaDB adds a binary collation
+   */
+  public String exactTextType(int length) {
+    return "VARCHAR(" + length + ")";
+  }
+
+  /**
+   * Says, for messages, how to make a text column compare exactly.
+   *
+   * @return e.g. {@code a binary collation (COLLATE utf8mb4_bin)}
+   */
+  public String exactTextHint() {
+    return "a collation that compares text exactly";
+  }
+
+  /**
+   * Returns the statements that give existing state store columns {@link #exactTextType(int)}, for
+   * tables created before the store declared it; none where the engine compares text exactly anyway.
+   *
+   * @param table quoted table
+   * @param columns column name to its length and nullability ({@code NOT NULL} or {@code NULL})
+   * @return DDL statements, possibly none
+   */
+  public List<String> exactTextMigration(String table, Map<String, String> columns) {
+    return List.of();
+  }
 
   /**
    * Returns the column type for booleans.

@@ -2,11 +2,13 @@ package dev.backfill.jdbc.dialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -117,6 +119,34 @@ public final class H2Dialect extends Dialect {
       ps.setString(2, fold(table));
       return columnsByKey(ps);
     }
+  }
+
+  @Override
+  public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException {
+    // H2 compares text by the database's collation (SET COLLATION), except VARCHAR_IGNORECASE.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+      ps.setString(1, schema == null ? null : fold(schema));
+      ps.setString(2, fold(table));
+      ps.setString(3, fold(column));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String type = rs.getString(1);
+        if ("VARCHAR_IGNORECASE".equals(type)) {
+          return Optional.of(new TextComparison("CAST(? AS VARCHAR_IGNORECASE)", "type VARCHAR_IGNORECASE"));
+        }
+        return type.startsWith("CHARACTER") ? Optional.of(new TextComparison("CAST(? AS VARCHAR)",
+            "the database collation")) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public String exactTextHint() {
+    return "a case-sensitive type (VARCHAR rather than VARCHAR_IGNORECASE)";
   }
 
   @Override

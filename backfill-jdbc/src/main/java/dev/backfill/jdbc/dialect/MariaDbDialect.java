@@ -15,6 +15,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -136,10 +138,58 @@ public final class MariaDbDialect extends Dialect {
     }
   }
 
+  @Override
+  public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT CHARACTER_SET_NAME, COLLATION_NAME"
+        + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+        + " AND COLUMN_NAME = ?")) {
+      ps.setString(1, schema == null ? null : fold(schema));
+      ps.setString(2, fold(table));
+      ps.setString(3, fold(column));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getString(2) == null) {
+          return Optional.empty();
+        }
+        String charset = catalogName(rs.getString(1));
+        String collation = catalogName(rs.getString(2));
+        return Optional.of(new TextComparison("CONVERT(? USING " + charset + ") COLLATE " + collation,
+            "collation " + collation));
+      }
+    }
+  }
+
+  /** A character set or collation name read from the catalog, checked before it goes into SQL. */
+  private static String catalogName(String name) {
+    return checkIdentifier(name, "collation name");
+  }
+
+  /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
+  @Override
+  public String exactTextType(int length) {
+    return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+  }
+
+  @Override
+  public List<String> exactTextMigration(String table, Map<String, String> columns) {
+    StringJoiner modify = new StringJoiner(", ");
+    columns.forEach((column, spec) -> {
+      String[] lengthAndNull = spec.split(" ", 2);
+      modify.add("MODIFY " + quote(column) + " " + exactTextType(Integer.parseInt(lengthAndNull[0])) + " "
+          + lengthAndNull[1]);
+    });
+    return List.of("ALTER TABLE " + table + " " + modify);
+  }
+
   /** {@code ON DUPLICATE KEY UPDATE} updates on a clash with any unique key of the table. */
   @Override
   public boolean anyUniqueKeyTriggersUpsert() {
     return true;
+  }
+
+  @Override
+  public String exactTextHint() {
+    return "a binary collation (e.g. MODIFY column VARCHAR(n) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)";
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.backfill.jdbc.dialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -126,6 +127,36 @@ public final class PostgresDialect extends Dialect {
       ps.setString(1, qualified(schema, table));
       return columnsByKey(ps);
     }
+  }
+
+  @Override
+  public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException {
+    // A column's collation (attcollation) is 0 for types that hold no text.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT n.nspname, c.collname FROM pg_attribute a"
+        + " JOIN pg_collation c ON c.oid = a.attcollation JOIN pg_namespace n ON n.oid = c.collnamespace"
+        + " WHERE a.attrelid = to_regclass(CAST(? AS text)) AND a.attname = ? AND NOT a.attisdropped")) {
+      ps.setString(1, qualified(schema, table));
+      ps.setString(2, fold(column));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String collation = raw(rs.getString(1)) + "." + raw(rs.getString(2));
+        return Optional.of(new TextComparison("CAST(? AS text) COLLATE " + collation,
+            "collation " + rs.getString(2)));
+      }
+    }
+  }
+
+  /** Quotes a name read from the catalog, as stored. */
+  private static String raw(String stored) {
+    return '"' + stored.replace("\"", "\"\"") + '"';
+  }
+
+  @Override
+  public String exactTextHint() {
+    return "a deterministic collation (e.g. ALTER COLUMN ... TYPE VARCHAR(n) COLLATE \"C\")";
   }
 
   @Override

@@ -5,17 +5,23 @@ import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * What a destination table is checked for before any slice runs, each check adding findings: a
- * merge needs a unique key on exactly its key columns.
+ * merge needs a unique key on exactly its key columns; static partition keys must stay distinct
+ * under the collation of the columns that hold them.
  */
 final class TablePreflight {
   private final Connection connection;
@@ -38,6 +44,7 @@ final class TablePreflight {
     if (context.strategy() instanceof WriteStrategy.Merge merge) {
       preflight.uniqueKeyFor(merge);
     }
+    preflight.staticKeysStayDistinct();
     return List.copyOf(preflight.findings);
   }
 
@@ -67,6 +74,72 @@ final class TablePreflight {
             + describe(others) + ", even if its " + keyList + " differs"));
       }
     }
+  }
+
+  /**
+   * Static keys that the column holding them compares as equal ({@code acme} and {@code ACME} under a
+   * case-insensitive collation) would be one partition in the table: overwriting one deletes the
+   * other's rows, merging one updates the other's. The database itself compares the keys, under the
+   * column's own collation.
+   */
+  private void staticKeysStayDistinct() throws SQLException {
+    Map<String, List<String>> staticKeys = context.partitioning().staticKeys();
+    for (String column : keyedColumns(context.strategy())) {
+      List<String> keys = staticKeys.get(column);
+      if (keys == null || keys.size() < 2) {
+        continue;
+      }
+      Optional<Dialect.TextComparison> comparison = dialect.textComparison(connection, table.schema(), table.table(),
+          column);
+      if (comparison.isEmpty()) {
+        continue;
+      }
+      List<int[]> equal = equalPairs(comparison.get(), keys);
+      if (!equal.isEmpty()) {
+        String pairs = equal.stream().limit(5).map(p -> "'" + keys.get(p[0]) + "' and '" + keys.get(p[1]) + "'")
+            .collect(Collectors.joining(", "));
+        findings.add(PreflightFinding.error(context.strategy().describe() + " into " + table + ": keys " + pairs
+            + " of dimension " + column + " are equal under the " + comparison.get().description() + " of column "
+            + column + " of " + table + (equal.size() > 5 ? " (and " + (equal.size() - 5) + " more pairs)" : "")
+            + ", so writing one partition would also replace the other's rows. Give the column "
+            + dialect.exactTextHint() + ", or use keys that differ there"));
+      }
+    }
+  }
+
+  /** The strategy's columns that identify rows by a dimension's value. */
+  private static List<String> keyedColumns(WriteStrategy strategy) {
+    if (strategy instanceof WriteStrategy.OverwritePartition o) {
+      return o.columns();
+    }
+    if (strategy instanceof WriteStrategy.Merge m) {
+      List<String> columns = new ArrayList<>(m.keys());
+      columns.addAll(m.deleteMissingWithin());
+      return columns;
+    }
+    return List.of();
+  }
+
+  /** Asks the database which keys are equal under the comparison: one query, a self-join of the keys. */
+  private List<int[]> equalPairs(Dialect.TextComparison comparison, List<String> keys) throws SQLException {
+    StringJoiner rows = new StringJoiner(" UNION ALL ");
+    for (int i = 0; i < keys.size(); i++) {
+      rows.add("SELECT " + i + " AS n, " + comparison.parameter() + " AS k");
+    }
+    String sql = "WITH bf_keys (n, k) AS (" + rows + ") SELECT a.n, b.n FROM bf_keys a JOIN bf_keys b"
+        + " ON a.n < b.n AND a.k = b.k ORDER BY a.n, b.n";
+    List<int[]> pairs = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < keys.size(); i++) {
+        ps.setString(i + 1, keys.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pairs.add(new int[] {rs.getInt(1), rs.getInt(2)});
+        }
+      }
+    }
+    return pairs;
   }
 
   private static Set<String> lower(List<String> names) {
