@@ -32,6 +32,7 @@ public final class TestDatabase implements AutoCloseable {
   private final String name;
   private final HikariDataSource dataSource;
   private final String jdbcUrl;
+  private final List<HikariDataSource> others = new ArrayList<>();
 
   private TestDatabase(Engine engine) {
     this.engine = engine;
@@ -101,6 +102,25 @@ public final class TestDatabase implements AutoCloseable {
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * Another small pool over this namespace whose connections run a statement first (e.g. set the
+   * session's time zone); closed with this database.
+   */
+  public DataSource dataSourceWith(String connectionInitSql) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(dataSource.getPoolName() + "-" + others.size());
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(dataSource.getUsername());
+    config.setPassword(dataSource.getPassword());
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(20_000);
+    config.setConnectionInitSql(connectionInitSql);
+    HikariDataSource other = new HikariDataSource(config);
+    others.add(other);
+    return other;
   }
 
   private Dialect dialect;
@@ -177,6 +197,7 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    others.forEach(HikariDataSource::close);
     if (engine == Engine.H2) {
       try {
         exec("SHUTDOWN");

@@ -786,9 +786,10 @@ public abstract class Dialect {
   }
 
   /**
-   * Binds a point in time, such as the {@code start_ts} and {@code end_ts} tokens. The default binds
-   * a {@code TIMESTAMP WITH TIME ZONE}, which compares correctly with zoned columns; comparisons with
-   * columns without zone use the session's time zone.
+   * Binds a point in time, such as the {@code start_ts} and {@code end_ts} tokens, so that it means
+   * the same instant whatever the session's time zone. The default binds a
+   * {@code TIMESTAMP WITH TIME ZONE}, which compares exactly with zoned columns; the engine compares it
+   * with columns without zone in the session's time zone.
    *
    * @param ps the statement
    * @param index 1-based parameter index

@@ -2,22 +2,27 @@ package dev.backfill.jdbc.dialect;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.InvalidConfigurationException;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,43 +44,58 @@ import org.jspecify.annotations.Nullable;
  *       partition then takes no gap locks that block slices writing neighbouring partitions, and under
  *       {@code REPEATABLE READ} the next-key locks of concurrent claims made {@code SKIP LOCKED} pass
  *       over PENDING slices that nobody held, so workers found nothing to claim and stopped early.
- *   <li>Tokens: MariaDB has no column type with a time zone, so {@code start_ts}/{@code end_ts} (and any
- *       {@link OffsetDateTime} value) bind as a {@code DATETIME} in UTC, matching event times stored in
- *       UTC. Use {@link #MariaDbDialect(ZoneId)} when your {@code DATETIME} columns hold another zone.
+ *   <li>Tokens and other instants: MariaDB has no value type that carries an offset, and reads a
+ *       date-time it is sent in the session's {@code time_zone}. So {@code start_ts}/{@code end_ts} (and
+ *       any {@link OffsetDateTime}, {@link java.time.ZonedDateTime} or {@link java.time.Instant} value)
+ *       bind as the date-time of that instant in the connection's session zone, read once per
+ *       connection ({@code @@session.time_zone}, or {@code @@system_time_zone} for {@code SYSTEM}):
+ *       compared with or written into a {@code TIMESTAMP} column they are the same instant whatever the
+ *       session zone, and {@code DATETIME} columns are taken to hold times of the session zone, as
+ *       MariaDB's own {@code NOW()} writes them (and as PostgreSQL compares {@code timestamp} columns).
+ *       A session zone Java does not know fails the slice with a message; in a session zone with
+ *       daylight saving time the hour repeated in autumn is ambiguous, so prefer {@code UTC} or an
+ *       offset there. Use {@link #MariaDbDialect(ZoneId)} when your {@code DATETIME} columns hold
+ *       times of a fixed zone whatever the session's (then compare no {@code TIMESTAMP} column in
+ *       another session zone).
  *   <li>State store: times are {@code DATETIME(6)} in UTC compared with {@code UTC_TIMESTAMP(6)};
  *       claims use {@code FOR UPDATE SKIP LOCKED} (compare-and-set on older servers); migrations hold
  *       {@code GET_LOCK}.
  * </ul>
  */
 public final class MariaDbDialect extends Dialect {
-  private final ZoneId timestampZone;
+  private final @Nullable ZoneId timestampZone;
   private final boolean skipLocked;
   private final String name;
+  // Session zone per connection handed out (a pool's proxy per checkout), read on the first instant bound.
+  private final Map<Connection, ZoneId> sessionZones = Collections.synchronizedMap(new WeakHashMap<>());
 
-  /** Creates the dialect for MariaDB 10.6+ (or MySQL 8+) binding instants as UTC {@code DATETIME}s. */
+  /**
+   * Creates the dialect for MariaDB 10.6+ (or MySQL 8+) binding instants in each connection's session
+   * time zone.
+   */
   public MariaDbDialect() {
-    this(ZoneOffset.UTC);
+    this(null, true, "MariaDB");
   }
 
   /**
-   * Creates the dialect binding instants as {@code DATETIME}s in a zone.
+   * Creates the dialect binding instants as {@code DATETIME}s in a fixed zone, whatever the session's.
    *
    * @param timestampZone zone in which your {@code DATETIME} columns hold local times
    */
   public MariaDbDialect(ZoneId timestampZone) {
-    this(timestampZone, true, "MariaDB");
+    this(requireNonNull(timestampZone, "timestampZone"), true, "MariaDB");
   }
 
-  private MariaDbDialect(ZoneId timestampZone, boolean skipLocked, String name) {
+  private MariaDbDialect(@Nullable ZoneId timestampZone, boolean skipLocked, String name) {
     super(IdentifierCase.AS_IS);
-    this.timestampZone = requireNonNull(timestampZone, "timestampZone");
+    this.timestampZone = timestampZone;
     this.skipLocked = skipLocked;
     this.name = name;
   }
 
   static MariaDbDialect forServer(boolean mariaDb, int major, int minor) {
     boolean skipLocked = mariaDb ? (major > 10 || (major == 10 && minor >= 6)) : major >= 8;
-    return new MariaDbDialect(ZoneOffset.UTC, skipLocked, mariaDb ? "MariaDB" : "MySQL");
+    return new MariaDbDialect(null, skipLocked, mariaDb ? "MariaDB" : "MySQL");
   }
 
   @Override
@@ -235,7 +255,37 @@ public final class MariaDbDialect extends Dialect {
 
   @Override
   public void bindInstant(PreparedStatement ps, int index, OffsetDateTime value) throws SQLException {
-    ps.setObject(index, value.atZoneSameInstant(timestampZone).toLocalDateTime());
+    ZoneId zone = timestampZone != null ? timestampZone : sessionZone(ps.getConnection());
+    ps.setObject(index, value.atZoneSameInstant(zone).toLocalDateTime());
+  }
+
+  private ZoneId sessionZone(Connection connection) throws SQLException {
+    ZoneId zone = sessionZones.get(connection);
+    if (zone == null) {
+      zone = readSessionZone(connection);
+      sessionZones.put(connection, zone);
+    }
+    return zone;
+  }
+
+  /** The zone in which the server reads date-times sent on this connection. */
+  private static ZoneId readSessionZone(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@session.time_zone, @@system_time_zone")) {
+      rs.next();
+      String session = rs.getString(1);
+      String system = rs.getString(2);
+      String id = "SYSTEM".equalsIgnoreCase(session) ? system : session;
+      try {
+        return ZoneId.of(id);
+      } catch (DateTimeException e) {
+        throw new InvalidConfigurationException("the session time zone of this MariaDB connection is '" + session + "'"
+            + ("SYSTEM".equalsIgnoreCase(session) ? " (the server's system zone '" + system + "')" : "")
+            + ", which is not a zone id Java knows, so instants cannot be sent as the session reads them; set the"
+            + " session's time_zone to an offset or region (e.g. sessionVariables=time_zone='+00:00' in the JDBC"
+            + " URL) or use new MariaDbDialect(zone)");
+      }
+    }
   }
 
   @Override
