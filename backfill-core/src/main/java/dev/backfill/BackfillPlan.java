@@ -46,6 +46,7 @@ public final class BackfillPlan {
   private final int[] segmentCount;
   private final byte[] segmentReason;
   private final int[] segmentFirstSlice;
+  private final RepeatedHours repeated;
   private final int sliceCount;
   private final long partitionCount;
   private final Unavailable unavailable;
@@ -80,14 +81,15 @@ public final class BackfillPlan {
     this.segmentReason = segmentReason;
     this.unavailable = unavailable;
     this.warnings = List.copyOf(warnings);
+    this.repeated = RepeatedHours.of(partitioning, sequence);
     this.segmentFirstSlice = new int[segmentStart.length];
     long slices = 0;
     long partitions = 0;
     int batch = options.batchSize();
     for (int s = 0; s < segmentStart.length; s++) {
       segmentFirstSlice[s] = (int) slices;
-      // long arithmetic: count + batch - 1 overflows an int for batch sizes near Integer.MAX_VALUE
-      slices += ((long) segmentCount[s] + batch - 1) / batch;
+      // long arithmetic: units + batch - 1 overflows an int for batch sizes near Integer.MAX_VALUE
+      slices += (repeated.units(segmentStart[s], segmentCount[s]) + batch - 1) / batch;
       partitions += segmentCount[s];
     }
     if (slices > Integer.MAX_VALUE - 8) {
@@ -98,6 +100,19 @@ public final class BackfillPlan {
     this.partitionCount = partitions;
     this.costInputs = costInputs;
     this.cost = costInputs.toEstimate(sliceCount, partitionCount, options);
+  }
+
+  /** Tells whether a run of repeated local hours is cut by a segment boundary (plans of another version). */
+  boolean cutsRepeatedHours() {
+    for (int s = 0; s < segmentStart.length; s++) {
+      int atStart = repeated.runAt(segmentStart[s]);
+      int atEnd = repeated.runAt(segmentStart[s] + segmentCount[s] - 1);
+      if (atStart >= 0 && repeated.start(atStart) != segmentStart[s]
+          || atEnd >= 0 && repeated.start(atEnd) + repeated.length(atEnd) != segmentStart[s] + segmentCount[s]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -330,9 +345,11 @@ public final class BackfillPlan {
     // Several empty-looking segments cannot share a first slice: every segment has >= 1 partition.
     int offset = natural - segmentFirstSlice[segment];
     int batch = options.batchSize();
-    long start = segmentStart[segment] + (long) offset * batch;
-    long count = Math.min(batch, segmentCount[segment] - (long) offset * batch);
-    return new long[] {start, count, segment};
+    // Slices hold batchSize units: a partition, or a whole run of repeated local hours.
+    long unit = (long) offset * batch;
+    long first = repeated.partitionOffset(segmentStart[segment], unit);
+    long end = Math.min(segmentCount[segment], repeated.partitionOffset(segmentStart[segment], unit + batch));
+    return new long[] {segmentStart[segment] + first, end - first, segment};
   }
 
   long[] segmentStarts() {

@@ -324,8 +324,14 @@ final class PlanJson {
       reasons[s] = (byte) reason.ordinal();
       end = start + count;
     }
-    return new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
+    BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
         Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, warnings, cost);
+    if (plan.cutsRepeatedHours()) {
+      throw new PlanIntegrityException("plan of " + target + " over " + range + " selects only one of the hours that "
+          + partitioning.zone().map(Object::toString).orElse("its zone") + " repeats when its clocks go back;"
+          + " plans keep them together, so this plan was not made by this version: make a new plan");
+    }
+    return plan;
   }
 
   static JsonNode partitioning(Partitioning p) {

@@ -62,6 +62,7 @@ final class Planner {
     boolean probeAvailability = source != null && overrides(source, "availability");
     boolean askEstimates = options.estimateRows() && source != null && overrides(source, "estimate");
     Set<Selection> selection = options.selection();
+    RepeatedHours repeated = RepeatedHours.of(partitioning, seq);
     SegmentBuilder segments = new SegmentBuilder();
     long unavailable = 0;
     String firstMissing = null;
@@ -69,34 +70,58 @@ final class Planner {
     String missingDetail = "";
     long rows = 0;
     long estimated = 0;
-    for (int i = 0; i < n; i++) {
-      Selection reason = reason(flags[i], selection);
+    for (int i = 0; i < n; ) {
+      // A unit: one partition, or the whole run of a repeated local hour, selected all or nothing.
+      int run = repeated.isEmpty() ? -1 : repeated.runAt(i);
+      int from = i;
+      int to = run < 0 ? i + 1 : (int) Math.min(n, repeated.start(run) + repeated.length(run));
+      i = to;
+      Selection reason = null;
+      for (int k = from; k < to; k++) {
+        reason = stronger(reason, reason(flags[k], selection));
+      }
       if (reason == null) {
         continue;
       }
-      if (probeAvailability || askEstimates) {
-        Partition p = seq.get(i);
-        if (probeAvailability) {
-          Availability a = call(() -> source.availability(p), "availability", p);
-          if (!a.available()) {
-            unavailable++;
-            if (firstMissing == null) {
-              firstMissing = p.key().value();
-              missingDetail = a.detail();
-            }
-            lastMissing = p.key().value();
-            continue;
-          }
-        }
-        if (askEstimates) {
-          Optional<Estimate> e = call(() -> source.estimate(p), "estimate", p);
-          if (e.isPresent()) {
-            rows = com.google.common.math.LongMath.saturatedAdd(rows, e.get().rows());
-            estimated++;
-          }
-        }
+      if (run >= 0 && repeated.isCut(run, n)) {
+        throw repeated.cutBy(run, range);
       }
-      segments.add(i, reason);
+      if (probeAvailability || askEstimates) {
+        boolean available = true;
+        long unitRows = 0;
+        long unitEstimated = 0;
+        for (int k = from; k < to && available; k++) {
+          Partition p = seq.get(k);
+          if (probeAvailability) {
+            Availability a = call(() -> source.availability(p), "availability", p);
+            if (!a.available()) {
+              available = false;
+              if (firstMissing == null) {
+                firstMissing = seq.keyAt(from).value();
+                missingDetail = a.detail();
+              }
+              lastMissing = seq.keyAt(to - 1).value();
+              continue;
+            }
+          }
+          if (askEstimates) {
+            Optional<Estimate> e = call(() -> source.estimate(p), "estimate", p);
+            if (e.isPresent()) {
+              unitRows = com.google.common.math.LongMath.saturatedAdd(unitRows, e.get().rows());
+              unitEstimated++;
+            }
+          }
+        }
+        if (!available) {
+          unavailable += to - from;
+          continue;
+        }
+        rows = com.google.common.math.LongMath.saturatedAdd(rows, unitRows);
+        estimated += unitEstimated;
+      }
+      for (int k = from; k < to; k++) {
+        segments.add(k, reason);
+      }
     }
     if (unavailable > 0 && options.unavailable() == PlanOptions.Unavailable.FAIL) {
       throw new DataUnavailableException("upstream data is gone for " + unavailable + " planned partition(s) of "
@@ -141,6 +166,19 @@ final class Planner {
       flags[(int) i] = f;
     });
     return history;
+  }
+
+  /** The reason listed first in {@link #PRIORITY}, of two that may be null. */
+  private static @Nullable Selection stronger(@Nullable Selection a, @Nullable Selection b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    for (Selection s : PRIORITY) {
+      if (s == a || s == b) {
+        return s;
+      }
+    }
+    return a;
   }
 
   private static @Nullable Selection reason(byte f, Set<Selection> selection) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.backfill.BackfillException;
 import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Slice;
+import dev.backfill.TimeWindow;
 import java.math.BigDecimal;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -460,11 +461,31 @@ public abstract class Dialect {
    * @param spans span per column
    * @return the statement and its parameters
    */
-  public Sql deleteSpan(String table, Map<String, Slice.Span> spans) {
+  public final Sql deleteSpan(String table, Map<String, Slice.Span> spans) {
+    return deleteSpan(table, spans, Map.of());
+  }
+
+  /**
+   * Returns a delete of a slice's rows: a column that holds instants and stores a time dimension
+   * selects the slice's window ({@code col >= ? AND col < ?}, the exact instants of
+   * {@code [start_ts, end_ts)}, so the two hours repeated in autumn stay apart); any other column its
+   * span of values ({@code col = ?}, or {@code col BETWEEN ? AND ?} for a batch).
+   *
+   * @param table quoted table
+   * @param spans span per column
+   * @param windows the slice's window for the columns that hold instants
+   * @return the statement and its parameters
+   */
+  public Sql deleteSpan(String table, Map<String, Slice.Span> spans, Map<String, TimeWindow> windows) {
     StringJoiner where = new StringJoiner(" AND ");
     List<Object> params = new ArrayList<>();
     spans.forEach((column, span) -> {
-      if (span.single()) {
+      TimeWindow window = windows.get(column);
+      if (window != null) {
+        where.add(quote(column) + " >= ? AND " + quote(column) + " < ?");
+        params.add(window.startOffsetDateTime());
+        params.add(window.endOffsetDateTime());
+      } else if (span.single()) {
         where.add(quote(column) + " = ?");
         params.add(span.first());
       } else {
@@ -474,6 +495,19 @@ public abstract class Dialect {
       }
     });
     return new Sql("DELETE FROM " + table + " WHERE " + where, params);
+  }
+
+  /**
+   * Tells whether a column holds instants (a point on the time line, whatever the zone), so that a
+   * slice's rows in it are selected by the slice's window; otherwise it holds local values.
+   *
+   * @param md metadata of a result with the column
+   * @param column 1-based column index
+   * @return true for {@code TIMESTAMP WITH TIME ZONE} (and each engine's equivalent)
+   * @throws SQLException on failure
+   */
+  public boolean holdsInstants(ResultSetMetaData md, int column) throws SQLException {
+    return md.getColumnType(column) == Types.TIMESTAMP_WITH_TIMEZONE;
   }
 
   /**
@@ -692,6 +726,15 @@ public abstract class Dialect {
       }
     }
     return keys.values().stream().map(List::copyOf).toList();
+  }
+
+  /**
+   * Names, for messages, the engine's column type that holds instants.
+   *
+   * @return e.g. {@code timestamptz}
+   */
+  public String instantColumnType() {
+    return "TIMESTAMP WITH TIME ZONE";
   }
 
   // ---------------------------------------------------------------------------------------------

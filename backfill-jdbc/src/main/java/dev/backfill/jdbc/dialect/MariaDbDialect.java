@@ -7,6 +7,7 @@ import dev.backfill.InvalidConfigurationException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -208,6 +209,11 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
+  public String instantColumnType() {
+    return "TIMESTAMP";
+  }
+
+  @Override
   public String exactTextHint() {
     return "a binary collation (e.g. MODIFY column VARCHAR(n) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)";
   }
@@ -286,6 +292,12 @@ public final class MariaDbDialect extends Dialect {
             + " URL) or use new MariaDbDialect(zone)");
       }
     }
+  }
+
+  /** {@code TIMESTAMP} stores instants (in UTC, shown in the session zone); {@code DATETIME} local values. */
+  @Override
+  public boolean holdsInstants(ResultSetMetaData md, int column) throws SQLException {
+    return "TIMESTAMP".equalsIgnoreCase(md.getColumnTypeName(column));
   }
 
   @Override

@@ -155,6 +155,11 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public String instantColumnType() {
+    return "timestamptz";
+  }
+
+  @Override
   public String exactTextHint() {
     return "a deterministic collation (e.g. ALTER COLUMN ... TYPE VARCHAR(n) COLLATE \"C\")";
   }
@@ -193,6 +198,11 @@ public final class PostgresDialect extends Dialect {
       return (rs, i) -> rs.getObject(i, OffsetDateTime.class);
     }
     return super.reader(md, column);
+  }
+
+  @Override
+  public boolean holdsInstants(ResultSetMetaData md, int column) throws SQLException {
+    return super.holdsInstants(md, column) || "timestamptz".equalsIgnoreCase(md.getColumnTypeName(column));
   }
 
   @Override

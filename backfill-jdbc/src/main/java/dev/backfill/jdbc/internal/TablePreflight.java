@@ -1,5 +1,8 @@
 package dev.backfill.jdbc.internal;
 
+import dev.backfill.Partition;
+import dev.backfill.PartitionSequence;
+import dev.backfill.Partitioning;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.spi.PreflightContext;
@@ -8,6 +11,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,30 +28,35 @@ import java.util.stream.Collectors;
 /**
  * What a destination table is checked for before any slice runs, each check adding findings: a
  * merge needs a unique key on exactly its key columns; static partition keys must stay distinct
- * under the collation of the columns that hold them.
+ * under the collation of the columns that hold them; local hours that a zone repeats must not be
+ * written apart into a column that cannot tell them apart.
  */
 final class TablePreflight {
   private final Connection connection;
   private final Dialect dialect;
   private final TableName table;
   private final PreflightContext context;
+  private final Set<String> instantColumns;
   private final List<PreflightFinding> findings = new ArrayList<>();
 
-  private TablePreflight(Connection connection, Dialect dialect, TableName table, PreflightContext context) {
+  private TablePreflight(Connection connection, Dialect dialect, TableName table, PreflightContext context,
+      Set<String> instantColumns) {
     this.connection = connection;
     this.dialect = dialect;
     this.table = table;
     this.context = context;
+    this.instantColumns = instantColumns;
   }
 
-  /** Runs every check on an existing table. */
-  static List<PreflightFinding> check(Connection connection, Dialect dialect, TableName table, PreflightContext context)
-      throws SQLException {
-    TablePreflight preflight = new TablePreflight(connection, dialect, table, context);
+  /** Runs every check on an existing table; {@code instantColumns} are its columns that hold instants (lower case). */
+  static List<PreflightFinding> check(Connection connection, Dialect dialect, TableName table, PreflightContext context,
+      Set<String> instantColumns) throws SQLException {
+    TablePreflight preflight = new TablePreflight(connection, dialect, table, context, instantColumns);
     if (context.strategy() instanceof WriteStrategy.Merge merge) {
       preflight.uniqueKeyFor(merge);
     }
     preflight.staticKeysStayDistinct();
+    preflight.repeatedLocalHoursStayApart();
     return List.copyOf(preflight.findings);
   }
 
@@ -105,6 +117,48 @@ final class TablePreflight {
             + dialect.exactTextHint() + ", or use keys that differ there"));
       }
     }
+  }
+
+  /**
+   * A plan of a single hourly partitioning keeps the two hours a zone repeats in autumn in one slice,
+   * but a multi partitioning (hour × region) writes them one by one: into a column of local
+   * date-times, which holds the same value for both, deleting one slice's rows would delete the
+   * other's. Columns that hold instants select each slice's exact window and are safe.
+   */
+  private void repeatedLocalHoursStayApart() {
+    Partitioning partitioning = context.partitioning();
+    if (partitioning.dimensions().size() < 2 || partitioning.zone().isEmpty()) {
+      return;
+    }
+    PartitionSequence partitions = partitioning.enumerate(context.range());
+    Partition first = partitions.get(0);
+    Partition last = partitions.get(partitions.size() - 1);
+    for (String column : deletedBy(context.strategy())) {
+      if (!(first.dimensions().get(column) instanceof LocalDateTime) || instantColumns.contains(column.toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      ZoneRules rules = partitioning.zone().get().getRules();
+      Instant end = last.window().orElseThrow().end();
+      for (ZoneOffsetTransition t = rules.nextTransition(first.window().orElseThrow().start().minusSeconds(86_400));
+          t != null && t.getInstant().isBefore(end); t = rules.nextTransition(t.getInstant())) {
+        if (t.isOverlap()) {
+          findings.add(PreflightFinding.error(context.strategy().describe() + " into " + table + ": column " + column
+              + " holds local date-times, and " + partitioning.zone().get() + " repeats the local hours from "
+              + t.getDateTimeAfter() + " to " + t.getDateTimeBefore() + " when its clocks go back; "
+              + partitioning.describe() + " writes those hours in separate slices, and a slice of one would delete"
+              + " the other's rows. Store the hour in a column that holds instants (" + dialect.instantColumnType()
+              + ") and write start_ts into it, or partition hourly in UTC"));
+          return;
+        }
+      }
+    }
+  }
+
+  /** The strategy's columns whose values select the rows a slice deletes before writing. */
+  private static List<String> deletedBy(WriteStrategy strategy) {
+    return strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
+        : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
+        : List.of();
   }
 
   /** The strategy's columns that identify rows by a dimension's value. */

@@ -28,6 +28,7 @@ public final class TableTarget {
   private final DataSource dataSource;
   private final TableName table;
   private final DialectHolder dialect;
+  private final InstantColumns instantColumns;
 
   /**
    * Creates the target.
@@ -40,6 +41,7 @@ public final class TableTarget {
     this.dataSource = dataSource;
     this.table = table;
     this.dialect = dialect;
+    this.instantColumns = new InstantColumns(table);
   }
 
   /**
@@ -104,7 +106,7 @@ public final class TableTarget {
       if (!d.tableExists(c, table.schema(), table.table())) {
         return List.of();
       }
-      return TablePreflight.check(c, d, table, context);
+      return TablePreflight.check(c, d, table, context, instantColumns.refresh(c, d));
     }
   }
 
@@ -184,7 +186,8 @@ public final class TableTarget {
   public <T> JdbcSliceWriter<T> open(Slice slice, WriteStrategy strategy, @Nullable PushdownQuery pushdown)
       throws SQLException {
     TableName target = strategy instanceof WriteStrategy.FullRebuild ? table.shadow() : table;
-    return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown);
+    return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown,
+        target == table ? instantColumns : null);
   }
 
   @FunctionalInterface
