@@ -50,6 +50,7 @@ public final class BackfillPlan {
   private final int sliceCount;
   private final long partitionCount;
   private final Unavailable unavailable;
+  private final Incomplete incomplete;
   private final List<String> warnings;
   private final CostEstimate.Inputs costInputs;
   private final CostEstimate cost;
@@ -66,9 +67,25 @@ public final class BackfillPlan {
     static final Unavailable NONE = new Unavailable(0, null, null, "");
   }
 
+  /**
+   * Time partitions of the range that were selected but have not ended yet, with the plan's lateness
+   * ({@code end + lateness > now}): their data may still grow. Left out of the plan unless its
+   * options {@link PlanOptions#allowPartial() allow partial} partitions, in which case they are
+   * planned and this says which of them will be partial.
+   *
+   * @param partitions how many
+   * @param first first such partition key, or null when none
+   * @param last last such partition key, or null when none
+   * @param completeAt when the first of them is complete (its end plus lateness), or null when none
+   */
+  public record Incomplete(long partitions, @Nullable String first, @Nullable String last, @Nullable Instant completeAt) {
+    static final Incomplete NONE = new Incomplete(0, null, null, null);
+  }
+
   BackfillPlan(String target, Partitioning partitioning, PartitionRange range, PlanOptions options,
       String logicVersion, Instant createdAt, PartitionSequence sequence, long[] segmentStart, int[] segmentCount,
-      byte[] segmentReason, Unavailable unavailable, List<String> warnings, CostEstimate.Inputs costInputs) {
+      byte[] segmentReason, Unavailable unavailable, Incomplete incomplete, List<String> warnings,
+      CostEstimate.Inputs costInputs) {
     this.target = requireNonNull(target, "target");
     this.partitioning = requireNonNull(partitioning, "partitioning");
     this.range = requireNonNull(range, "range");
@@ -80,6 +97,7 @@ public final class BackfillPlan {
     this.segmentCount = segmentCount;
     this.segmentReason = segmentReason;
     this.unavailable = unavailable;
+    this.incomplete = requireNonNull(incomplete, "incomplete");
     this.warnings = List.copyOf(warnings);
     this.repeated = RepeatedHours.of(partitioning, sequence);
     this.segmentFirstSlice = new int[segmentStart.length];
@@ -225,6 +243,16 @@ public final class BackfillPlan {
    */
   public Unavailable unavailable() {
     return unavailable;
+  }
+
+  /**
+   * Returns the selected partitions that have not ended yet (with the plan's lateness): left out,
+   * or, with {@link PlanOptions#allowPartial()}, planned and run partial.
+   *
+   * @return summary, with 0 partitions when none
+   */
+  public Incomplete incomplete() {
+    return incomplete;
   }
 
   /**
@@ -419,6 +447,15 @@ public final class BackfillPlan {
     out.append("  unavailable  ").append(unavailable.partitions() == 0 ? "none"
         : fmt(unavailable.partitions()) + " skipped, " + unavailable.first() + " .. " + unavailable.last()
             + " (" + unavailable.detail() + ")").append('\n');
+    if (incomplete.partitions() > 0) {
+      out.append("  incomplete   ").append(fmt(incomplete.partitions()))
+          .append(options.partialAllowed() ? " planned partial, " : " left out, ")
+          .append(incomplete.first()).append(" .. ").append(incomplete.last())
+          .append(" (not ended: the first is complete at ").append(incomplete.completeAt())
+          .append(", end + lateness ").append(options.lateness())
+          .append(options.partialAllowed() ? "; planned again as PARTIAL once complete)"
+              : "; PlanOptions.allowPartial() runs them now, partial)").append('\n');
+    }
     for (String w : warnings) {
       out.append("  warning      ").append(w).append('\n');
     }
@@ -476,6 +513,7 @@ public final class BackfillPlan {
         && Arrays.equals(segmentCount, p.segmentCount)
         && Arrays.equals(segmentReason, p.segmentReason)
         && unavailable.equals(p.unavailable)
+        && incomplete.equals(p.incomplete)
         && warnings.equals(p.warnings)
         && cost.equals(p.cost);
   }

@@ -66,8 +66,11 @@ class PlanJsonProperties {
         Arbitraries.longs().between(0, 5_000).injectNull(0.5),
         Arbitraries.longs().between(0, 100_000).map(Duration::ofSeconds).injectNull(0.5))
         .as((sel, order, batch, unavailable, concurrency, estimate, maxRows, maxDuration) ->
-            new PlanOptions(EnumSet.copyOf(sel), order, batch, unavailable, concurrency, estimate, maxRows, maxDuration, "default"))
-        .flatMap(o -> Arbitraries.of("default", "prod", "staging ü \"quoted\" \\ \n").map(o::environment));
+            new PlanOptions(EnumSet.copyOf(sel), order, batch, unavailable, concurrency, estimate, maxRows, maxDuration, "default",
+                Duration.ZERO, false))
+        .flatMap(o -> Arbitraries.of("default", "prod", "staging ü \"quoted\" \\ \n").map(o::environment))
+        .flatMap(o -> Arbitraries.longs().between(0, 100_000).map(s -> o.lateness(Duration.ofSeconds(s))))
+        .flatMap(o -> Arbitraries.of(o, o.allowPartial()));
   }
 
   @Provide
