@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,9 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one engine whose {@code hour} column holds instants or local date-times, with
  * {@code overwritePartition("hour")} and {@code merge(...).deletingMissingWithin("hour")}: every
  * source row is there exactly once after the run, after a re-run, and the next plan has nothing to
- * do. Subclasses name the engine and its column types.
+ * do. Subclasses name the engine.
  */
-abstract class AbstractDaylightSavingTest {
+abstract class AbstractDaylightSavingTest extends EngineTest {
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
   static final Partitioning HOURLY = Partitioning.hourly(NEW_YORK);
   static final PartitionRange FALL_BACK = PartitionRange.of("2021-11-07T00", "2021-11-07T03");
@@ -56,26 +54,6 @@ abstract class AbstractDaylightSavingTest {
     Column(Function<Partition, Object> hourOf) {
       this.hourOf = hourOf;
     }
-  }
-
-  TestDatabase db;
-  JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
-
-  abstract String instantType();
-
-  abstract String localDateTimeType();
-
-  @BeforeEach
-  void setUp() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void tearDown() {
-    db.close();
   }
 
   static Stream<Arguments> columnsAndStrategies() {
@@ -124,7 +102,7 @@ abstract class AbstractDaylightSavingTest {
   @ParameterizedTest(name = "{0} column")
   @org.junit.jupiter.params.provider.EnumSource(Column.class)
   void aMultiPartitioningWritesTheRepeatedHoursApartOnlyIntoAColumnOfInstants(Column column) {
-    db.exec("CREATE TABLE hours (" + db.q("hour") + " " + (column == Column.INSTANT ? instantType() : localDateTimeType())
+    db.exec("CREATE TABLE hours (" + db.q("hour") + " " + type(column)
         + " NOT NULL, region VARCHAR(10) NOT NULL, id VARCHAR(40) NOT NULL)");
     Partitioning hourByRegion = Partitioning.multi(HOURLY, Partitioning.keys("eu", "us").named("region"));
     SourceNode<Row> rows = (slice, ctx, sink) -> {
@@ -150,9 +128,13 @@ abstract class AbstractDaylightSavingTest {
     assertThat(db.count("SELECT count(DISTINCT id) FROM hours")).isEqualTo(10);
   }
 
+  String type(Column column) {
+    return column == Column.INSTANT ? db.instantType() : db.localDateTimeType();
+  }
+
   /** The table; with the key merge needs, none for overwrite (so a row written twice shows). */
   void createTable(Column column, WriteStrategy strategy) {
-    db.exec("CREATE TABLE hours (" + db.q("hour") + " " + (column == Column.INSTANT ? instantType() : localDateTimeType())
+    db.exec("CREATE TABLE hours (" + db.q("hour") + " " + type(column)
         + " NOT NULL, id VARCHAR(40) NOT NULL"
         + (strategy instanceof WriteStrategy.Merge ? ", PRIMARY KEY (" + db.q("hour") + ", id)" : "") + ")");
   }

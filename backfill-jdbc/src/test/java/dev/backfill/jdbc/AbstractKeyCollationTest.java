@@ -17,8 +17,6 @@ import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.SourceNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,32 +26,16 @@ import org.junit.jupiter.api.Test;
  * and an overwrite of one key that leaves the others; a destination column that would compare two
  * keys as equal is refused before any slice. Subclasses name the engine and its text types.
  */
-abstract class AbstractKeyCollationTest {
+abstract class AbstractKeyCollationTest extends EngineTest {
   static final List<String> KEYS = List.of("acme", "ACME", "zurich", "zürich");
   static final Partitioning TENANTS = Partitioning.keys(KEYS).named("tenant");
   static final PartitionRange ALL = PartitionRange.of("acme", "zürich");
-
-  TestDatabase db;
-  JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
 
   /** A text column type that compares byte by byte. */
   abstract String exactTextType();
 
   /** A text column type under which {@code acme} equals {@code ACME} (created by the test if needed). */
   abstract String caseInsensitiveTextType();
-
-  @BeforeEach
-  void setUp() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
-  }
-
-  @AfterEach
-  void tearDown() {
-    db.close();
-  }
 
   @Test
   void fourKeysThatDifferOnlyInCaseOrAccentsAreFourPartitionStatesAndAnAppendDoesNotGrowWhenPlannedAgain() {

@@ -14,7 +14,6 @@ import dev.backfill.RunStatus;
 import dev.backfill.Selection;
 import dev.backfill.WriteStrategy;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,15 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Upstream table {@code src} holds three days of three customers; the destination {@code dim}
  * keeps one row per customer.
  */
-abstract class AbstractPreflightTest {
+abstract class AbstractPreflightTest extends EngineTest {
   static final PartitionRange RANGE = PartitionRange.of("2024-01-01", "2024-01-03");
 
   enum Path { RECORDS, PUSHDOWN }
-
-  TestDatabase db;
-  JdbcStateStore store;
-
-  abstract TestDatabase.Engine engine();
 
   /** Drops the index {@code name} of {@code table}. */
   abstract String dropIndexSql(String name, String table);
@@ -47,8 +41,6 @@ abstract class AbstractPreflightTest {
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.open(engine());
-    store = JdbcStateStore.create(db.dataSource());
     db.exec("CREATE TABLE src (" + db.q("day") + " DATE NOT NULL, customer_id INT NOT NULL, email VARCHAR(40) NOT NULL,"
         + " revenue BIGINT NOT NULL)");
     for (int d = 1; d <= 3; d++) {
@@ -57,11 +49,6 @@ abstract class AbstractPreflightTest {
             + ")");
       }
     }
-  }
-
-  @AfterEach
-  void tearDown() {
-    db.close();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -24,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,42 +32,23 @@ import org.junit.jupiter.api.Test;
  * {@code start_ts}/{@code end_ts} tokens select the same instants from a column that holds instants,
  * instant values are written as the instants they are, local date-time columns are compared in the
  * session's zone (as the engine itself compares them), and the state store's times stay right.
- * Events are inserted and read back through a UTC session. Subclasses name the engine, its column
- * types and how to set the session zone.
+ * Events are inserted and read back through a UTC session. Subclasses name the engine.
  */
-abstract class AbstractSessionZoneTest {
+abstract class AbstractSessionZoneTest extends EngineTest {
   static final PartitionRange TWO_DAYS = PartitionRange.of("2024-01-01", "2024-01-02");
   static final Instant NOW = Instant.parse("2024-06-01T12:34:56.789Z");
 
-  TestDatabase db;
   DataSource zoned;
-
-  abstract TestDatabase.Engine engine();
-
-  /** A column type that holds instants. */
-  abstract String instantType();
-
-  /** A column type that holds local date-times. */
-  abstract String localDateTimeType();
-
-  /** Sets the session's time zone to +02:00. */
-  abstract String sessionZonePlusTwoSql();
 
   @BeforeEach
   void setUp() {
-    db = TestDatabase.open(engine());
-    zoned = db.dataSourceWith(sessionZonePlusTwoSql());
+    zoned = db.dataSourceWith(db.setSessionZoneSql("+02:00"));
     db.exec("CREATE TABLE daily_events (" + db.q("day") + " DATE NOT NULL, id INT NOT NULL)");
-  }
-
-  @AfterEach
-  void tearDown() {
-    db.close();
   }
 
   @Test
   void tokensSelectTheSameInstantsFromAnInstantColumnWhateverTheSessionZone() {
-    db.exec("CREATE TABLE events (id INT NOT NULL, ts " + instantType() + ")");
+    db.exec("CREATE TABLE events (id INT NOT NULL, ts " + db.instantType() + ")");
     insertEvents(OffsetDateTime.parse("2024-01-01T21:30Z"), OffsetDateTime.parse("2024-01-01T23:30Z"),
         OffsetDateTime.parse("2024-01-02T00:30Z"));
 
@@ -80,7 +60,7 @@ abstract class AbstractSessionZoneTest {
 
   @Test
   void instantValuesAreWrittenAsTheInstantsTheyAreWhateverTheSessionZone() {
-    db.exec("CREATE TABLE starts (" + db.q("day") + " DATE NOT NULL, started " + instantType() + ")");
+    db.exec("CREATE TABLE starts (" + db.q("day") + " DATE NOT NULL, started " + db.instantType() + ")");
     Backfill<Row> backfill = Backfill.builder("starts").partitioning(Partitioning.daily(ZoneOffset.UTC))
         .<Row>source((slice, ctx, sink) -> sink.accept(Row.of("day", slice.tokens().get("start_date"),
             "started", slice.tokens().get("start_ts"))))
@@ -96,7 +76,7 @@ abstract class AbstractSessionZoneTest {
   /** Local date-times mean times of the session's zone, as the engine itself reads them against instants. */
   @Test
   void localDateTimeColumnsAreComparedInTheSessionZone() {
-    db.exec("CREATE TABLE events (id INT NOT NULL, ts " + localDateTimeType() + ")");
+    db.exec("CREATE TABLE events (id INT NOT NULL, ts " + db.localDateTimeType() + ")");
     insertEvents(LocalDateTime.parse("2024-01-01T01:30"), LocalDateTime.parse("2024-01-01T23:30"),
         LocalDateTime.parse("2024-01-02T01:30"), LocalDateTime.parse("2024-01-02T02:30"));
 
@@ -108,7 +88,7 @@ abstract class AbstractSessionZoneTest {
 
   @Test
   void theStateStoreKeepsInstantsWhateverTheSessionZone() {
-    db.exec("CREATE TABLE events (id INT NOT NULL, ts " + instantType() + ")");
+    db.exec("CREATE TABLE events (id INT NOT NULL, ts " + db.instantType() + ")");
     JdbcStateStore store = JdbcStateStore.create(zoned);
     Backfill<Row> backfill = perDay("events", store);
 

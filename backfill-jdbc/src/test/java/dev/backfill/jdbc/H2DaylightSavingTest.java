@@ -5,14 +5,4 @@ class H2DaylightSavingTest extends AbstractDaylightSavingTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.H2;
   }
-
-  @Override
-  String instantType() {
-    return "TIMESTAMP WITH TIME ZONE";
-  }
-
-  @Override
-  String localDateTimeType() {
-    return "TIMESTAMP";
-  }
 }

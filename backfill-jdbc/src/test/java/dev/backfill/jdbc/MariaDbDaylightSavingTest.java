@@ -5,14 +5,4 @@ class MariaDbDaylightSavingTest extends AbstractDaylightSavingTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.MARIADB;
   }
-
-  @Override
-  String instantType() {
-    return "TIMESTAMP";
-  }
-
-  @Override
-  String localDateTimeType() {
-    return "DATETIME";
-  }
 }

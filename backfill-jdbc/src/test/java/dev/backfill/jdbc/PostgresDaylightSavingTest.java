@@ -5,14 +5,4 @@ class PostgresDaylightSavingTest extends AbstractDaylightSavingTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.POSTGRES;
   }
-
-  @Override
-  String instantType() {
-    return "TIMESTAMPTZ";
-  }
-
-  @Override
-  String localDateTimeType() {
-    return "TIMESTAMP";
-  }
 }

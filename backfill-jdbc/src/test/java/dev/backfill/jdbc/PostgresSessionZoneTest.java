@@ -5,19 +5,4 @@ class PostgresSessionZoneTest extends AbstractSessionZoneTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.POSTGRES;
   }
-
-  @Override
-  String instantType() {
-    return "TIMESTAMPTZ";
-  }
-
-  @Override
-  String localDateTimeType() {
-    return "TIMESTAMP";
-  }
-
-  @Override
-  String sessionZonePlusTwoSql() {
-    return "SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE";
-  }
 }

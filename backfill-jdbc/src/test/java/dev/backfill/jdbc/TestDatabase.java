@@ -132,6 +132,29 @@ public final class TestDatabase implements AutoCloseable {
     return dialect;
   }
 
+  /** The statement that sets a session's time zone to an offset such as {@code +02:00} on this engine. */
+  public String setSessionZoneSql(String offset) {
+    return switch (engine) {
+      case H2 -> "SET TIME ZONE '" + offset + "'";
+      case POSTGRES -> "SET TIME ZONE INTERVAL '" + offset + "' HOUR TO MINUTE";
+      case MARIADB -> "SET time_zone = '" + offset + "'";
+    };
+  }
+
+  /** A column type that holds instants on this engine. */
+  public String instantType() {
+    return switch (engine) {
+      case H2 -> "TIMESTAMP WITH TIME ZONE";
+      case POSTGRES -> "TIMESTAMPTZ";
+      case MARIADB -> "TIMESTAMP NULL";
+    };
+  }
+
+  /** A column type that holds local date-times on this engine. */
+  public String localDateTimeType() {
+    return engine == Engine.MARIADB ? "DATETIME" : "TIMESTAMP";
+  }
+
   /** Quotes a name for hand-written test SQL (H2 reserves DAY, for example). */
   public String q(String identifier) {
     return dialect().quote(identifier);

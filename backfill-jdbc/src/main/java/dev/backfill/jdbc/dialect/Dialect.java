@@ -711,6 +711,37 @@ public abstract class Dialect {
       String column) throws SQLException;
 
   /**
+   * Prepares a catalog query whose parameters are a schema (null for the current one) and then
+   * names, each bound as the engine stores unquoted names.
+   *
+   * @param connection an open connection
+   * @param sql the query, its first parameter the schema
+   * @param schema unquoted schema as configured, or null
+   * @param names unquoted table, column, ... as configured
+   * @return the statement, parameters bound; the caller closes it
+   * @throws SQLException on failure
+   */
+  protected PreparedStatement catalogQuery(Connection connection, String sql, @Nullable String schema, String... names)
+      throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(sql);
+    ps.setString(1, schema == null ? null : fold(schema));
+    for (int i = 0; i < names.length; i++) {
+      ps.setString(i + 2, fold(names[i]));
+    }
+    return ps;
+  }
+
+  /**
+   * Quotes a name read from the database's catalog, as stored, with double quotes.
+   *
+   * @param stored the name as the catalog holds it
+   * @return the quoted name, inner quotes doubled
+   */
+  protected static String quoteStored(String stored) {
+    return '"' + stored.replace("\"", "\"\"") + '"';
+  }
+
+  /**
    * Groups the rows of a catalog query selecting (key name, column name), ordered by key, into
    * column lists.
    *

@@ -110,13 +110,12 @@ public final class H2Dialect extends Dialect {
   @Override
   public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
       throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("SELECT i.INDEX_NAME, c.COLUMN_NAME"
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT i.INDEX_NAME, c.COLUMN_NAME"
         + " FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c"
         + " ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME"
         + " WHERE i.TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND i.TABLE_NAME = ?"
-        + " AND i.INDEX_TYPE_NAME IN ('PRIMARY KEY', 'UNIQUE INDEX') ORDER BY i.INDEX_NAME, c.ORDINAL_POSITION")) {
-      ps.setString(1, schema == null ? null : fold(schema));
-      ps.setString(2, fold(table));
+        + " AND i.INDEX_TYPE_NAME IN ('PRIMARY KEY', 'UNIQUE INDEX') ORDER BY i.INDEX_NAME, c.ORDINAL_POSITION",
+        schema, table)) {
       return columnsByKey(ps);
     }
   }
@@ -125,11 +124,9 @@ public final class H2Dialect extends Dialect {
   public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
       String column) throws SQLException {
     // H2 compares text by the database's collation (SET COLLATION), except VARCHAR_IGNORECASE.
-    try (PreparedStatement ps = connection.prepareStatement("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
-        + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
-      ps.setString(1, schema == null ? null : fold(schema));
-      ps.setString(2, fold(table));
-      ps.setString(3, fold(column));
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+        schema, table, column)) {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
@@ -162,7 +159,7 @@ public final class H2Dialect extends Dialect {
       List<String> notNull = new ArrayList<>();
       for (int i = 1; i <= md.getColumnCount(); i++) {
         if (md.isNullable(i) == ResultSetMetaData.columnNoNulls) {
-          notNull.add(raw(md.getColumnName(i)));
+          notNull.add(quoteStored(md.getColumnName(i)));
         }
       }
       for (String column : notNull) {
@@ -179,16 +176,12 @@ public final class H2Dialect extends Dialect {
     java.util.SortedMap<Short, String> columns = new java.util.TreeMap<>();
     try (java.sql.ResultSet rs = c.getMetaData().getPrimaryKeys(null, schema, table)) {
       while (rs.next()) {
-        columns.put(rs.getShort("KEY_SEQ"), raw(rs.getString("COLUMN_NAME")));
+        columns.put(rs.getShort("KEY_SEQ"), quoteStored(rs.getString("COLUMN_NAME")));
       }
     }
     return new ArrayList<>(columns.values());
   }
 
-  /** Quotes a name read from the database, as stored. */
-  private static String raw(String stored) {
-    return '"' + stored.replace("\"", "\"\"") + '"';
-  }
 
   @Override
   public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
@@ -198,7 +191,7 @@ public final class H2Dialect extends Dialect {
     try (Statement s = connection.createStatement()) {
       ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
       for (int i = 1; i <= md.getColumnCount(); i++) {
-        columns.add(raw(md.getColumnName(i)));
+        columns.add(quoteStored(md.getColumnName(i)));
       }
       if (keepPrevious) {
         s.execute(dropTableIfExistsSql(qualified(schema, previous)));

@@ -150,11 +150,9 @@ public final class MariaDbDialect extends Dialect {
   @Override
   public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
       throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME"
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT INDEX_NAME, COLUMN_NAME"
         + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
-        + " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
-      ps.setString(1, schema == null ? null : fold(schema));
-      ps.setString(2, fold(table));
+        + " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX", schema, table)) {
       return columnsByKey(ps);
     }
   }
@@ -162,12 +160,9 @@ public final class MariaDbDialect extends Dialect {
   @Override
   public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
       String column) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("SELECT CHARACTER_SET_NAME, COLLATION_NAME"
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT CHARACTER_SET_NAME, COLLATION_NAME"
         + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
-        + " AND COLUMN_NAME = ?")) {
-      ps.setString(1, schema == null ? null : fold(schema));
-      ps.setString(2, fold(table));
-      ps.setString(3, fold(column));
+        + " AND COLUMN_NAME = ?", schema, table, column)) {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next() || rs.getString(2) == null) {
           return Optional.empty();

@@ -142,17 +142,13 @@ public final class PostgresDialect extends Dialect {
         if (!rs.next()) {
           return Optional.empty();
         }
-        String collation = raw(rs.getString(1)) + "." + raw(rs.getString(2));
+        String collation = quoteStored(rs.getString(1)) + "." + quoteStored(rs.getString(2));
         return Optional.of(new TextComparison("CAST(? AS text) COLLATE " + collation,
             "collation " + rs.getString(2)));
       }
     }
   }
 
-  /** Quotes a name read from the catalog, as stored. */
-  private static String raw(String stored) {
-    return '"' + stored.replace("\"", "\"\"") + '"';
-  }
 
   @Override
   public String instantColumnType() {
