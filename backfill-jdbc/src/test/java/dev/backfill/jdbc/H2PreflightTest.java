@@ -5,14 +5,4 @@ class H2PreflightTest extends AbstractPreflightTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.H2;
   }
-
-  @Override
-  String dropIndexSql(String name, String table) {
-    return "DROP INDEX " + name;
-  }
-
-  @Override
-  boolean otherUniqueKeysTriggerTheUpsert() {
-    return false;
-  }
 }

@@ -5,14 +5,4 @@ class MariaDbPreflightTest extends AbstractPreflightTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.MARIADB;
   }
-
-  @Override
-  String dropIndexSql(String name, String table) {
-    return "DROP INDEX " + name + " ON " + table;
-  }
-
-  @Override
-  boolean otherUniqueKeysTriggerTheUpsert() {
-    return true;
-  }
 }

@@ -5,14 +5,4 @@ class PostgresPreflightTest extends AbstractPreflightTest {
   TestDatabase.Engine engine() {
     return TestDatabase.Engine.POSTGRES;
   }
-
-  @Override
-  String dropIndexSql(String name, String table) {
-    return "DROP INDEX " + name;
-  }
-
-  @Override
-  boolean otherUniqueKeysTriggerTheUpsert() {
-    return false;
-  }
 }

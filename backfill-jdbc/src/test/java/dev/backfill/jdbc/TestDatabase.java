@@ -141,6 +141,11 @@ public final class TestDatabase implements AutoCloseable {
     };
   }
 
+  /** The statement that drops the index {@code name} of {@code table} on this engine. */
+  public String dropIndexSql(String name, String table) {
+    return engine == Engine.MARIADB ? "DROP INDEX " + name + " ON " + table : "DROP INDEX " + name;
+  }
+
   /** A column type that holds instants on this engine. */
   public String instantType() {
     return switch (engine) {
