@@ -126,8 +126,22 @@ public final class Backfill<T> {
     }
     pipeline.destination().validate(tokens);
     pipeline.checks().forEach(check -> check.validate(tokens));
+    List<String> warnings = checkBeforeAnySlice(range);
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
-        pipeline.logicVersion(), pipeline.clock()).plan(range, options);
+        pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings);
+  }
+
+  /**
+   * Runs the destination's preflight ({@link DestinationNode#preflight}) for a range: refuses with an
+   * {@link InvalidConfigurationException} when it finds an error, so that nothing is planned, no run
+   * is created and nothing is written. Called by {@link #plan} and again by {@link #execute} before
+   * the run is created, because the destination may have changed since the plan was made.
+   *
+   * @param range the range planned, or of the plan about to run
+   * @return the preflight's warnings
+   */
+  List<String> checkBeforeAnySlice(PartitionRange range) {
+    return dev.backfill.internal.Preflight.check(pipeline, range);
   }
 
   /** The tokens every slice defines for a batch size: built-ins, dimensions and user tokens. */
@@ -170,6 +184,7 @@ public final class Backfill<T> {
           + plan.partitionCount() + " of " + plan.rangeSize() + " partitions of " + plan.range()
           + "; plan with PlanOptions.defaults().select(Selection.RESTATE)");
     }
+    checkBeforeAnySlice(plan.range());
     plan.overBudget().ifPresent(reason -> {
       if (!options.confirmOverBudget()) {
         throw new BudgetExceededException("plan of " + target() + " is over budget: " + reason

@@ -46,9 +46,12 @@ public final class BackfillPlan {
   private final int[] segmentCount;
   private final byte[] segmentReason;
   private final int[] segmentFirstSlice;
+  private final RepeatedHours repeated;
   private final int sliceCount;
   private final long partitionCount;
   private final Unavailable unavailable;
+  private final Incomplete incomplete;
+  private final List<String> warnings;
   private final CostEstimate.Inputs costInputs;
   private final CostEstimate cost;
 
@@ -64,9 +67,25 @@ public final class BackfillPlan {
     static final Unavailable NONE = new Unavailable(0, null, null, "");
   }
 
+  /**
+   * Time partitions of the range that were selected but have not ended yet, with the plan's lateness
+   * ({@code end + lateness > now}): their data may still grow. Left out of the plan unless its
+   * options {@link PlanOptions#allowPartial() allow partial} partitions, in which case they are
+   * planned and this says which of them will be partial.
+   *
+   * @param partitions how many
+   * @param first first such partition key, or null when none
+   * @param last last such partition key, or null when none
+   * @param completeAt when the first of them is complete (its end plus lateness), or null when none
+   */
+  public record Incomplete(long partitions, @Nullable String first, @Nullable String last, @Nullable Instant completeAt) {
+    static final Incomplete NONE = new Incomplete(0, null, null, null);
+  }
+
   BackfillPlan(String target, Partitioning partitioning, PartitionRange range, PlanOptions options,
       String logicVersion, Instant createdAt, PartitionSequence sequence, long[] segmentStart, int[] segmentCount,
-      byte[] segmentReason, Unavailable unavailable, CostEstimate.Inputs costInputs) {
+      byte[] segmentReason, Unavailable unavailable, Incomplete incomplete, List<String> warnings,
+      CostEstimate.Inputs costInputs) {
     this.target = requireNonNull(target, "target");
     this.partitioning = requireNonNull(partitioning, "partitioning");
     this.range = requireNonNull(range, "range");
@@ -78,13 +97,17 @@ public final class BackfillPlan {
     this.segmentCount = segmentCount;
     this.segmentReason = segmentReason;
     this.unavailable = unavailable;
+    this.incomplete = requireNonNull(incomplete, "incomplete");
+    this.warnings = List.copyOf(warnings);
+    this.repeated = RepeatedHours.of(partitioning, sequence);
     this.segmentFirstSlice = new int[segmentStart.length];
     long slices = 0;
     long partitions = 0;
     int batch = options.batchSize();
     for (int s = 0; s < segmentStart.length; s++) {
       segmentFirstSlice[s] = (int) slices;
-      slices += (segmentCount[s] + batch - 1) / batch;
+      // long arithmetic: units + batch - 1 overflows an int for batch sizes near Integer.MAX_VALUE
+      slices += (repeated.units(segmentStart[s], segmentCount[s]) + batch - 1) / batch;
       partitions += segmentCount[s];
     }
     if (slices > Integer.MAX_VALUE - 8) {
@@ -95,6 +118,19 @@ public final class BackfillPlan {
     this.partitionCount = partitions;
     this.costInputs = costInputs;
     this.cost = costInputs.toEstimate(sliceCount, partitionCount, options);
+  }
+
+  /** Tells whether a run of repeated local hours is cut by a segment boundary (plans of another version). */
+  boolean cutsRepeatedHours() {
+    for (int s = 0; s < segmentStart.length; s++) {
+      int atStart = repeated.runAt(segmentStart[s]);
+      int atEnd = repeated.runAt(segmentStart[s] + segmentCount[s] - 1);
+      if (atStart >= 0 && repeated.start(atStart) != segmentStart[s]
+          || atEnd >= 0 && repeated.start(atEnd) + repeated.length(atEnd) != segmentStart[s] + segmentCount[s]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -210,6 +246,26 @@ public final class BackfillPlan {
   }
 
   /**
+   * Returns the selected partitions that have not ended yet (with the plan's lateness): left out,
+   * or, with {@link PlanOptions#allowPartial()}, planned and run partial.
+   *
+   * @return summary, with 0 partitions when none
+   */
+  public Incomplete incomplete() {
+    return incomplete;
+  }
+
+  /**
+   * Returns what the destination's preflight found worth knowing before the run (for example a
+   * second unique key that also triggers a MariaDB upsert). Errors never reach a plan: they refuse it.
+   *
+   * @return warnings, empty when none
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
    * Returns the cost estimate.
    *
    * @return cost
@@ -317,9 +373,11 @@ public final class BackfillPlan {
     // Several empty-looking segments cannot share a first slice: every segment has >= 1 partition.
     int offset = natural - segmentFirstSlice[segment];
     int batch = options.batchSize();
-    long start = segmentStart[segment] + (long) offset * batch;
-    int count = Math.min(batch, segmentCount[segment] - offset * batch);
-    return new long[] {start, count, segment};
+    // Slices hold batchSize units: a partition, or a whole run of repeated local hours.
+    long unit = (long) offset * batch;
+    long first = repeated.partitionOffset(segmentStart[segment], unit);
+    long end = Math.min(segmentCount[segment], repeated.partitionOffset(segmentStart[segment], unit + batch));
+    return new long[] {segmentStart[segment] + first, end - first, segment};
   }
 
   long[] segmentStarts() {
@@ -389,6 +447,18 @@ public final class BackfillPlan {
     out.append("  unavailable  ").append(unavailable.partitions() == 0 ? "none"
         : fmt(unavailable.partitions()) + " skipped, " + unavailable.first() + " .. " + unavailable.last()
             + " (" + unavailable.detail() + ")").append('\n');
+    if (incomplete.partitions() > 0) {
+      out.append("  incomplete   ").append(fmt(incomplete.partitions()))
+          .append(options.partialAllowed() ? " planned partial, " : " left out, ")
+          .append(incomplete.first()).append(" .. ").append(incomplete.last())
+          .append(" (not ended: the first is complete at ").append(incomplete.completeAt())
+          .append(", end + lateness ").append(options.lateness())
+          .append(options.partialAllowed() ? "; planned again as PARTIAL once complete)"
+              : "; PlanOptions.allowPartial() runs them now, partial)").append('\n');
+    }
+    for (String w : warnings) {
+      out.append("  warning      ").append(w).append('\n');
+    }
     out.append("  rows         ").append(cost.rows().isPresent() ? "~" + fmt(cost.rows().getAsLong()) : "unknown")
         .append(" (").append(cost.rowsBasis()).append(")\n");
     out.append("  duration     ").append(cost.duration().map(CostEstimate::human).orElse("unknown"))
@@ -443,6 +513,8 @@ public final class BackfillPlan {
         && Arrays.equals(segmentCount, p.segmentCount)
         && Arrays.equals(segmentReason, p.segmentReason)
         && unavailable.equals(p.unavailable)
+        && incomplete.equals(p.incomplete)
+        && warnings.equals(p.warnings)
         && cost.equals(p.cost);
   }
 

@@ -279,6 +279,34 @@ final class CalendarPartitioning extends SingleDimension {
 
   // ---- hours -------------------------------------------------------------------------------
 
+  /**
+   * Returns the runs of hours whose local time occurs twice (clocks going back), that overlap the
+   * ordinals {@code first..last}, as {first ordinal, count} pairs in one array; the runs are whole,
+   * so a run may begin before {@code first} or end after {@code last}. Only transitions near the
+   * range are visited.
+   */
+  long[] repeatedHourRuns(long first, long last) {
+    Instant start = hourStart(first);
+    Instant end = hourStart(last).plusSeconds(3600);
+    long[] runs = new long[0];
+    // A run reaches back one overlap's length before its transition: start looking a day early.
+    for (ZoneOffsetTransition t = rules.nextTransition(start.minusSeconds(86_400)); t != null
+        && t.getInstant().minusSeconds(86_400).isBefore(end); t = rules.nextTransition(t.getInstant())) {
+      long back = -t.getDuration().getSeconds();
+      if (back <= 0 || back % 3600 != 0) {
+        continue;
+      }
+      long runStart = hourOrdinal(t.getInstant().minusSeconds(back));
+      long count = 2 * back / 3600;
+      if (runStart <= last && runStart + count - 1 >= first) {
+        runs = java.util.Arrays.copyOf(runs, runs.length + 2);
+        runs[runs.length - 2] = runStart;
+        runs[runs.length - 1] = count;
+      }
+    }
+    return runs;
+  }
+
   private long subHourSeconds(Instant instant) {
     return Math.floorMod(rules.getOffset(instant).getTotalSeconds(), 3600);
   }

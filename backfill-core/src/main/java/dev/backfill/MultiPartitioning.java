@@ -46,6 +46,11 @@ final class MultiPartitioning implements Partitioning {
     this.timeIndex = time;
   }
 
+  /** Position of the time dimension, or -1. */
+  int timeIndex() {
+    return timeIndex;
+  }
+
   @Override
   public Partitioning named(String dimension) {
     throw new InvalidConfigurationException("cannot rename " + describe()
@@ -154,6 +159,13 @@ final class MultiPartitioning implements Partitioning {
   }
 
   @Override
+  public Map<String, List<String>> staticKeys() {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    parts.forEach(p -> keys.putAll(p.staticKeys()));
+    return java.util.Collections.unmodifiableMap(keys);
+  }
+
+  @Override
   public Set<String> tokenNames() {
     Set<String> names = new LinkedHashSet<>();
     for (SingleDimension d : parts) {
@@ -222,6 +234,20 @@ final class MultiPartitioning implements Partitioning {
         rest /= s.size();
       }
       return owner.partitionAt(ordinals);
+    }
+
+    /** The sequence of one dimension's values. */
+    SingleDimension.OrdinalSequence part(int dimension) {
+      return seqs.get(dimension);
+    }
+
+    /** The position, in one dimension's sequence, of the value that a product index has there. */
+    long partIndex(long index, int dimension) {
+      long rest = index;
+      for (int i = seqs.size() - 1; i > dimension; i--) {
+        rest /= seqs.get(i).size();
+      }
+      return rest % seqs.get(dimension).size();
     }
 
     @Override

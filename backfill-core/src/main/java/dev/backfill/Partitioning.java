@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -200,6 +201,14 @@ public sealed interface Partitioning permits SingleDimension, MultiPartitioning 
    * @throws InvalidRangeException if a bound does not parse, is misaligned, or start is after end
    */
   PartitionSequence enumerate(PartitionRange range);
+
+  /**
+   * Returns the static keys of each key dimension ({@link #keys(String...)}), by dimension name, so
+   * that a destination can check that they stay distinct where it stores them.
+   *
+   * @return keys by dimension, in dimension order; empty when no dimension has static keys
+   */
+  Map<String, List<String>> staticKeys();
 
   /**
    * Returns the names of the built-in tokens every partition of this partitioning defines.

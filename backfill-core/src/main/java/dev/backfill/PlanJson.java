@@ -99,12 +99,22 @@ final class PlanJson {
     }
     options.put("maxDuration", o.maxDuration() == null ? null : o.maxDuration().toString());
     options.put("environment", o.environment());
+    options.put("lateness", o.lateness().toString());
+    options.put("allowPartial", o.partialAllowed());
     BackfillPlan.Unavailable u = plan.unavailable();
     ObjectNode unavailable = root.putObject("unavailable");
     unavailable.put("partitions", u.partitions());
     unavailable.put("first", u.first());
     unavailable.put("last", u.last());
     unavailable.put("detail", u.detail());
+    BackfillPlan.Incomplete i = plan.incomplete();
+    ObjectNode incomplete = root.putObject("incomplete");
+    incomplete.put("partitions", i.partitions());
+    incomplete.put("first", i.first());
+    incomplete.put("last", i.last());
+    incomplete.put("completeAt", i.completeAt() == null ? null : i.completeAt().toString());
+    ArrayNode warnings = root.putArray("warnings");
+    plan.warnings().forEach(warnings::add);
     CostEstimate.Inputs c = plan.costInputs();
     ObjectNode cost = root.putObject("costInputs");
     cost.put("rows", c.rows());
@@ -271,12 +281,32 @@ final class PlanJson {
         bool(o, "options.estimateRows", "estimateRows"),
         maxRows == null ? null : number(maxRows, "options.maxRows"),
         maxDuration == null ? null : Duration.parse(text(o, "options.maxDuration", "maxDuration")),
-        text(o, "options.environment", "environment"));
+        text(o, "options.environment", "environment"),
+        // Plans written before lateness existed were planned without it.
+        o.has("lateness") ? Duration.parse(text(o, "options.lateness", "lateness")) : Duration.ZERO,
+        o.has("allowPartial") && bool(o, "options.allowPartial", "allowPartial"));
     JsonNode u = object(root, "unavailable");
     long skipped = number(field(u, "unavailable.partitions", "partitions"), "unavailable.partitions");
     BackfillPlan.Unavailable unavailable = skipped == 0 ? BackfillPlan.Unavailable.NONE
         : new BackfillPlan.Unavailable(skipped, nullableText(u, "unavailable.first", "first"),
             nullableText(u, "unavailable.last", "last"), text(u, "unavailable.detail", "detail"));
+    BackfillPlan.Incomplete incomplete = BackfillPlan.Incomplete.NONE;
+    if (root.has("incomplete")) {
+      JsonNode i = object(root, "incomplete");
+      long open = number(field(i, "incomplete.partitions", "partitions"), "incomplete.partitions");
+      String completeAt = open == 0 ? null : nullableText(i, "incomplete.completeAt", "completeAt");
+      incomplete = open == 0 ? BackfillPlan.Incomplete.NONE
+          : new BackfillPlan.Incomplete(open, nullableText(i, "incomplete.first", "first"),
+              nullableText(i, "incomplete.last", "last"), completeAt == null ? null : Instant.parse(completeAt));
+    }
+    List<String> warnings = new ArrayList<>();
+    // Plans written before preflight warnings existed have no such field: they had none.
+    for (JsonNode w : root.has("warnings") ? array(root, "warnings", "warnings") : NODES.arrayNode()) {
+      if (!w.isTextual()) {
+        throw new PlanIntegrityException("plan JSON warnings holds " + w + "; expected text");
+      }
+      warnings.add(w.asText());
+    }
     JsonNode c = object(root, "costInputs");
     CostEstimate.Inputs cost = new CostEstimate.Inputs(
         number(field(c, "costInputs.rows", "rows"), "costInputs.rows"),
@@ -314,8 +344,14 @@ final class PlanJson {
       reasons[s] = (byte) reason.ordinal();
       end = start + count;
     }
-    return new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
-        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, cost);
+    BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
+        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, incomplete, warnings, cost);
+    if (plan.cutsRepeatedHours()) {
+      throw new PlanIntegrityException("plan of " + target + " over " + range + " selects only one of the hours that "
+          + partitioning.zone().map(Object::toString).orElse("its zone") + " repeats when its clocks go back;"
+          + " plans keep them together, so this plan was not made by this version: make a new plan");
+    }
+    return plan;
   }
 
   static JsonNode partitioning(Partitioning p) {

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *     .order(PlanOptions.Order.NEWEST_FIRST)
  *     .batchSize(7)
  *     .onUnavailable(PlanOptions.Unavailable.SKIP)
- *     .maxDuration(Duration.ofHours(2));
+ *     .maxDuration(Duration.ofHours(2))
+ *     .lateness(Duration.ofHours(1));          // a day is complete one hour after its midnight
  * }</pre>
  *
  * @param selection which partitions to plan
@@ -32,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxRows budget on estimated rows, or null for none
  * @param maxDuration budget on estimated duration, or null for none
  * @param environment name of the environment the plan is for (e.g. staging, prod)
+ * @param lateness how long after its end a time partition may still receive data; it is complete
+ *     when {@code end + lateness <= now}
+ * @param partialAllowed plan partitions that are not complete yet (their runs are partial and are
+ *     planned again as {@link Selection#PARTIAL} once complete)
  */
 public record PlanOptions(
     Set<Selection> selection,
@@ -42,7 +47,9 @@ public record PlanOptions(
     boolean estimateRows,
     @Nullable Long maxRows,
     @Nullable Duration maxDuration,
-    String environment) {
+    String environment,
+    Duration lateness,
+    boolean partialAllowed) {
 
   /** Execution order of the planned slices. */
   public enum Order {
@@ -72,9 +79,16 @@ public record PlanOptions(
    * @param maxRows row budget
    * @param maxDuration duration budget
    * @param environment environment name
+   * @param lateness allowed lateness after a partition's end
+   * @param partialAllowed plan incomplete partitions too
    */
   public PlanOptions {
     requireNonNull(order, "order");
+    requireNonNull(lateness, "lateness");
+    if (lateness.isNegative()) {
+      throw new InvalidConfigurationException("lateness " + lateness + " is negative; expected zero or a positive duration"
+          + " such as Duration.ofHours(2)");
+    }
     requireNonNull(unavailable, "unavailable");
     requireNonNull(environment, "environment");
     if (selection.isEmpty()) {
@@ -96,15 +110,17 @@ public record PlanOptions(
   }
 
   /**
-   * Returns the defaults: select MISSING, FAILED, INVALIDATED and LOGIC_CHANGED (what needs doing),
-   * oldest first, one partition per slice, fail on unavailable data, concurrency 1, row estimates on,
-   * no budget, environment {@code default}.
+   * Returns the defaults: select MISSING, FAILED, PARTIAL, INVALIDATED and LOGIC_CHANGED (what needs
+   * doing), oldest first, one partition per slice, fail on unavailable data, concurrency 1, row
+   * estimates on, no budget, environment {@code default}, no lateness, and only complete partitions
+   * (those whose end has passed).
    *
    * @return default options
    */
   public static PlanOptions defaults() {
-    return new PlanOptions(EnumSet.of(Selection.MISSING, Selection.FAILED, Selection.INVALIDATED, Selection.LOGIC_CHANGED),
-        Order.OLDEST_FIRST, 1, Unavailable.FAIL, 1, true, null, null, "default");
+    return new PlanOptions(EnumSet.of(Selection.MISSING, Selection.FAILED, Selection.PARTIAL, Selection.INVALIDATED,
+        Selection.LOGIC_CHANGED), Order.OLDEST_FIRST, 1, Unavailable.FAIL, 1, true, null, null, "default", Duration.ZERO,
+        false);
   }
 
   /**
@@ -115,7 +131,7 @@ public record PlanOptions(
    */
   public PlanOptions select(Selection... modes) {
     // Set.copyOf, unlike Set.of, accepts a mode named twice (select(MISSING, MISSING)).
-    return new PlanOptions(Set.copyOf(Arrays.asList(modes)), order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment);
+    return new PlanOptions(Set.copyOf(Arrays.asList(modes)), order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -125,7 +141,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions order(Order newOrder) {
-    return new PlanOptions(selection, newOrder, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment);
+    return new PlanOptions(selection, newOrder, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -135,7 +151,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions batchSize(int n) {
-    return new PlanOptions(selection, order, n, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment);
+    return new PlanOptions(selection, order, n, unavailable, concurrency, estimateRows, maxRows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -145,7 +161,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions onUnavailable(Unavailable policy) {
-    return new PlanOptions(selection, order, batchSize, policy, concurrency, estimateRows, maxRows, maxDuration, environment);
+    return new PlanOptions(selection, order, batchSize, policy, concurrency, estimateRows, maxRows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -155,7 +171,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions concurrency(int n) {
-    return new PlanOptions(selection, order, batchSize, unavailable, n, estimateRows, maxRows, maxDuration, environment);
+    return new PlanOptions(selection, order, batchSize, unavailable, n, estimateRows, maxRows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -165,7 +181,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions estimateRows(boolean enabled) {
-    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, enabled, maxRows, maxDuration, environment);
+    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, enabled, maxRows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -175,7 +191,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions maxRows(long rows) {
-    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, rows, maxDuration, environment);
+    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, rows, maxDuration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -185,7 +201,7 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions maxDuration(Duration duration) {
-    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, maxRows, duration, environment);
+    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, maxRows, duration, environment, lateness, partialAllowed);
   }
 
   /**
@@ -195,7 +211,34 @@ public record PlanOptions(
    * @return the changed options
    */
   public PlanOptions environment(String name) {
-    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, name);
+    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration, name, lateness, partialAllowed);
+  }
+
+  /**
+   * Sets how long after its end a time partition may still receive data (late events, a source that
+   * loads with delay). A partition is complete when {@code end + lateness <= now} (the backfill's
+   * clock); incomplete partitions are left out of plans and listed in
+   * {@link BackfillPlan#incomplete()}, unless {@link #allowPartial()}. Partitions without time
+   * (static keys) are always complete.
+   *
+   * @param lateness zero or more (default zero: a day is complete at its midnight)
+   * @return the changed options
+   */
+  public PlanOptions lateness(Duration lateness) {
+    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration,
+        environment, lateness, partialAllowed);
+  }
+
+  /**
+   * Plans partitions that are not complete yet (the current hour or day), too. Their runs read
+   * partial data and succeed; because they succeeded before they were complete, later plans select
+   * them again as {@link Selection#PARTIAL} once they are complete.
+   *
+   * @return the changed options
+   */
+  public PlanOptions allowPartial() {
+    return new PlanOptions(selection, order, batchSize, unavailable, concurrency, estimateRows, maxRows, maxDuration,
+        environment, lateness, true);
   }
 
   /**

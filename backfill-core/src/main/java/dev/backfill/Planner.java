@@ -5,6 +5,8 @@ import dev.backfill.spi.Estimate;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +25,10 @@ final class Planner {
   private static final byte LAST_FAILED = 4;
   private static final byte INVALIDATED = 8;
   private static final byte OTHER_LOGIC = 16;
+  private static final byte BUILT_PARTIAL = 32;
   private static final Selection[] PRIORITY = {
-    Selection.FAILED, Selection.MISSING, Selection.INVALIDATED, Selection.LOGIC_CHANGED, Selection.RESTATE
+    Selection.FAILED, Selection.MISSING, Selection.PARTIAL, Selection.INVALIDATED, Selection.LOGIC_CHANGED,
+    Selection.RESTATE
   };
 
   private final String target;
@@ -44,7 +48,7 @@ final class Planner {
     this.clock = clock;
   }
 
-  BackfillPlan plan(PartitionRange range, PlanOptions options) {
+  BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings) {
     if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning)) {
       throw new InvalidConfigurationException("batchSize " + options.batchSize() + " needs a single time partitioning; "
           + partitioning.describe() + " runs one partition per slice, use batchSize 1");
@@ -55,12 +59,15 @@ final class Planner {
           + (Integer.MAX_VALUE - 8) + " can be planned at once, split the range");
     }
     int n = (int) seq.size();
+    Instant now = clock.instant();
+    Completeness completeness = Completeness.of(partitioning, seq, now, options.lateness());
     byte[] flags = new byte[n];
-    long[] history = readHistory(seq, flags);
+    long[] history = readHistory(seq, flags, completeness);
 
     boolean probeAvailability = source != null && overrides(source, "availability");
     boolean askEstimates = options.estimateRows() && source != null && overrides(source, "estimate");
     Set<Selection> selection = options.selection();
+    RepeatedHours repeated = RepeatedHours.of(partitioning, seq);
     SegmentBuilder segments = new SegmentBuilder();
     long unavailable = 0;
     String firstMissing = null;
@@ -68,34 +75,74 @@ final class Planner {
     String missingDetail = "";
     long rows = 0;
     long estimated = 0;
-    for (int i = 0; i < n; i++) {
-      Selection reason = reason(flags[i], selection);
+    long incomplete = 0;
+    String firstIncomplete = null;
+    String lastIncomplete = null;
+    Instant firstCompleteAt = null;
+    for (int i = 0; i < n; ) {
+      // A unit: one partition, or the whole run of a repeated local hour, selected all or nothing.
+      int run = repeated.isEmpty() ? -1 : repeated.runAt(i);
+      int from = i;
+      int to = run < 0 ? i + 1 : (int) Math.min(n, repeated.start(run) + repeated.length(run));
+      i = to;
+      Selection reason = null;
+      for (int k = from; k < to; k++) {
+        reason = stronger(reason, reason(flags[k], selection));
+      }
       if (reason == null) {
         continue;
       }
-      if (probeAvailability || askEstimates) {
-        Partition p = seq.get(i);
-        if (probeAvailability) {
-          Availability a = call(() -> source.availability(p), "availability", p);
-          if (!a.available()) {
-            unavailable++;
-            if (firstMissing == null) {
-              firstMissing = p.key().value();
-              missingDetail = a.detail();
-            }
-            lastMissing = p.key().value();
-            continue;
-          }
+      if (run >= 0 && repeated.isCut(run, n)) {
+        throw repeated.cutBy(run, range);
+      }
+      if (!completeness.complete(to - 1)) {
+        // Not ended (with its lateness) yet: its data may still grow. Listed, and left out unless asked.
+        incomplete += to - from;
+        if (firstIncomplete == null) {
+          firstIncomplete = seq.keyAt(from).value();
+          firstCompleteAt = completeness.completeAt(to - 1);
         }
-        if (askEstimates) {
-          Optional<Estimate> e = call(() -> source.estimate(p), "estimate", p);
-          if (e.isPresent()) {
-            rows += e.get().rows();
-            estimated++;
-          }
+        lastIncomplete = seq.keyAt(to - 1).value();
+        if (!options.partialAllowed()) {
+          continue;
         }
       }
-      segments.add(i, reason);
+      if (probeAvailability || askEstimates) {
+        boolean available = true;
+        long unitRows = 0;
+        long unitEstimated = 0;
+        for (int k = from; k < to && available; k++) {
+          Partition p = seq.get(k);
+          if (probeAvailability) {
+            Availability a = call(() -> source.availability(p), "availability", p);
+            if (!a.available()) {
+              available = false;
+              if (firstMissing == null) {
+                firstMissing = seq.keyAt(from).value();
+                missingDetail = a.detail();
+              }
+              lastMissing = seq.keyAt(to - 1).value();
+              continue;
+            }
+          }
+          if (askEstimates) {
+            Optional<Estimate> e = call(() -> source.estimate(p), "estimate", p);
+            if (e.isPresent()) {
+              unitRows = com.google.common.math.LongMath.saturatedAdd(unitRows, e.get().rows());
+              unitEstimated++;
+            }
+          }
+        }
+        if (!available) {
+          unavailable += to - from;
+          continue;
+        }
+        rows = com.google.common.math.LongMath.saturatedAdd(rows, unitRows);
+        estimated += unitEstimated;
+      }
+      for (int k = from; k < to; k++) {
+        segments.add(k, reason);
+      }
     }
     if (unavailable > 0 && options.unavailable() == PlanOptions.Unavailable.FAIL) {
       throw new DataUnavailableException("upstream data is gone for " + unavailable + " planned partition(s) of "
@@ -104,17 +151,22 @@ final class Planner {
     }
     BackfillPlan.Unavailable skipped = unavailable == 0 ? BackfillPlan.Unavailable.NONE
         : new BackfillPlan.Unavailable(unavailable, firstMissing, lastMissing, missingDetail);
+    BackfillPlan.Incomplete open = incomplete == 0 ? BackfillPlan.Incomplete.NONE
+        : new BackfillPlan.Incomplete(incomplete, firstIncomplete, lastIncomplete, firstCompleteAt);
     CostEstimate.Inputs cost = new CostEstimate.Inputs(rows, estimated, options.estimateRows(), history[0], history[1]);
-    BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, logicVersion, clock.instant(), seq,
-        segments.starts(), segments.counts(), segments.reasons(), skipped, cost);
+    BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, logicVersion, now, seq,
+        segments.starts(), segments.counts(), segments.reasons(), skipped, open, warnings, cost);
     log.info("planned {} of {} partitions of {} in {} slices over {}", plan.partitionCount(), n, target,
         plan.sliceCount(), range);
     return plan;
   }
 
   /** Sets history flags per partition; returns {summed duration millis, partitions with a duration}. */
-  private long[] readHistory(PartitionSequence seq, byte[] flags) {
+  private long[] readHistory(PartitionSequence seq, byte[] flags, Completeness completeness) {
     long[] history = new long[2];
+    // A success after the last partition's end plus lateness cannot have been partial: only earlier
+    // successes need their partition's end, so a history of past backfills costs no window lookups.
+    Instant latestEnd = seq.size() == 0 ? null : completeness.completeAt(seq.size() - 1);
     store.forEachPartitionState(target, state -> {
       if (state.everSucceeded() && state.durationMillis() >= 0) {
         history[0] += state.durationMillis();
@@ -127,6 +179,13 @@ final class Planner {
       byte f = HAS_STATE;
       if (state.everSucceeded()) {
         f |= SUCCEEDED;
+        Instant succeeded = state.succeededAt();
+        if (latestEnd != null && succeeded.isBefore(latestEnd)) {
+          Instant completeAt = completeness.completeAt(i);
+          if (completeAt != null && succeeded.isBefore(completeAt)) {
+            f |= BUILT_PARTIAL;
+          }
+        }
         if (!logicVersion.equals(state.logicVersion() == null ? "" : state.logicVersion())) {
           f |= OTHER_LOGIC;
         }
@@ -142,6 +201,19 @@ final class Planner {
     return history;
   }
 
+  /** The reason listed first in {@link #PRIORITY}, of two that may be null. */
+  private static @Nullable Selection stronger(@Nullable Selection a, @Nullable Selection b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    for (Selection s : PRIORITY) {
+      if (s == a || s == b) {
+        return s;
+      }
+    }
+    return a;
+  }
+
   private static @Nullable Selection reason(byte f, Set<Selection> selection) {
     for (Selection s : PRIORITY) {
       if (selection.contains(s) && applies(s, f)) {
@@ -155,6 +227,7 @@ final class Planner {
     return switch (s) {
       case FAILED -> (f & LAST_FAILED) != 0;
       case MISSING -> (f & SUCCEEDED) == 0;
+      case PARTIAL -> (f & BUILT_PARTIAL) != 0;
       case INVALIDATED -> (f & INVALIDATED) != 0;
       case LOGIC_CHANGED -> (f & OTHER_LOGIC) != 0;
       case RESTATE -> true;

@@ -6,6 +6,11 @@ public enum Selection {
   MISSING,
   /** Its last attempt failed. */
   FAILED,
+  /**
+   * Its last success ran before the partition was complete (before {@code end + lateness}, with
+   * {@code PlanOptions.allowPartial()}), so it holds partial data; selected again once complete.
+   */
+  PARTIAL,
   /** Marked for reprocessing with Backfill.invalidate after its last success. */
   INVALIDATED,
   /** Its last success used another logic version. */

@@ -95,6 +95,11 @@ abstract sealed class SingleDimension implements Partitioning
   }
 
   @Override
+  public Map<String, List<String>> staticKeys() {
+    return this instanceof StaticKeyPartitioning k ? Map.of(name, k.keys) : Map.of();
+  }
+
+  @Override
   public Set<String> tokenNames() {
     Set<String> names = new LinkedHashSet<>();
     if (isTimeBased()) {

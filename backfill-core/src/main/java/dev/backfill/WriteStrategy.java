@@ -1,6 +1,8 @@
 package dev.backfill;
 
 import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a slice's records replace what the destination already holds. Each strategy states its
@@ -42,12 +44,18 @@ public sealed interface WriteStrategy
   /**
    * Upserts records keyed by business key columns. Idempotent.
    *
+   * <p>A plain merge is <b>last commit wins</b>: when two slices write the same key, the row of the
+   * slice that commits last stays, whatever the data says. Slices commit in any order when they run
+   * concurrently, and re-running an old partition writes its old rows again. When rows carry a
+   * version or change time, add {@link Merge#newerBy} so that a row only replaces one that is not
+   * newer, whatever the commit order.
+   *
    * @param keys the business key columns
    * @return the merge strategy; add {@link Merge#deletingMissingWithin} to delete keys missing from
-   *     the slice
+   *     the slice, {@link Merge#newerBy} to keep the newest row per key
    */
   static Merge merge(String... keys) {
-    return new Merge(List.of(keys), List.of());
+    return new Merge(List.of(keys), List.of(), null);
   }
 
   /**
@@ -112,17 +120,28 @@ public sealed interface WriteStrategy
    * @param keys business key columns
    * @param deleteMissingWithin when not empty, rows of the slice's partitions (identified by these
    *     dimension columns) whose keys the slice did not produce are deleted
+   * @param newerBy when not null, the column that orders versions of a row: an incoming row only
+   *     replaces an existing one whose value is not greater ({@code existing <= incoming})
    */
-  record Merge(List<String> keys, List<String> deleteMissingWithin) implements WriteStrategy {
+  record Merge(List<String> keys, List<String> deleteMissingWithin, @Nullable String newerBy) implements WriteStrategy {
     /**
      * Validates the columns.
      *
      * @param keys business key columns
      * @param deleteMissingWithin dimension columns scoping the delete of missing keys
+     * @param newerBy column ordering versions of a row, or null for last commit wins
      */
     public Merge {
       keys = nonEmpty(keys, "merge", "key column", "order_id");
       deleteMissingWithin = List.copyOf(deleteMissingWithin);
+      if (newerBy != null) {
+        String column = nonEmpty(List.of(newerBy), "newerBy", "column", "changed_at").get(0);
+        if (keys.stream().anyMatch(k -> k.equalsIgnoreCase(column))) {
+          throw new InvalidConfigurationException("merge(" + String.join(", ", keys) + ").newerBy(\"" + column
+              + "\"): the ordering column is a key column; expected a column such as changed_at or version that"
+              + " tells which row of a key is newer");
+        }
+      }
     }
 
     /**
@@ -133,12 +152,42 @@ public sealed interface WriteStrategy
      * @return the changed strategy
      */
     public Merge deletingMissingWithin(String... partitionColumns) {
-      return new Merge(keys, nonEmpty(List.of(partitionColumns), "deletingMissingWithin", "column", "day"));
+      return new Merge(keys, nonEmpty(List.of(partitionColumns), "deletingMissingWithin", "column", "day"), newerBy);
+    }
+
+    /**
+     * Keeps the newest row per key whatever order slices commit in: an incoming row replaces an
+     * existing row of its key only when the existing row's {@code column} is not greater
+     * ({@code existing <= incoming}), so an older slice that commits later, or an old partition run
+     * again, never rolls a key back. Equal values replace (a re-run slice is idempotent); a row whose
+     * value is null is never replaced and an incoming null never replaces (SQL comparison with null).
+     * The comparison happens inside the destination's upsert, atomically per row.
+     *
+     * <pre>{@code
+     * WriteStrategy.merge("customer_id").newerBy("changed_at");
+     * }</pre>
+     *
+     * @param column a column of the written rows (not a key) whose values order the versions of a
+     *     row: a change time, a version number
+     * @return the changed strategy
+     */
+    public Merge newerBy(String column) {
+      return new Merge(keys, deleteMissingWithin, column);
+    }
+
+    /**
+     * Returns the column ordering versions of a row.
+     *
+     * @return the column, or empty for last commit wins
+     */
+    public Optional<String> newerByColumn() {
+      return Optional.ofNullable(newerBy);
     }
 
     @Override
     public String describe() {
       return "merge(" + String.join(", ", keys) + ")"
+          + (newerBy == null ? "" : " newer by " + newerBy)
           + (deleteMissingWithin.isEmpty() ? "" : " deleting missing within " + String.join(", ", deleteMissingWithin));
     }
   }

@@ -156,7 +156,7 @@ class BadInputTest {
   void emptySelection() {
     assertThatThrownBy(() -> PlanOptions.defaults().select())
         .isInstanceOf(InvalidConfigurationException.class)
-        .hasMessageContainingAll("selection is empty", "expected at least one of [MISSING, FAILED, INVALIDATED, LOGIC_CHANGED, RESTATE]");
+        .hasMessageContainingAll("selection is empty", "expected at least one of [MISSING, FAILED, PARTIAL, INVALIDATED, LOGIC_CHANGED, RESTATE]");
   }
 
   @Test

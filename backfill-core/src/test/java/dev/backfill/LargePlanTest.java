@@ -51,7 +51,12 @@ class LargePlanTest {
     long days = ChronoUnit.DAYS.between(LocalDate.of(1, 1, 1), LocalDate.of(2741, 1, 1));
     assertThat(days).isGreaterThan(1_000_000);
 
-    BackfillPlan plan = backfill(daily, new InMemoryStateStore()).plan(range);
+    // Days after NOW have not ended: they are planned only when partial runs are allowed.
+    BackfillPlan plan = backfill(daily, new InMemoryStateStore()).plan(range, PlanOptions.defaults().allowPartial());
+    long open = ChronoUnit.DAYS.between(LocalDate.of(2024, 6, 1), LocalDate.of(2741, 1, 1));
+    assertThat(plan.incomplete().partitions()).isEqualTo(open);
+    assertThat(plan.incomplete().first()).isEqualTo("2024-06-01");
+    assertThat(backfill(daily, new InMemoryStateStore()).plan(range).partitionCount()).isEqualTo(days - open);
     assertThat(plan.rangeSize()).isEqualTo(days);
     assertThat(plan.partitionCount()).isEqualTo(days);
     assertThat(plan.sliceCount()).isEqualTo((int) days);
@@ -68,7 +73,7 @@ class LargePlanTest {
     assertThat(BackfillPlan.fromJson(plan.toJson())).isEqualTo(plan);
 
     BackfillPlan weeks = backfill(daily, new InMemoryStateStore()).plan(range,
-        PlanOptions.defaults().batchSize(7).order(PlanOptions.Order.NEWEST_FIRST));
+        PlanOptions.defaults().batchSize(7).order(PlanOptions.Order.NEWEST_FIRST).allowPartial());
     assertThat(weeks.sliceCount()).isEqualTo((int) ((days + 6) / 7));
     assertThat(weeks.slice(0).last().value()).isEqualTo("2740-12-31");
     printHeap(String.format(Locale.ROOT, "%,d days since 0001-01-01", days));

@@ -66,8 +66,12 @@ class PlanJsonProperties {
         Arbitraries.longs().between(0, 5_000).injectNull(0.5),
         Arbitraries.longs().between(0, 100_000).map(Duration::ofSeconds).injectNull(0.5))
         .as((sel, order, batch, unavailable, concurrency, estimate, maxRows, maxDuration) ->
-            new PlanOptions(EnumSet.copyOf(sel), order, batch, unavailable, concurrency, estimate, maxRows, maxDuration, "default"))
-        .flatMap(o -> Arbitraries.of("default", "prod", "staging ü \"quoted\" \\ \n").map(o::environment));
+            new PlanOptions(EnumSet.copyOf(sel), order, batch, unavailable, concurrency, estimate, maxRows, maxDuration, "default",
+                Duration.ZERO, false))
+        .flatMap(o -> Arbitraries.of("default", "prod", "staging ü \"quoted\" \\ \n").map(o::environment))
+        .flatMap(o -> Arbitraries.longs().between(0, 100_000).map(s -> o.lateness(Duration.ofSeconds(s))))
+        // Random creation times leave many partitions incomplete: mostly allow them, so plans keep segments.
+        .flatMap(o -> Arbitraries.frequency(net.jqwik.api.Tuple.of(1, o), net.jqwik.api.Tuple.of(5, o.allowPartial())));
   }
 
   @Provide
@@ -115,9 +119,11 @@ class PlanJsonProperties {
     Statistics.label("segments").collect(plan.sliceCount() == 0 ? "none" : plan.counts().size() > 1 ? "several reasons" : "one reason");
     Statistics.label("skipped").collect(plan.unavailable().partitions() > 0);
     Statistics.label("rows").collect(plan.cost().rows().isPresent());
+    Statistics.label("incomplete").collect(plan.incomplete().partitions() > 0);
     Statistics.label("segments").coverage(c -> c.check("several reasons").percentage(pct -> pct >= 20));
     Statistics.label("skipped").coverage(c -> c.check(true).percentage(pct -> pct >= 10));
     Statistics.label("rows").coverage(c -> c.check(true).percentage(pct -> pct >= 10));
+    Statistics.label("incomplete").coverage(c -> c.check(true).percentage(pct -> pct >= 10));
 
     String json = plan.toJson();
     BackfillPlan back = BackfillPlan.fromJson(json);

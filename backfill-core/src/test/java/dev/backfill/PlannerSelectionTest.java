@@ -348,7 +348,7 @@ class PlannerSelectionTest {
     assertThat(table).contains(
         "  range        2024-01-01..2024-01-10 (10 partitions)\n",
         "  environment  default, logic version v2\n",
-        "  selection    MISSING, FAILED, INVALIDATED, LOGIC_CHANGED, oldest first, batch size 1\n",
+        "  selection    MISSING, FAILED, PARTIAL, INVALIDATED, LOGIC_CHANGED, oldest first, batch size 1\n",
         "  planned      8 partitions in 8 slices: MISSING 2, FAILED 4, INVALIDATED 1, LOGIC_CHANGED 1\n",
         "  rows         unknown (the source gives no estimates)\n",
         "  duration     ~14m40s (110000 ms per partition over 7 past partitions, concurrency 1)\n");

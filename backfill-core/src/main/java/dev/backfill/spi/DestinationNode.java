@@ -3,6 +3,7 @@ package dev.backfill.spi;
 import dev.backfill.Partitioning;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -37,6 +38,22 @@ public interface DestinationNode<T> extends ResourceProvider {
    * @throws dev.backfill.UnknownTokenException naming the unknown token and the known ones
    */
   default void validate(Set<String> tokens) {}
+
+  /**
+   * Checks, before any slice runs, what only the destination itself can tell: for a table, that a
+   * merge has a unique key on its key columns, that partition values stay distinct under the
+   * column's collation, that time columns can tell the slice's instants apart. Called when a range
+   * is planned and again before a plan is executed (the table may have changed in between). Errors
+   * refuse the plan or run with an {@link dev.backfill.InvalidConfigurationException} carrying their
+   * messages, so nothing is written and no run is created; warnings are listed in the plan.
+   *
+   * @param context the backfill's strategy, partitioning and the range
+   * @return findings, empty when all is well (the default)
+   * @throws Exception when the destination cannot be inspected; planning then fails with it
+   */
+  default List<PreflightFinding> preflight(PreflightContext context) throws Exception {
+    return List.of();
+  }
 
   /**
    * Prepares a run, for example creating the shadow table of a full rebuild. On a resumed run an

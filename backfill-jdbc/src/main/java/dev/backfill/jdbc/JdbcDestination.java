@@ -26,8 +26,11 @@ import org.jspecify.annotations.Nullable;
  *       then inserts the slice, in one transaction: readers see the old rows or the new ones.
  *   <li>{@code merge(keys)}: upserts by key (PostgreSQL {@code ON CONFLICT}, MariaDB
  *       {@code ON DUPLICATE KEY}, H2 {@code MERGE ... KEY}); the keys need a primary key or unique
- *       constraint on PostgreSQL and MariaDB. With {@code deletingMissingWithin(columns)} the slice's
- *       span is deleted first, so keys the slice no longer produces disappear.
+ *       constraint on exactly the keys on every engine, checked when planning and before executing.
+ *       With {@code deletingMissingWithin(columns)} the slice's span is deleted first, so keys the
+ *       slice no longer produces disappear. A plain merge is last commit wins; with
+ *       {@code newerBy(column)} the upsert itself only replaces a row that is not newer, so slices
+ *       may commit in any order.
  *   <li>{@code fullRebuild()}: slices go into a shadow table ({@code <table>_bf_shadow}, created like
  *       the table when the run begins, kept and filled further by a resume); when the run succeeded it
  *       replaces the table atomically (see each dialect for how), otherwise the table stays untouched.

@@ -4,9 +4,12 @@ import dev.backfill.Partitioning;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.internal.TableTarget;
 import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.PreflightContext;
+import dev.backfill.spi.PreflightFinding;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -28,6 +31,11 @@ abstract class TableDestination<T> implements DestinationNode<T> {
   @Override
   public void validate(WriteStrategy strategy, Partitioning partitioning) {
     target.validate(strategy);
+  }
+
+  @Override
+  public List<PreflightFinding> preflight(PreflightContext context) throws SQLException {
+    return target.preflight(context);
   }
 
   @Override

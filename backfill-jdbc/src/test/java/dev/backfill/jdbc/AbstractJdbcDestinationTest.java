@@ -322,6 +322,30 @@ abstract class AbstractJdbcDestinationTest {
         expected(Kind.OVERWRITE, List.of(SEED), slices("v2", D1, D2, D3), true));
   }
 
+  /** The dimension {@code latest} keeps each customer's newest revenue; src's day orders the versions. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void mergeNewerByNeverRollsACustomerBackWhenAnOlderDayCommitsLater(Path path) {
+    db.exec("CREATE TABLE latest (customer_id INT NOT NULL PRIMARY KEY, changed_at DATE NOT NULL, revenue BIGINT)");
+    WriteStrategy strategy = WriteStrategy.merge("customer_id").newerBy("changed_at");
+    String select = "SELECT customer_id, " + db.q("day") + " AS changed_at, revenue FROM src WHERE version = :v AND "
+        + db.q("day") + " BETWEEN :start_date AND :end_date";
+    Backfill.Builder<Object> builder = Backfill.builder("latest").partitioning(Partitioning.daily(ZoneOffset.UTC))
+        .token("v", "v1").strategy(strategy).stateStore(store);
+    Backfill<?> backfill = path == Path.RECORDS
+        ? builder.source(JdbcSource.query(db.dataSource(), select)).destination(JdbcDestination.table(db.dataSource(), "latest")).build()
+        : builder.destination(JdbcDestination.table(db.dataSource(), "latest").fromQuery(select)).build();
+
+    for (String day : List.of("2024-01-03", "2024-01-01", "2024-01-02", "2024-01-03", "2024-01-01")) {
+      RunReport report = backfill.execute(backfill.plan(PartitionRange.of(day, day),
+          PlanOptions.defaults().select(Selection.RESTATE)), options()).await();
+      assertThat(report.status()).as(report.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    assertThat(db.lines("SELECT customer_id, changed_at, revenue FROM latest ORDER BY customer_id"))
+        .containsExactly("1|2024-01-03|301", "2|2024-01-03|302", "3|2024-01-03|303");
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Kind.class, names = {"OVERWRITE", "MERGE", "FULL_REBUILD"})
   void tablesQualifiedByASchemaAreWrittenThere(Kind kind) {

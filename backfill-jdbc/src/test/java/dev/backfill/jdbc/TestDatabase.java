@@ -32,6 +32,7 @@ public final class TestDatabase implements AutoCloseable {
   private final String name;
   private final HikariDataSource dataSource;
   private final String jdbcUrl;
+  private final List<HikariDataSource> others = new ArrayList<>();
 
   private TestDatabase(Engine engine) {
     this.engine = engine;
@@ -103,6 +104,25 @@ public final class TestDatabase implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * Another small pool over this namespace whose connections run a statement first (e.g. set the
+   * session's time zone); closed with this database.
+   */
+  public DataSource dataSourceWith(String connectionInitSql) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(dataSource.getPoolName() + "-" + others.size());
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(dataSource.getUsername());
+    config.setPassword(dataSource.getPassword());
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(20_000);
+    config.setConnectionInitSql(connectionInitSql);
+    HikariDataSource other = new HikariDataSource(config);
+    others.add(other);
+    return other;
+  }
+
   private Dialect dialect;
 
   public Dialect dialect() {
@@ -110,6 +130,34 @@ public final class TestDatabase implements AutoCloseable {
       dialect = Dialect.detect(dataSource);
     }
     return dialect;
+  }
+
+  /** The statement that sets a session's time zone to an offset such as {@code +02:00} on this engine. */
+  public String setSessionZoneSql(String offset) {
+    return switch (engine) {
+      case H2 -> "SET TIME ZONE '" + offset + "'";
+      case POSTGRES -> "SET TIME ZONE INTERVAL '" + offset + "' HOUR TO MINUTE";
+      case MARIADB -> "SET time_zone = '" + offset + "'";
+    };
+  }
+
+  /** The statement that drops the index {@code name} of {@code table} on this engine. */
+  public String dropIndexSql(String name, String table) {
+    return engine == Engine.MARIADB ? "DROP INDEX " + name + " ON " + table : "DROP INDEX " + name;
+  }
+
+  /** A column type that holds instants on this engine. */
+  public String instantType() {
+    return switch (engine) {
+      case H2 -> "TIMESTAMP WITH TIME ZONE";
+      case POSTGRES -> "TIMESTAMPTZ";
+      case MARIADB -> "TIMESTAMP NULL";
+    };
+  }
+
+  /** A column type that holds local date-times on this engine. */
+  public String localDateTimeType() {
+    return engine == Engine.MARIADB ? "DATETIME" : "TIMESTAMP";
   }
 
   /** Quotes a name for hand-written test SQL (H2 reserves DAY, for example). */
@@ -177,6 +225,7 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    others.forEach(HikariDataSource::close);
     if (engine == Engine.H2) {
       try {
         exec("SHUTDOWN");

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *       aborted writer fails as a closed transaction would.</li>
  *   <li>{@code overwritePartition(columns)} deletes the rows whose columns lie in the slice's
  *       {@link Slice#span span}, then inserts; {@code merge(keys)} replaces rows by key and inserts new
- *       keys, deleting keys missing from the slice within its span when asked; {@code append}
+ *       keys, deleting keys missing from the slice within its span when asked, and with
+ *       {@code newerBy(column)} replaces a row only when the existing one is not newer; {@code append}
  *       inserts.</li>
  *   <li>{@code fullRebuild()} fills a shadow table per slice (replacing the slice's span there, so a
  *       re-run slice is idempotent) and swaps it in atomically in {@code finishRun} only when the run
@@ -368,14 +369,14 @@ public final class InMemoryDestination implements DestinationNode<Row> {
     } else if (strategy instanceof WriteStrategy.Merge m) {
       Map<List<@Nullable Object>, Row> incoming = new LinkedHashMap<>();
       for (Row r : staged) {
-        incoming.put(Values.key(r, m.keys()), r);
+        incoming.merge(Values.key(r, m.keys()), r, (earlier, later) -> replaces(m, earlier, later) ? later : earlier);
       }
       if (!m.deleteMissingWithin().isEmpty()) {
         table.removeIf(r -> Values.inSlice(r, slice, m.deleteMissingWithin()) && !incoming.containsKey(Values.key(r, m.keys())));
       }
       for (int i = 0; i < table.size(); i++) {
         Row replacement = incoming.remove(Values.key(table.get(i), m.keys()));
-        if (replacement != null) {
+        if (replacement != null && replaces(m, table.get(i), replacement)) {
           table.set(i, replacement);
         }
       }
@@ -390,6 +391,17 @@ public final class InMemoryDestination implements DestinationNode<Row> {
     }
   }
 
+  /** Whether an incoming row replaces an existing row of its key: always, or when the existing one is not newer. */
+  private static boolean replaces(WriteStrategy.Merge merge, Row existing, Row incoming) {
+    String column = merge.newerBy();
+    if (column == null) {
+      return true;
+    }
+    // As SQL compares: a null on either side is unknown, and unknown does not replace.
+    Integer order = Values.compare(existing.get(column), incoming.get(column));
+    return order != null && order <= 0;
+  }
+
   private static List<String> requiredColumns(WriteStrategy strategy) {
     if (strategy instanceof WriteStrategy.OverwritePartition o) {
       return o.columns();
@@ -397,6 +409,7 @@ public final class InMemoryDestination implements DestinationNode<Row> {
     if (strategy instanceof WriteStrategy.Merge m) {
       List<String> columns = new ArrayList<>(m.keys());
       columns.addAll(m.deleteMissingWithin());
+      m.newerByColumn().ifPresent(columns::add);
       return columns;
     }
     return List.of();

@@ -4,8 +4,11 @@ import dev.backfill.Row;
 import dev.backfill.Slice;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -75,15 +78,55 @@ final class Values {
     return v;
   }
 
-  /** Tells whether a row lies in the slice's span of every column. */
+  /**
+   * Tells whether a row lies in the slice: for a time dimension whose row value is an instant, in the
+   * slice's window {@code [start_ts, end_ts)} (the two hours repeated in autumn are two instants);
+   * otherwise in the slice's span of the dimension's values.
+   */
   static boolean inSlice(Row row, Slice slice, Collection<String> columns) {
     for (String c : columns) {
       Slice.Span span = slice.span(c);
-      if (!span.contains(asDimension(row.get(c), span.first()))) {
+      Object value = row.get(c);
+      Instant instant = instant(value);
+      boolean timeDimension = span.first() instanceof LocalDate || span.first() instanceof LocalDateTime;
+      if (instant != null && timeDimension && slice.window().isPresent()) {
+        if (!slice.window().get().contains(instant)) {
+          return false;
+        }
+      } else if (!span.contains(asDimension(value, span.first()))) {
         return false;
       }
     }
     return true;
+  }
+
+  private static @Nullable Instant instant(@Nullable Object value) {
+    if (value instanceof OffsetDateTime o) {
+      return o.toInstant();
+    }
+    if (value instanceof ZonedDateTime z) {
+      return z.toInstant();
+    }
+    return value instanceof Instant i ? i : null;
+  }
+
+  /**
+   * Compares two values as a database compares a column with itself: numbers by value, dates whether
+   * held as dates or text, others of one type by their natural order, mixed types by text.
+   *
+   * @return negative, zero or positive; null when either is null (unknown, as in SQL)
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static @Nullable Integer compare(@Nullable Object a, @Nullable Object b) {
+    Object x = normal(a);
+    Object y = b == null || x == null ? normal(b) : asDimension(b, x);
+    if (x == null || y == null) {
+      return null;
+    }
+    if (x.getClass() == y.getClass() && x instanceof Comparable cx) {
+      return cx.compareTo(y);
+    }
+    return String.valueOf(x).compareTo(String.valueOf(y));
   }
 
   /** Orders rows by columns, nulls first, then by text for values of different types. */

@@ -52,6 +52,21 @@ class BackfillArbitrariesProperties {
     assertThat(plan.sliceCount()).isBetween(1, 31);
   }
 
+  /** Hourly ranges around New York's autumn change never hold only one of its two 01:00 hours. */
+  @Property(tries = 200)
+  void generatedHourlyRangesArePlannedWholeAcrossTheRepeatedHour(@ForAll("newYorkAutumnPlans") BackfillPlan plan) {
+    assertThat(plan.partitionCount()).isEqualTo(plan.rangeSize());
+  }
+
+  @Provide
+  Arbitrary<BackfillPlan> newYorkAutumnPlans() {
+    Partitioning hourly = Partitioning.hourly(java.time.ZoneId.of("America/New_York"));
+    Backfill<Row> backfill = Backfill.builder("hours").partitioning(hourly).source(InMemorySource.rows())
+        .destination(InMemoryDestination.create()).build();
+    return BackfillArbitraries.plans(backfill, BackfillArbitraries.ranges(hourly,
+        PartitionRange.of("2024-11-03T00", "2024-11-03T03")));
+  }
+
   @Provide
   Arbitrary<BackfillPlan> marchPlans() {
     Backfill<Row> backfill = Fixtures.daily(Backfill.builder("orders"), Fixtures.march(1), InMemoryDestination.create(),

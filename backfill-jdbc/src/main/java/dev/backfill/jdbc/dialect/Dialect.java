@@ -7,6 +7,7 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.spi.FailureClassifier;
 import dev.backfill.spi.Redaction;
 import dev.backfill.Slice;
+import dev.backfill.TimeWindow;
 import java.math.BigDecimal;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -383,27 +384,76 @@ public abstract class Dialect {
 
   /**
    * Returns an upsert of one row of values keyed by {@code keys}: rows with the same key values are
-   * updated ({@code updateColumns} only), others inserted.
+   * updated ({@code updateColumns} only), others inserted. Last write wins.
    *
    * @param table quoted table
    * @param columns every column, in parameter order
-   * @param keys key columns (a subset of {@code columns}); PostgreSQL and MariaDB need a unique
-   *     constraint or primary key on them
+   * @param keys key columns (a subset of {@code columns}); they need a primary key or unique
+   *     constraint (see {@link #uniqueKeys})
    * @param updateColumns columns overwritten when the key exists
    * @return the statement with one placeholder per column
    */
-  public abstract String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns);
+  public final String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
+    return upsertSql(table, columns, keys, updateColumns, null);
+  }
 
   /**
-   * Returns an upsert of a query's rows keyed by {@code keys}, updating every non-key column.
+   * Returns an upsert of one row of values keyed by {@code keys}: rows with the same key values are
+   * updated ({@code updateColumns} only), others inserted. With {@code newerBy}, an existing row is
+   * only updated when its {@code newerBy} value is not greater than the incoming one
+   * ({@code existing <= incoming}; a null on either side leaves the existing row), decided by the
+   * statement itself, atomically per row.
+   *
+   * @param table quoted table
+   * @param columns every column, in parameter order
+   * @param keys key columns (a subset of {@code columns})
+   * @param updateColumns columns overwritten when the key exists
+   * @param newerBy column of {@code updateColumns} that orders versions of a row, or null for last
+   *     write wins
+   * @return the statement with one placeholder per column
+   */
+  public abstract String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy);
+
+  /**
+   * Returns an upsert of a query's rows keyed by {@code keys}, updating every non-key column; with
+   * {@code newerBy} only rows that are not newer than the incoming ones (as
+   * {@link #upsertSql(String, List, List, List, String)}).
    *
    * @param table quoted table
    * @param columns column names of the query and the table
    * @param keys key columns
    * @param query the query, already with {@code ?} placeholders
+   * @param newerBy column ordering versions of a row, or null for last write wins
    * @return the statement
    */
-  public abstract String upsertSelectSql(String table, List<String> columns, List<String> keys, String query);
+  public abstract String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy);
+
+  /**
+   * Returns the non-key columns of an upsert with {@code newerBy} moved last: engines that evaluate
+   * assignments in order (MariaDB) must compare against the old ordering value in every assignment.
+   *
+   * @param updateColumns columns overwritten when the key exists
+   * @param newerBy ordering column, or null
+   * @return the columns, {@code newerBy} last
+   */
+  protected static List<String> orderingLast(List<String> updateColumns, @Nullable String newerBy) {
+    if (newerBy == null) {
+      return updateColumns;
+    }
+    List<String> out = new ArrayList<>();
+    String ordering = null;
+    for (String c : updateColumns) {
+      if (c.equalsIgnoreCase(newerBy)) {
+        ordering = c;
+      } else {
+        out.add(c);
+      }
+    }
+    out.add(ordering == null ? newerBy : ordering);
+    return out;
+  }
 
   /**
    * Returns a delete of the rows whose columns lie in a slice's spans: {@code col = ?} for a single
@@ -413,11 +463,31 @@ public abstract class Dialect {
    * @param spans span per column
    * @return the statement and its parameters
    */
-  public Sql deleteSpan(String table, Map<String, Slice.Span> spans) {
+  public final Sql deleteSpan(String table, Map<String, Slice.Span> spans) {
+    return deleteSpan(table, spans, Map.of());
+  }
+
+  /**
+   * Returns a delete of a slice's rows: a column that holds instants and stores a time dimension
+   * selects the slice's window ({@code col >= ? AND col < ?}, the exact instants of
+   * {@code [start_ts, end_ts)}, so the two hours repeated in autumn stay apart); any other column its
+   * span of values ({@code col = ?}, or {@code col BETWEEN ? AND ?} for a batch).
+   *
+   * @param table quoted table
+   * @param spans span per column
+   * @param windows the slice's window for the columns that hold instants
+   * @return the statement and its parameters
+   */
+  public Sql deleteSpan(String table, Map<String, Slice.Span> spans, Map<String, TimeWindow> windows) {
     StringJoiner where = new StringJoiner(" AND ");
     List<Object> params = new ArrayList<>();
     spans.forEach((column, span) -> {
-      if (span.single()) {
+      TimeWindow window = windows.get(column);
+      if (window != null) {
+        where.add(quote(column) + " >= ? AND " + quote(column) + " < ?");
+        params.add(window.startOffsetDateTime());
+        params.add(window.endOffsetDateTime());
+      } else if (span.single()) {
         where.add(quote(column) + " = ?");
         params.add(span.first());
       } else {
@@ -427,6 +497,19 @@ public abstract class Dialect {
       }
     });
     return new Sql("DELETE FROM " + table + " WHERE " + where, params);
+  }
+
+  /**
+   * Tells whether a column holds instants (a point on the time line, whatever the zone), so that a
+   * slice's rows in it are selected by the slice's window; otherwise it holds local values.
+   *
+   * @param md metadata of a result with the column
+   * @param column 1-based column index
+   * @return true for {@code TIMESTAMP WITH TIME ZONE} (and each engine's equivalent)
+   * @throws SQLException on failure
+   */
+  public boolean holdsInstants(ResultSetMetaData md, int column) throws SQLException {
+    return md.getColumnType(column) == Types.TIMESTAMP_WITH_TIMEZONE;
   }
 
   /**
@@ -567,6 +650,127 @@ public abstract class Dialect {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Catalog: what preflight checks before any slice runs
+
+  /**
+   * Returns the unique keys of a table that an upsert keyed by exactly their columns can rely on: the
+   * primary key and every unique constraint or unique index (on PostgreSQL only valid ones without a
+   * predicate or expressions, as {@code ON CONFLICT} needs).
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema as configured, or null for the connection's current one
+   * @param table unquoted table as configured
+   * @return the column names of each key, as the engine stores them; empty when there is none
+   * @throws SQLException on failure
+   */
+  public abstract List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException;
+
+  /**
+   * Tells whether a unique key other than the one an upsert names also makes it update instead of
+   * insert (MariaDB's {@code ON DUPLICATE KEY UPDATE} reacts to any unique key), so preflight warns
+   * about the table's other unique keys.
+   *
+   * @return true on MariaDB and MySQL
+   */
+  public boolean anyUniqueKeyTriggersUpsert() {
+    return false;
+  }
+
+  /**
+   * How an engine compares a text column: an SQL expression that turns a bound parameter into a
+   * value compared the way the column compares its values.
+   *
+   * @param parameter the expression, with one {@code ?} (e.g. {@code CONVERT(? USING utf8mb4) COLLATE
+   *     utf8mb4_general_ci})
+   * @param description the comparison in words, for messages (e.g. {@code collation utf8mb4_general_ci})
+   */
+  public record TextComparison(String parameter, String description) {
+    /**
+     * Creates the value.
+     *
+     * @param parameter SQL expression with one placeholder
+     * @param description in words
+     */
+    public TextComparison {
+      requireNonNull(parameter, "parameter");
+      requireNonNull(description, "description");
+    }
+  }
+
+  /**
+   * Returns how a column of a table compares text (its collation or type), so that preflight can ask
+   * the database whether two partition keys would be equal in it.
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema as configured, or null for the current one
+   * @param table unquoted table as configured
+   * @param column unquoted column as configured
+   * @return the comparison, or empty when the column does not exist or holds no text
+   * @throws SQLException on failure
+   */
+  public abstract Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException;
+
+  /**
+   * Prepares a catalog query whose parameters are a schema (null for the current one) and then
+   * names, each bound as the engine stores unquoted names.
+   *
+   * @param connection an open connection
+   * @param sql the query, its first parameter the schema
+   * @param schema unquoted schema as configured, or null
+   * @param names unquoted table, column, ... as configured
+   * @return the statement, parameters bound; the caller closes it
+   * @throws SQLException on failure
+   */
+  protected PreparedStatement catalogQuery(Connection connection, String sql, @Nullable String schema, String... names)
+      throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(sql);
+    ps.setString(1, schema == null ? null : fold(schema));
+    for (int i = 0; i < names.length; i++) {
+      ps.setString(i + 2, fold(names[i]));
+    }
+    return ps;
+  }
+
+  /**
+   * Quotes a name read from the database's catalog, as stored, with double quotes.
+   *
+   * @param stored the name as the catalog holds it
+   * @return the quoted name, inner quotes doubled
+   */
+  protected static String quoteStored(String stored) {
+    return '"' + stored.replace("\"", "\"\"") + '"';
+  }
+
+  /**
+   * Groups the rows of a catalog query selecting (key name, column name), ordered by key, into
+   * column lists.
+   *
+   * @param ps the prepared query, parameters bound
+   * @return one list of columns per key, in the query's order
+   * @throws SQLException on failure
+   */
+  protected static List<List<String>> columnsByKey(PreparedStatement ps) throws SQLException {
+    Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+      }
+    }
+    return keys.values().stream().map(List::copyOf).toList();
+  }
+
+  /**
+   * Names, for messages, the engine's column type that holds instants.
+   *
+   * @return e.g. {@code timestamptz}
+   */
+  public String instantColumnType() {
+    return "TIMESTAMP WITH TIME ZONE";
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Transactions and streaming
 
   /**
@@ -658,9 +862,10 @@ public abstract class Dialect {
   }
 
   /**
-   * Binds a point in time, such as the {@code start_ts} and {@code end_ts} tokens. The default binds
-   * a {@code TIMESTAMP WITH TIME ZONE}, which compares correctly with zoned columns; comparisons with
-   * columns without zone use the session's time zone.
+   * Binds a point in time, such as the {@code start_ts} and {@code end_ts} tokens, so that it means
+   * the same instant whatever the session's time zone. The default binds a
+   * {@code TIMESTAMP WITH TIME ZONE}, which compares exactly with zoned columns; the engine compares it
+   * with columns without zone in the session's time zone.
    *
    * @param ps the statement
    * @param index 1-based parameter index
@@ -738,6 +943,39 @@ public abstract class Dialect {
    * @return e.g. {@code TEXT}
    */
   public abstract String textType();
+
+  /**
+   * Returns the column type of the state store's keys and ids (run ids, targets, partition and slice
+   * keys, workers): text compared byte by byte, so that {@code acme} and {@code ACME} are two keys
+   * whatever the server's default collation.
+   *
+   * @param length maximum length in characters
+   * @return e.g. {@code VARCHAR(255)}; MariaDB adds a binary collation
+   */
+  public String exactTextType(int length) {
+    return "VARCHAR(" + length + ")";
+  }
+
+  /**
+   * Says, for messages, how to make a text column compare exactly.
+   *
+   * @return e.g. {@code a binary collation (COLLATE utf8mb4_bin)}
+   */
+  public String exactTextHint() {
+    return "a collation that compares text exactly";
+  }
+
+  /**
+   * Returns the statements that give existing state store columns {@link #exactTextType(int)}, for
+   * tables created before the store declared it; none where the engine compares text exactly anyway.
+   *
+   * @param table quoted table
+   * @param columns column name to its length and nullability ({@code NOT NULL} or {@code NULL})
+   * @return DDL statements, possibly none
+   */
+  public List<String> exactTextMigration(String table, Map<String, String> columns) {
+    return List.of();
+  }
 
   /**
    * Returns the column type for booleans.

@@ -2,11 +2,14 @@ package dev.backfill.jdbc.dialect;
 
 import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * H2 (2.x), embedded or in server mode.
  *
  * <ul>
- *   <li>Merge: {@code MERGE INTO t (...) KEY (keys) VALUES (...)}; no constraint needed.
+ *   <li>Merge: {@code MERGE INTO t (...) KEY (keys) VALUES (...)}; {@code newerBy(column)} uses the
+ *       standard {@code MERGE INTO t USING ... WHEN MATCHED AND t.column <= s.column THEN UPDATE}.
  *   <li>Full rebuild: H2 commits every DDL statement on its own, so two renames would leave a moment
  *       without the table. The swap therefore replaces the live table's content in one transaction
  *       ({@code DELETE} then {@code INSERT ... SELECT} from the shadow): readers see the old rows until
@@ -57,12 +61,32 @@ public final class H2Dialect extends Dialect {
   }
 
   @Override
-  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
-    if (updateColumns.equals(nonKeys(columns, keys))) {
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy) {
+    if (newerBy == null && updateColumns.equals(nonKeys(columns, keys))) {
       return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") VALUES ("
           + placeholders(columns.size()) + ")";
     }
-    // MERGE ... KEY always updates every column; the standard MERGE can update a subset.
+    // MERGE ... KEY always updates every column; the standard MERGE can update a subset, and only
+    // the rows that are not newer.
+    return standardMerge(table, "(VALUES (" + placeholders(columns.size()) + ")) AS " + quote("bf_s") + " ("
+        + quoteAll(columns) + ")", columns, keys, updateColumns, newerBy);
+  }
+
+  @Override
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy) {
+    if (newerBy == null) {
+      return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") SELECT "
+          + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q");
+    }
+    return standardMerge(table, "(SELECT " + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q") + ") AS "
+        + quote("bf_s"), columns, keys, nonKeys(columns, keys), newerBy);
+  }
+
+  /** {@code MERGE INTO t USING source AS "bf_s" ON keys WHEN MATCHED [AND not newer] ... WHEN NOT MATCHED ...}. */
+  private String standardMerge(String table, String source, List<String> columns, List<String> keys,
+      List<String> updateColumns, @Nullable String newerBy) {
     String s = quote("bf_s");
     StringJoiner on = new StringJoiner(" AND ");
     for (String k : keys) {
@@ -72,22 +96,55 @@ public final class H2Dialect extends Dialect {
     for (String c : columns) {
       values.add(s + "." + quote(c));
     }
-    String merge = "MERGE INTO " + table + " USING (VALUES (" + placeholders(columns.size()) + ")) AS " + s + " ("
-        + quoteAll(columns) + ") ON " + on;
+    String merge = "MERGE INTO " + table + " USING " + source + " ON " + on;
     if (!updateColumns.isEmpty()) {
       StringJoiner set = new StringJoiner(", ");
       for (String c : updateColumns) {
         set.add(quote(c) + " = " + s + "." + quote(c));
       }
-      merge += " WHEN MATCHED THEN UPDATE SET " + set;
+      String when = newerBy == null ? "" : " AND " + table + "." + quote(newerBy) + " <= " + s + "." + quote(newerBy);
+      merge += " WHEN MATCHED" + when + " THEN UPDATE SET " + set;
     }
     return merge + " WHEN NOT MATCHED THEN INSERT (" + quoteAll(columns) + ") VALUES (" + values + ")";
   }
 
   @Override
-  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
-    return "MERGE INTO " + table + " (" + quoteAll(columns) + ") KEY (" + quoteAll(keys) + ") SELECT "
-        + quoteAll(columns) + " FROM (" + query + ") " + quote("bf_q");
+  public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT i.INDEX_NAME, c.COLUMN_NAME"
+        + " FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c"
+        + " ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME"
+        + " WHERE i.TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND i.TABLE_NAME = ?"
+        + " AND i.INDEX_TYPE_NAME IN ('PRIMARY KEY', 'UNIQUE INDEX') ORDER BY i.INDEX_NAME, c.ORDINAL_POSITION",
+        schema, table)) {
+      return columnsByKey(ps);
+    }
+  }
+
+  @Override
+  public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException {
+    // H2 compares text by the database's collation (SET COLLATION), except VARCHAR_IGNORECASE.
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+        schema, table, column)) {
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String type = rs.getString(1);
+        if ("VARCHAR_IGNORECASE".equals(type)) {
+          return Optional.of(new TextComparison("CAST(? AS VARCHAR_IGNORECASE)", "type VARCHAR_IGNORECASE"));
+        }
+        return type.startsWith("CHARACTER") ? Optional.of(new TextComparison("CAST(? AS VARCHAR)",
+            "the database collation")) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public String exactTextHint() {
+    return "a case-sensitive type (VARCHAR rather than VARCHAR_IGNORECASE)";
   }
 
   @Override
@@ -103,7 +160,7 @@ public final class H2Dialect extends Dialect {
       List<String> notNull = new ArrayList<>();
       for (int i = 1; i <= md.getColumnCount(); i++) {
         if (md.isNullable(i) == ResultSetMetaData.columnNoNulls) {
-          notNull.add(raw(md.getColumnName(i)));
+          notNull.add(quoteStored(md.getColumnName(i)));
         }
       }
       for (String column : notNull) {
@@ -120,16 +177,12 @@ public final class H2Dialect extends Dialect {
     java.util.SortedMap<Short, String> columns = new java.util.TreeMap<>();
     try (java.sql.ResultSet rs = c.getMetaData().getPrimaryKeys(null, schema, table)) {
       while (rs.next()) {
-        columns.put(rs.getShort("KEY_SEQ"), raw(rs.getString("COLUMN_NAME")));
+        columns.put(rs.getShort("KEY_SEQ"), quoteStored(rs.getString("COLUMN_NAME")));
       }
     }
     return new ArrayList<>(columns.values());
   }
 
-  /** Quotes a name read from the database, as stored. */
-  private static String raw(String stored) {
-    return '"' + stored.replace("\"", "\"\"") + '"';
-  }
 
   @Override
   public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
@@ -139,7 +192,7 @@ public final class H2Dialect extends Dialect {
     try (Statement s = connection.createStatement()) {
       ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
       for (int i = 1; i <= md.getColumnCount(); i++) {
-        columns.add(raw(md.getColumnName(i)));
+        columns.add(quoteStored(md.getColumnName(i)));
       }
       if (keepPrevious) {
         s.execute(dropTableIfExistsSql(qualified(schema, previous)));

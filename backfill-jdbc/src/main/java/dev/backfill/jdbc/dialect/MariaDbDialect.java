@@ -2,22 +2,29 @@ package dev.backfill.jdbc.dialect;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.InvalidConfigurationException;
 import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Merge: {@code INSERT ... ON DUPLICATE KEY UPDATE}; the key columns need a primary key or
  *       unique index, and any other unique index on the table also triggers the update.
+ *       {@code newerBy(column)} turns each assignment into {@code IF(existing <= incoming, new, old)},
+ *       the ordering column last because MariaDB assigns left to right.
  *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow LIKE t}; the swap is one
  *       {@code RENAME TABLE t TO previous, shadow TO t} statement, atomic for readers.
  *   <li>Streaming: MariaDB Connector/J 3.x streams a result when the statement has a fetch size, which
@@ -37,43 +46,58 @@ import org.jspecify.annotations.Nullable;
  *       partition then takes no gap locks that block slices writing neighbouring partitions, and under
  *       {@code REPEATABLE READ} the next-key locks of concurrent claims made {@code SKIP LOCKED} pass
  *       over PENDING slices that nobody held, so workers found nothing to claim and stopped early.
- *   <li>Tokens: MariaDB has no column type with a time zone, so {@code start_ts}/{@code end_ts} (and any
- *       {@link OffsetDateTime} value) bind as a {@code DATETIME} in UTC, matching event times stored in
- *       UTC. Use {@link #MariaDbDialect(ZoneId)} when your {@code DATETIME} columns hold another zone.
+ *   <li>Tokens and other instants: MariaDB has no value type that carries an offset, and reads a
+ *       date-time it is sent in the session's {@code time_zone}. So {@code start_ts}/{@code end_ts} (and
+ *       any {@link OffsetDateTime}, {@link java.time.ZonedDateTime} or {@link java.time.Instant} value)
+ *       bind as the date-time of that instant in the connection's session zone, read once per
+ *       connection ({@code @@session.time_zone}, or {@code @@system_time_zone} for {@code SYSTEM}):
+ *       compared with or written into a {@code TIMESTAMP} column they are the same instant whatever the
+ *       session zone, and {@code DATETIME} columns are taken to hold times of the session zone, as
+ *       MariaDB's own {@code NOW()} writes them (and as PostgreSQL compares {@code timestamp} columns).
+ *       A session zone Java does not know fails the slice with a message; in a session zone with
+ *       daylight saving time the hour repeated in autumn is ambiguous, so prefer {@code UTC} or an
+ *       offset there. Use {@link #MariaDbDialect(ZoneId)} when your {@code DATETIME} columns hold
+ *       times of a fixed zone whatever the session's (then compare no {@code TIMESTAMP} column in
+ *       another session zone).
  *   <li>State store: times are {@code DATETIME(6)} in UTC compared with {@code UTC_TIMESTAMP(6)};
  *       claims use {@code FOR UPDATE SKIP LOCKED} (compare-and-set on older servers); migrations hold
  *       {@code GET_LOCK}.
  * </ul>
  */
 public final class MariaDbDialect extends Dialect {
-  private final ZoneId timestampZone;
+  private final @Nullable ZoneId timestampZone;
   private final boolean skipLocked;
   private final String name;
+  // Session zone per connection handed out (a pool's proxy per checkout), read on the first instant bound.
+  private final Map<Connection, ZoneId> sessionZones = Collections.synchronizedMap(new WeakHashMap<>());
 
-  /** Creates the dialect for MariaDB 10.6+ (or MySQL 8+) binding instants as UTC {@code DATETIME}s. */
+  /**
+   * Creates the dialect for MariaDB 10.6+ (or MySQL 8+) binding instants in each connection's session
+   * time zone.
+   */
   public MariaDbDialect() {
-    this(ZoneOffset.UTC);
+    this(null, true, "MariaDB");
   }
 
   /**
-   * Creates the dialect binding instants as {@code DATETIME}s in a zone.
+   * Creates the dialect binding instants as {@code DATETIME}s in a fixed zone, whatever the session's.
    *
    * @param timestampZone zone in which your {@code DATETIME} columns hold local times
    */
   public MariaDbDialect(ZoneId timestampZone) {
-    this(timestampZone, true, "MariaDB");
+    this(requireNonNull(timestampZone, "timestampZone"), true, "MariaDB");
   }
 
-  private MariaDbDialect(ZoneId timestampZone, boolean skipLocked, String name) {
+  private MariaDbDialect(@Nullable ZoneId timestampZone, boolean skipLocked, String name) {
     super(IdentifierCase.AS_IS);
-    this.timestampZone = requireNonNull(timestampZone, "timestampZone");
+    this.timestampZone = timestampZone;
     this.skipLocked = skipLocked;
     this.name = name;
   }
 
   static MariaDbDialect forServer(boolean mariaDb, int major, int minor) {
     boolean skipLocked = mariaDb ? (major > 10 || (major == 10 && minor >= 6)) : major >= 8;
-    return new MariaDbDialect(ZoneOffset.UTC, skipLocked, mariaDb ? "MariaDB" : "MySQL");
+    return new MariaDbDialect(null, skipLocked, mariaDb ? "MariaDB" : "MySQL");
   }
 
   @Override
@@ -97,23 +121,97 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy) {
     return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")"
-        + onDuplicate(keys, updateColumns);
+        + onDuplicate(table, keys, updateColumns, newerBy);
   }
 
   @Override
-  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy) {
     return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
-        + ") " + quote("bf_q") + onDuplicate(keys, nonKeys(columns, keys));
+        + ") " + quote("bf_q") + onDuplicate(table, keys, nonKeys(columns, keys), newerBy);
   }
 
-  private String onDuplicate(List<String> keys, List<String> updateColumns) {
+  private String onDuplicate(String table, List<String> keys, List<String> updateColumns, @Nullable String newerBy) {
     StringJoiner set = new StringJoiner(", ");
-    for (String c : updateColumns.isEmpty() ? keys.subList(0, 1) : updateColumns) {
-      set.add(quote(c) + " = VALUES(" + quote(c) + ")");
+    // Assignments run left to right and later ones see the earlier results, so every column is
+    // compared against the old ordering value and the ordering column itself is assigned last. The
+    // existing row's values are qualified by the table: in INSERT ... SELECT a bare name is ambiguous.
+    String newer = newerBy == null ? null : table + "." + quote(newerBy) + " <= VALUES(" + quote(newerBy) + ")";
+    for (String c : updateColumns.isEmpty() ? keys.subList(0, 1) : orderingLast(updateColumns, newerBy)) {
+      String incoming = "VALUES(" + quote(c) + ")";
+      set.add(quote(c) + " = " + (newer == null ? incoming
+          : "IF(" + newer + ", " + incoming + ", " + table + "." + quote(c) + ")"));
     }
     return " ON DUPLICATE KEY UPDATE " + set;
+  }
+
+  @Override
+  public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT INDEX_NAME, COLUMN_NAME"
+        + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+        + " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX", schema, table)) {
+      return columnsByKey(ps);
+    }
+  }
+
+  @Override
+  public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException {
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT CHARACTER_SET_NAME, COLLATION_NAME"
+        + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+        + " AND COLUMN_NAME = ?", schema, table, column)) {
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getString(2) == null) {
+          return Optional.empty();
+        }
+        String charset = catalogName(rs.getString(1));
+        String collation = catalogName(rs.getString(2));
+        return Optional.of(new TextComparison("CONVERT(? USING " + charset + ") COLLATE " + collation,
+            "collation " + collation));
+      }
+    }
+  }
+
+  /** A character set or collation name read from the catalog, checked before it goes into SQL. */
+  private static String catalogName(String name) {
+    return checkIdentifier(name, "collation name");
+  }
+
+  /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
+  @Override
+  public String exactTextType(int length) {
+    return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+  }
+
+  @Override
+  public List<String> exactTextMigration(String table, Map<String, String> columns) {
+    StringJoiner modify = new StringJoiner(", ");
+    columns.forEach((column, spec) -> {
+      String[] lengthAndNull = spec.split(" ", 2);
+      modify.add("MODIFY " + quote(column) + " " + exactTextType(Integer.parseInt(lengthAndNull[0])) + " "
+          + lengthAndNull[1]);
+    });
+    return List.of("ALTER TABLE " + table + " " + modify);
+  }
+
+  /** {@code ON DUPLICATE KEY UPDATE} updates on a clash with any unique key of the table. */
+  @Override
+  public boolean anyUniqueKeyTriggersUpsert() {
+    return true;
+  }
+
+  @Override
+  public String instantColumnType() {
+    return "TIMESTAMP";
+  }
+
+  @Override
+  public String exactTextHint() {
+    return "a binary collation (e.g. MODIFY column VARCHAR(n) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)";
   }
 
   @Override
@@ -159,7 +257,43 @@ public final class MariaDbDialect extends Dialect {
 
   @Override
   public void bindInstant(PreparedStatement ps, int index, OffsetDateTime value) throws SQLException {
-    ps.setObject(index, value.atZoneSameInstant(timestampZone).toLocalDateTime());
+    ZoneId zone = timestampZone != null ? timestampZone : sessionZone(ps.getConnection());
+    ps.setObject(index, value.atZoneSameInstant(zone).toLocalDateTime());
+  }
+
+  private ZoneId sessionZone(Connection connection) throws SQLException {
+    ZoneId zone = sessionZones.get(connection);
+    if (zone == null) {
+      zone = readSessionZone(connection);
+      sessionZones.put(connection, zone);
+    }
+    return zone;
+  }
+
+  /** The zone in which the server reads date-times sent on this connection. */
+  private static ZoneId readSessionZone(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@session.time_zone, @@system_time_zone")) {
+      rs.next();
+      String session = rs.getString(1);
+      String system = rs.getString(2);
+      String id = "SYSTEM".equalsIgnoreCase(session) ? system : session;
+      try {
+        return ZoneId.of(id);
+      } catch (DateTimeException e) {
+        throw new InvalidConfigurationException("the session time zone of this MariaDB connection is '" + session + "'"
+            + ("SYSTEM".equalsIgnoreCase(session) ? " (the server's system zone '" + system + "')" : "")
+            + ", which is not a zone id Java knows, so instants cannot be sent as the session reads them; set the"
+            + " session's time_zone to an offset or region (e.g. sessionVariables=time_zone='+00:00' in the JDBC"
+            + " URL) or use new MariaDbDialect(zone)");
+      }
+    }
+  }
+
+  /** {@code TIMESTAMP} stores instants (in UTC, shown in the session zone); {@code DATETIME} local values. */
+  @Override
+  public boolean holdsInstants(ResultSetMetaData md, int column) throws SQLException {
+    return "TIMESTAMP".equalsIgnoreCase(md.getColumnTypeName(column));
   }
 
   @Override

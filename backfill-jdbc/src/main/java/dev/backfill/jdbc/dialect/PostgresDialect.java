@@ -3,6 +3,7 @@ package dev.backfill.jdbc.dialect;
 import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Merge: {@code INSERT ... ON CONFLICT (keys) DO UPDATE}; the key columns need a primary key or
- *       unique constraint.
+ *       unique constraint. {@code newerBy(column)} adds {@code WHERE existing.column <= EXCLUDED.column}.
  *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow (LIKE t INCLUDING ALL)} (columns,
  *       defaults, constraints, indexes); the swap renames both tables in one transaction, so readers
  *       wait for the swap's lock and then read the new table. Views on the table keep pointing at the
@@ -84,19 +85,26 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns) {
-    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") VALUES (" + placeholders(columns.size()) + ")"
-        + onConflict(keys, updateColumns);
+  public String upsertSql(String table, List<String> columns, List<String> keys, List<String> updateColumns,
+      @Nullable String newerBy) {
+    return "INSERT INTO " + target(table, newerBy) + " (" + quoteAll(columns) + ") VALUES ("
+        + placeholders(columns.size()) + ")" + onConflict(keys, updateColumns, newerBy);
   }
 
   @Override
-  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query) {
+  public String upsertSelectSql(String table, List<String> columns, List<String> keys, String query,
+      @Nullable String newerBy) {
     // "WHERE TRUE" keeps the parser from reading ON CONFLICT as the ON of a join in the query.
-    return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
-        + ") " + quote("bf_q") + " WHERE TRUE" + onConflict(keys, nonKeys(columns, keys));
+    return "INSERT INTO " + target(table, newerBy) + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns)
+        + " FROM (" + query + ") " + quote("bf_q") + " WHERE TRUE" + onConflict(keys, nonKeys(columns, keys), newerBy);
   }
 
-  private String onConflict(List<String> keys, List<String> updateColumns) {
+  /** The table, aliased when the conflict's WHERE must name the existing row (a schema-qualified name cannot). */
+  private String target(String table, @Nullable String newerBy) {
+    return newerBy == null ? table : table + " AS " + quote("bf_t");
+  }
+
+  private String onConflict(List<String> keys, List<String> updateColumns, @Nullable String newerBy) {
     if (updateColumns.isEmpty()) {
       return " ON CONFLICT (" + quoteAll(keys) + ") DO NOTHING";
     }
@@ -104,7 +112,53 @@ public final class PostgresDialect extends Dialect {
     for (String c : updateColumns) {
       set.add(quote(c) + " = EXCLUDED." + quote(c));
     }
-    return " ON CONFLICT (" + quoteAll(keys) + ") DO UPDATE SET " + set;
+    String update = " ON CONFLICT (" + quoteAll(keys) + ") DO UPDATE SET " + set;
+    return newerBy == null ? update
+        : update + " WHERE " + quote("bf_t") + "." + quote(newerBy) + " <= EXCLUDED." + quote(newerBy);
+  }
+
+  @Override
+  public List<List<String>> uniqueKeys(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    // ON CONFLICT (cols) infers a unique index on exactly those columns: valid, not partial, no expressions.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT i.indexrelid::text, a.attname FROM pg_index i"
+        + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+        + " WHERE i.indrelid = to_regclass(CAST(? AS text)) AND i.indisunique AND i.indisvalid"
+        + " AND i.indpred IS NULL AND i.indexprs IS NULL ORDER BY 1, a.attnum")) {
+      ps.setString(1, qualified(schema, table));
+      return columnsByKey(ps);
+    }
+  }
+
+  @Override
+  public Optional<TextComparison> textComparison(Connection connection, @Nullable String schema, String table,
+      String column) throws SQLException {
+    // A column's collation (attcollation) is 0 for types that hold no text.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT n.nspname, c.collname FROM pg_attribute a"
+        + " JOIN pg_collation c ON c.oid = a.attcollation JOIN pg_namespace n ON n.oid = c.collnamespace"
+        + " WHERE a.attrelid = to_regclass(CAST(? AS text)) AND a.attname = ? AND NOT a.attisdropped")) {
+      ps.setString(1, qualified(schema, table));
+      ps.setString(2, fold(column));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String collation = quoteStored(rs.getString(1)) + "." + quoteStored(rs.getString(2));
+        return Optional.of(new TextComparison("CAST(? AS text) COLLATE " + collation,
+            "collation " + rs.getString(2)));
+      }
+    }
+  }
+
+
+  @Override
+  public String instantColumnType() {
+    return "timestamptz";
+  }
+
+  @Override
+  public String exactTextHint() {
+    return "a deterministic collation (e.g. ALTER COLUMN ... TYPE VARCHAR(n) COLLATE \"C\")";
   }
 
   @Override
@@ -141,6 +195,11 @@ public final class PostgresDialect extends Dialect {
       return (rs, i) -> rs.getObject(i, OffsetDateTime.class);
     }
     return super.reader(md, column);
+  }
+
+  @Override
+  public boolean holdsInstants(ResultSetMetaData md, int column) throws SQLException {
+    return super.holdsInstants(md, column) || "timestamptz".equalsIgnoreCase(md.getColumnTypeName(column));
   }
 
   @Override

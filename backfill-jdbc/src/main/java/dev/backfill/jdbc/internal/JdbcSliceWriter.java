@@ -4,6 +4,7 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Row;
 import dev.backfill.Slice;
 import dev.backfill.SliceStats;
+import dev.backfill.TimeWindow;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.SliceTable;
 import dev.backfill.jdbc.dialect.BulkInsert;
@@ -14,6 +15,8 @@ import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,6 +56,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private final WriteStrategy strategy;
   private final Slice slice;
   private final @Nullable PushdownQuery pushdown;
+  private final @Nullable InstantColumns instantColumns;
   private final StatementTracker tracker;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean aborted = new AtomicBoolean();
@@ -67,7 +71,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private boolean closed;
 
   private JdbcSliceWriter(DataSource dataSource, Dialect dialect, Connection connection, TableName table,
-      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown) throws SQLException {
+      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns)
+      throws SQLException {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.connection = connection;
@@ -78,6 +83,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     this.strategy = strategy;
     this.slice = slice;
     this.pushdown = pushdown;
+    this.instantColumns = instantColumns;
     this.tracker = new StatementTracker("slice " + slice.key() + " of " + table);
   }
 
@@ -91,16 +97,19 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
    * @param strategy the run's strategy
    * @param slice the slice
    * @param pushdown the query of a pushdown destination, or null for a record writer
+   * @param instantColumns which columns of the table hold instants, or null when none is deleted by
+   *     time
    * @param <T> record type
    * @return the open writer
    * @throws SQLException when the connection or the delete fails (nothing is left open)
    */
-  public static <T> JdbcSliceWriter<T> open(DataSource dataSource, Dialect dialect, TableName table,
-      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown) throws SQLException {
+  static <T> JdbcSliceWriter<T> open(DataSource dataSource, Dialect dialect, TableName table,
+      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns)
+      throws SQLException {
     Connection c = dataSource.getConnection();
     JdbcSliceWriter<T> writer;
     try {
-      writer = new JdbcSliceWriter<>(dataSource, dialect, c, table, strategy, slice, pushdown);
+      writer = new JdbcSliceWriter<>(dataSource, dialect, c, table, strategy, slice, pushdown, instantColumns);
       dialect.beginWrite(c);
     } catch (SQLException | RuntimeException e) {
       c.close();
@@ -120,10 +129,18 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     // Merge deleting missing keys = delete the span, then upsert: rows of the span that the slice no
     // longer produces are gone, the others come back with the slice's values, rows elsewhere merge.
     Map<String, Slice.Span> spans = new LinkedHashMap<>();
+    Map<String, TimeWindow> windows = new LinkedHashMap<>();
     for (String c : spanColumns) {
-      spans.put(c, slice.span(c));
+      Slice.Span span = spans.computeIfAbsent(c, slice::span);
+      boolean timeDimension = span.first() instanceof LocalDate || span.first() instanceof LocalDateTime;
+      if (timeDimension && slice.window().isPresent() && instantColumns != null
+          && instantColumns.get(connection, dialect).contains(c.toLowerCase(Locale.ROOT))) {
+        // An instant column holds the slice's exact window: the two hours repeated in autumn, one
+        // local value, are two windows there.
+        windows.put(c, slice.window().get());
+      }
     }
-    Dialect.Sql delete = dialect.deleteSpan(tableSql, spans);
+    Dialect.Sql delete = dialect.deleteSpan(tableSql, spans, windows);
     try (PreparedStatement ps = connection.prepareStatement(delete.text())) {
       for (int i = 0; i < delete.params().size(); i++) {
         dialect.bind(ps, i + 1, delete.params().get(i));
@@ -225,8 +242,11 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       List<String> update = cols.stream()
           .filter(c -> keysAsWritten.stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals(c.toLowerCase(Locale.ROOT))))
           .toList();
-      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update)
-          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query);
+      String newerBy = m.newerBy() == null ? null : cols.stream().filter(c -> c.equalsIgnoreCase(m.newerBy())).findFirst()
+          .orElseThrow(() -> new InvalidConfigurationException(strategy.describe() + ": ordering column '" + m.newerBy()
+              + "' is not among the columns written to " + table + " " + cols + "; every row must carry it"));
+      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update, newerBy)
+          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query, newerBy);
     }
     return query == null ? dialect.insertSql(tableSql, cols) : dialect.insertSelectSql(tableSql, cols, query);
   }

@@ -7,7 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ public final class StoreTables {
   private static final Logger log = LoggerFactory.getLogger(StoreTables.class);
 
   /** The schema version this library creates and reads. */
-  public static final int LATEST = 2;
+  public static final int LATEST = 3;
 
   private final Dialect dialect;
   private final @Nullable String schema;
@@ -120,7 +123,28 @@ public final class StoreTables {
               + "recorded_at " + ts + " NOT NULL, "
               + "PRIMARY KEY (run_id, slice_index, attempt))");
     }
+    if (n == 3) {
+      // Keys, targets and ids compare byte by byte: under MariaDB's default utf8mb4_general_ci the
+      // static keys acme/ACME or zurich/zürich were one stored partition state.
+      List<String> ddl = new ArrayList<>();
+      ddl.addAll(dialect.exactTextMigration(runs, columns("run_id", "64 NOT NULL", "target", "255 NOT NULL")));
+      ddl.addAll(dialect.exactTextMigration(slices, columns("run_id", "64 NOT NULL", "slice_key", "512 NOT NULL",
+          "worker", "255 NULL")));
+      ddl.addAll(dialect.exactTextMigration(partitions, columns("target", "255 NOT NULL", "partition_key", "255 NOT NULL",
+          "last_run_id", "64 NOT NULL")));
+      ddl.addAll(dialect.exactTextMigration(attempts, columns("run_id", "64 NOT NULL", "slice_key", "512 NOT NULL",
+          "worker", "255 NOT NULL")));
+      return ddl;
+    }
     throw new IllegalArgumentException("no migration step " + n);
+  }
+
+  private static Map<String, String> columns(String... nameThenSpec) {
+    Map<String, String> columns = new LinkedHashMap<>();
+    for (int i = 0; i < nameThenSpec.length; i += 2) {
+      columns.put(nameThenSpec[i], nameThenSpec[i + 1]);
+    }
+    return columns;
   }
 
   /**

@@ -4,6 +4,8 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.PreflightContext;
+import dev.backfill.spi.PreflightFinding;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import java.sql.Connection;
@@ -26,6 +28,7 @@ public final class TableTarget {
   private final DataSource dataSource;
   private final TableName table;
   private final DialectHolder dialect;
+  private final InstantColumns instantColumns;
 
   /**
    * Creates the target.
@@ -38,6 +41,7 @@ public final class TableTarget {
     this.dataSource = dataSource;
     this.table = table;
     this.dialect = dialect;
+    this.instantColumns = new InstantColumns(table);
   }
 
   /**
@@ -81,9 +85,28 @@ public final class TableTarget {
     } else if (strategy instanceof WriteStrategy.Merge m) {
       names.addAll(m.keys());
       names.addAll(m.deleteMissingWithin());
+      m.newerByColumn().ifPresent(names::add);
     }
     for (String name : names) {
       Dialect.checkIdentifier(name, "column name in " + what);
+    }
+  }
+
+  /**
+   * Checks the table before any slice runs (see {@link dev.backfill.spi.DestinationNode#preflight}).
+   * A table that does not exist yet is not checked here; writing it fails with the engine's message.
+   *
+   * @param context the backfill's strategy, partitioning and range
+   * @return findings: errors refuse the plan, warnings are listed in it
+   * @throws SQLException when the catalog cannot be read
+   */
+  public List<PreflightFinding> preflight(PreflightContext context) throws SQLException {
+    Dialect d = dialect.get();
+    try (Connection c = dataSource.getConnection()) {
+      if (!d.tableExists(c, table.schema(), table.table())) {
+        return List.of();
+      }
+      return TablePreflight.check(c, d, table, context, instantColumns.refresh(c, d));
     }
   }
 
@@ -163,7 +186,8 @@ public final class TableTarget {
   public <T> JdbcSliceWriter<T> open(Slice slice, WriteStrategy strategy, @Nullable PushdownQuery pushdown)
       throws SQLException {
     TableName target = strategy instanceof WriteStrategy.FullRebuild ? table.shadow() : table;
-    return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown);
+    return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown,
+        target == table ? instantColumns : null);
   }
 
   @FunctionalInterface

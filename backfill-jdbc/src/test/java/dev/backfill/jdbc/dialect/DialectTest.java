@@ -75,4 +75,27 @@ class DialectTest {
     assertThat(new H2Dialect().upsertSql("\"T\"", cols, keys, update)).isEqualTo(
         "MERGE INTO \"T\" (\"DAY\", \"CUSTOMER_ID\", \"REVENUE\") KEY (\"DAY\", \"CUSTOMER_ID\") VALUES (?, ?, ?)");
   }
+
+  @Test
+  void buildsEachEnginesUpsertThatOnlyReplacesRowsThatAreNotNewer() {
+    List<String> cols = List.of("customer_id", "changed_at", "revenue");
+    List<String> keys = List.of("customer_id");
+    List<String> update = List.of("changed_at", "revenue");
+    assertThat(new PostgresDialect().upsertSql("\"s\".\"t\"", cols, keys, update, "changed_at")).isEqualTo(
+        "INSERT INTO \"s\".\"t\" AS \"bf_t\" (\"customer_id\", \"changed_at\", \"revenue\") VALUES (?, ?, ?)"
+            + " ON CONFLICT (\"customer_id\") DO UPDATE SET \"changed_at\" = EXCLUDED.\"changed_at\","
+            + " \"revenue\" = EXCLUDED.\"revenue\" WHERE \"bf_t\".\"changed_at\" <= EXCLUDED.\"changed_at\"");
+    // MariaDB assigns left to right, each assignment seeing the earlier ones: the ordering column goes last.
+    assertThat(new MariaDbDialect().upsertSql("`t`", cols, keys, update, "changed_at")).isEqualTo(
+        "INSERT INTO `t` (`customer_id`, `changed_at`, `revenue`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE"
+            + " `revenue` = IF(`t`.`changed_at` <= VALUES(`changed_at`), VALUES(`revenue`), `t`.`revenue`),"
+            + " `changed_at` = IF(`t`.`changed_at` <= VALUES(`changed_at`), VALUES(`changed_at`), `t`.`changed_at`)");
+    assertThat(new H2Dialect().upsertSql("\"T\"", cols, keys, update, "changed_at")).isEqualTo(
+        "MERGE INTO \"T\" USING (VALUES (?, ?, ?)) AS \"BF_S\" (\"CUSTOMER_ID\", \"CHANGED_AT\", \"REVENUE\")"
+            + " ON \"T\".\"CUSTOMER_ID\" = \"BF_S\".\"CUSTOMER_ID\""
+            + " WHEN MATCHED AND \"T\".\"CHANGED_AT\" <= \"BF_S\".\"CHANGED_AT\""
+            + " THEN UPDATE SET \"CHANGED_AT\" = \"BF_S\".\"CHANGED_AT\", \"REVENUE\" = \"BF_S\".\"REVENUE\""
+            + " WHEN NOT MATCHED THEN INSERT (\"CUSTOMER_ID\", \"CHANGED_AT\", \"REVENUE\")"
+            + " VALUES (\"BF_S\".\"CUSTOMER_ID\", \"BF_S\".\"CHANGED_AT\", \"BF_S\".\"REVENUE\")");
+  }
 }

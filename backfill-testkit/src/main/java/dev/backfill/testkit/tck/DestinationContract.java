@@ -185,6 +185,16 @@ public abstract class DestinationContract {
   }
 
   /**
+   * Tells whether {@code merge(...).newerBy(column)} is supported (the contract orders rows by
+   * {@code day}).
+   *
+   * @return true by default
+   */
+  protected boolean supportsMergeNewerBy() {
+    return true;
+  }
+
+  /**
    * Creates the state store of a test's runs. Override to run the contract's runs with your own store
    * (for example a JDBC store sharing the destination's data source, for exactly-once).
    *
@@ -358,6 +368,59 @@ public abstract class DestinationContract {
     expected.add(row("2024-03-02", kept, "v2"));
     expected.addAll(expected(v1, "2024-03-03", "2024-03-03"));
     assertRows(expected, strategy.describe() + " must delete the keys of 2024-03-02 the slice no longer has, and only those");
+  }
+
+  @Test
+  @MergesById
+  void mergeNewerByKeepsTheNewerRowWhenAnOlderSliceCommitsLater() throws Exception {
+    assumeNewerBy();
+    WriteStrategy strategy = WriteStrategy.merge("id").newerBy("day");
+    InMemorySource<Row> changes = changesOfOneId(7, "2024-03-01", "2024-03-02", "2024-03-03");
+    succeed(run(strategy, changes, "2024-03-03", "2024-03-03"));
+
+    succeed(run(strategy, changes, "2024-03-01", "2024-03-02"));
+
+    assertRows(List.of(row("2024-03-03", 7, "as of 2024-03-03")), strategy.describe()
+        + ": the row of 2024-03-03 is newer than those of the slices that committed after it, so it must stay");
+  }
+
+  @Test
+  @MergesById
+  void mergeNewerByReplacesARowThatIsNotNewerAndARerunChangesNothing() throws Exception {
+    assumeNewerBy();
+    WriteStrategy strategy = WriteStrategy.merge("id").newerBy("day");
+    InMemorySource<Row> changes = changesOfOneId(7, "2024-03-01", "2024-03-02", "2024-03-03")
+        .add("2024-03-03", row("2024-03-03", 8, "only on 2024-03-03"));
+    succeed(run(strategy, changes, "2024-03-01", "2024-03-02"));
+    assertRows(List.of(row("2024-03-02", 7, "as of 2024-03-02")), strategy.describe() + " in day order");
+
+    succeed(run(strategy, changes, "2024-03-03", "2024-03-03"));
+    succeed(run(strategy, changes, "2024-03-03", "2024-03-03"));
+
+    assertRows(List.of(row("2024-03-03", 7, "as of 2024-03-03"), row("2024-03-03", 8, "only on 2024-03-03")),
+        strategy.describe() + ": a newer row replaces an older one, a new key is inserted, and re-running the slice"
+            + " (equal ordering values) leaves the content unchanged");
+  }
+
+  @Test
+  @MergesById
+  void mergeNewerByEndsAtTheNewestRowsWhateverOrderSlicesCommitIn() throws Exception {
+    assumeNewerBy();
+    WriteStrategy strategy = WriteStrategy.merge("id").newerBy("day");
+    InMemorySource<Row> changes = InMemorySource.rows();
+    for (LocalDate d = LocalDate.parse("2024-03-01"); !d.isAfter(LocalDate.parse("2024-03-12")); d = d.plusDays(1)) {
+      List<Row> rows = new ArrayList<>();
+      for (long id = 1; id <= 5; id++) {
+        rows.add(row(d.toString(), id, "as of " + d));
+      }
+      changes.add(d.toString(), rows);
+    }
+    Backfill<Row> backfill = backfill(strategy, changes);
+    succeed(await(backfill.execute(backfill.plan(PartitionRange.of("2024-03-01", "2024-03-12"), PlanOptions.defaults()
+        .select(Selection.RESTATE).order(PlanOptions.Order.NEWEST_FIRST).estimateRows(false)),
+        ExecutionOptions.builder().maxConcurrency(3).build())));
+
+    assertVisible(changes, "2024-03-12", "2024-03-12", strategy.describe() + " run newest first with 3 slices in flight");
   }
 
   @Test
@@ -660,6 +723,20 @@ public abstract class DestinationContract {
       }
     }
     return null;
+  }
+
+  private void assumeNewerBy() {
+    assumeSupported(WriteStrategy.Merge.class);
+    assumeTrue(supportsMergeNewerBy(), "merge(...).newerBy(...) not supported");
+  }
+
+  /** One row of {@code id} per day, noted with the day it is as of. */
+  private static InMemorySource<Row> changesOfOneId(long id, String... days) {
+    InMemorySource<Row> source = InMemorySource.rows();
+    for (String day : days) {
+      source.add(day, row(day, id, "as of " + day));
+    }
+    return source;
   }
 
   private void assumeSupported(Class<? extends WriteStrategy> strategy) {

@@ -557,6 +557,24 @@ public abstract class StateStoreContract {
   // ---------------------------------------------------------------- partition states
 
   @Test
+  void aPartitionThatSucceededBeforeItEndedIsPlannedAgainAsPartialOnceComplete() {
+    ManualClock clock = ManualClock.at("2024-06-03T10:00:00Z");
+    Backfill<Row> backfill = Backfill.builder(target).partitioning(Partitioning.daily(ZoneOffset.UTC))
+        .source(InMemorySource.generated(p -> List.of(Row.of("day", p.tokens().get("start_date")))))
+        .destination(InMemoryDestination.create()).stateStore(store()).clock(clock).sleeper(d -> { }).build();
+    PartitionRange range = PartitionRange.of("2024-06-01", "2024-06-03");
+    assertEquals(RunStatus.SUCCEEDED, backfill.execute(backfill.plan(range, PlanOptions.defaults().allowPartial()))
+        .await().status());
+    assertTrue(backfill.plan(range).isEmpty(), "2024-06-03 has not ended yet: nothing to plan");
+
+    clock.advance(Duration.ofDays(1));
+
+    List<PlannedSlice> slices = backfill.plan(range).slices();
+    assertEquals(List.of("2024-06-03 PARTIAL"), slices.stream().map(s -> s.key() + " " + s.reason()).toList(),
+        "the day that ran before its end is selected again once it has ended, from the success time the store kept");
+  }
+
+  @Test
   void aSucceededSliceRecordsItsPartitionState() {
     RunRecord run = newRun("2024-01-01", 1, 1, now());
     SliceLease lease = claim(run, "worker-a", LONG_LEASE);
