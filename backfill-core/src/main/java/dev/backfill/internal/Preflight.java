@@ -5,6 +5,7 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.PartitionRange;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
+import dev.backfill.spi.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

@@ -6,10 +6,13 @@ import dev.backfill.Partitioning;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.PreflightContext;
+import dev.backfill.spi.PreflightFinding;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -59,6 +62,11 @@ public abstract class ForwardingDestination<T> implements DestinationNode<T> {
   @Override
   public void validate(Set<String> tokens) {
     delegate.validate(tokens);
+  }
+
+  @Override
+  public List<PreflightFinding> preflight(PreflightContext context) throws Exception {
+    return delegate.preflight(context);
   }
 
   @Override

@@ -31,6 +31,7 @@ import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
 import dev.backfill.testkit.InMemoryDestination;
 import dev.backfill.testkit.InMemorySource;
+import dev.backfill.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
