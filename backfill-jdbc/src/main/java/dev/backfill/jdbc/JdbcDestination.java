@@ -85,8 +85,8 @@ public final class JdbcDestination extends TableDestination<Row> {
    * @param d the dialect
    * @return the changed destination
    */
-  public JdbcDestination dialect(Dialect d) {
-    return new JdbcDestination(target.dataSource(), target.table(), requireNonNull(d, "dialect"));
+  public JdbcDestination dialect(SqlDialect d) {
+    return new JdbcDestination(target.dataSource(), target.table(), requireNonNull(d, "dialect").engine());
   }
 
   /**

@@ -154,8 +154,9 @@ public final class JdbcSource<T> implements SourceNode<T> {
    * @param d the dialect
    * @return the changed source
    */
-  public JdbcSource<T> dialect(Dialect d) {
-    return new JdbcSource<>(dataSource, query, mapper, availability, estimate, fetchSize, requireNonNull(d, "dialect"));
+  public JdbcSource<T> dialect(SqlDialect d) {
+    return new JdbcSource<>(dataSource, query, mapper, availability, estimate, fetchSize,
+        requireNonNull(d, "dialect").engine());
   }
 
   @Override

@@ -157,8 +157,8 @@ public final class JdbcStateStore implements StateStore {
      * @param d the dialect
      * @return this builder
      */
-    public Builder dialect(Dialect d) {
-      this.dialect = requireNonNull(d, "dialect");
+    public Builder dialect(SqlDialect d) {
+      this.dialect = requireNonNull(d, "dialect").engine();
       return this;
     }
 
