@@ -47,6 +47,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the record type flowing from source to destination
  */
 public final class Backfill<T> {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Backfill.class);
   private static final Pattern TARGET = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*){0,2}");
 
   private final Pipeline<T> pipeline;
@@ -191,20 +192,7 @@ public final class Backfill<T> {
             + "; call ExecutionOptions.builder().confirmOverBudget() to run it anyway");
       }
     });
-    String runId = options.runId() != null ? options.runId() : WorkerIds.newRunId(pipeline.clock().instant());
-    if (pipeline.store().run(runId).isPresent()) {
-      throw new InvalidConfigurationException("run id '" + runId + "' exists already in the state store; choose another");
-    }
-    List<SliceRecord> slices = new ArrayList<>(plan.sliceCount());
-    for (PlannedSlice s : plan.slices()) {
-      slices.add(SliceRecord.pending(runId, s.index(), s.key(), plan.partitions(s.index()).stream()
-          .map(p -> p.key().value()).toList()));
-    }
-    RunRecord run = new RunRecord(runId, target(), RunStatus.RUNNING, pipeline.logicVersion(),
-        pipeline.store().guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(),
-        pipeline.clock().instant(), null, "");
-    pipeline.store().createRun(run, slices);
-    return start(plan, run, options, RunLauncher.Mode.NEW);
+    return RunLauncher.create(pipeline, plan, options);
   }
 
   /**
@@ -242,7 +230,8 @@ public final class Backfill<T> {
       return RunLauncher.finished(pipeline.store(), run, pipeline.clock().instant(),
           "run " + runId + " already succeeded; nothing to resume");
     }
-    return start(plan, run, options, RunLauncher.Mode.RESUME);
+    warnWhenHistoryDiesWithTheJvm("resume");
+    return RunLauncher.resume(pipeline, plan, run, options);
   }
 
   /**
@@ -275,19 +264,14 @@ public final class Backfill<T> {
       return RunLauncher.finished(pipeline.store(), run, pipeline.clock().instant(),
           "run " + runId + " is " + run.status() + "; nothing to join");
     }
-    return start(plan, run, options, RunLauncher.Mode.JOIN);
+    warnWhenHistoryDiesWithTheJvm("worker");
+    return RunLauncher.join(pipeline, plan, run, options);
   }
 
-  private BackfillRun start(BackfillPlan plan, RunRecord run, ExecutionOptions options, RunLauncher.Mode mode) {
-    try {
-      return RunLauncher.start(pipeline, plan, run, options, mode);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      String reason = Redaction.describe(e);
-      pipeline.store().updateRun(run.runId(), RunStatus.FAILED, pipeline.clock().instant(),
-          "the destination could not prepare the run: " + reason);
-      throw new BackfillException("run " + run.runId() + " of " + target() + " could not start: " + reason, e);
+  private void warnWhenHistoryDiesWithTheJvm(String call) {
+    if (pipeline.store() instanceof InMemoryStateStore) {
+      log.warn("{}(...) of {} on an InMemoryStateStore: the run history lives in this JVM only, so workers in other"
+          + " JVMs cannot join and nothing survives a restart; use a shared store such as JdbcStateStore", call, target());
     }
   }
 

@@ -351,6 +351,21 @@ public final class BackfillPlan {
   }
 
   /**
+   * Returns the keys of one slice's partitions, in partition order, without building the partitions.
+   *
+   * @param index slice index in execution order
+   * @return canonical partition keys
+   */
+  public List<String> partitionKeys(int index) {
+    long[] span = span(index);
+    List<String> keys = new ArrayList<>((int) span[1]);
+    for (long i = 0; i < span[1]; i++) {
+      keys.add(sequence.keyAt(span[0] + i).value());
+    }
+    return keys;
+  }
+
+  /**
    * Returns a slice with its partitions and built-in tokens (user tokens are added by the backfill).
    *
    * @param index slice index in execution order

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.backfill.event.BackfillListener;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,77 +27,92 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * @param maxConcurrency slices in flight at once (default 1)
- * @param slicesPerSecond most slice starts per second, 0 for no limit (default)
- * @param rowsPerSecond most records read per second, 0 for no limit (default)
- * @param sliceTimeout longest attempt before it is aborted and retried, or null for none (default)
- * @param retry retry policy (default {@link RetryPolicy#defaults()})
- * @param failurePolicy what to do when slices fail (default continue and report)
- * @param writeBatchSize records per {@code SliceWriter.write} call (default 1,000)
- * @param leaseTime how long a claimed slice stays reserved without heartbeat (default 5 minutes)
- * @param workerId id of this process in the run history (default host:pid:random)
- * @param listeners listeners receiving the run's events
- * @param confirmOverBudget allow executing a plan whose estimate exceeds its budget
- * @param runId id for a new run, or null to generate one
+ * <p>The settings that shape the run (concurrency, rate limits, timeout, retry policy, failure
+ * policy, batch size, lease time) are stored with the run. {@link Backfill#resume(String)} and
+ * {@link Backfill#worker} use them again; options passed to {@code resume(runId, options)} or
+ * {@code worker(runId, options)} override only the settings set explicitly on their builder.
+ * Listeners, the worker id and a custom retry predicate are not stored: pass them again.
  */
-public record ExecutionOptions(
-    int maxConcurrency,
-    double slicesPerSecond,
-    long rowsPerSecond,
-    @Nullable Duration sliceTimeout,
-    RetryPolicy retry,
-    FailurePolicy failurePolicy,
-    int writeBatchSize,
-    Duration leaseTime,
-    String workerId,
-    List<BackfillListener> listeners,
-    boolean confirmOverBudget,
-    @Nullable String runId) {
+public final class ExecutionOptions {
 
-  /**
-   * Validates the options.
-   *
-   * @param maxConcurrency concurrency
-   * @param slicesPerSecond slice rate
-   * @param rowsPerSecond row rate
-   * @param sliceTimeout timeout
-   * @param retry retry policy
-   * @param failurePolicy failure policy
-   * @param writeBatchSize batch size
-   * @param leaseTime lease
-   * @param workerId worker id
-   * @param listeners listeners
-   * @param confirmOverBudget budget confirmation
-   * @param runId run id
-   */
-  public ExecutionOptions {
-    if (maxConcurrency < 1) {
-      throw new InvalidConfigurationException("maxConcurrency " + maxConcurrency + " is not allowed; expected 1 or more slices in flight");
+  /** The settings of a run that are stored with it and can be overridden one by one. */
+  public enum Setting {
+    /** {@link #maxConcurrency()}. */
+    MAX_CONCURRENCY,
+    /** {@link #slicesPerSecond()}. */
+    SLICES_PER_SECOND,
+    /** {@link #rowsPerSecond()}. */
+    ROWS_PER_SECOND,
+    /** {@link #sliceTimeout()}. */
+    SLICE_TIMEOUT,
+    /** {@link #retry()}. */
+    RETRY,
+    /** {@link #failurePolicy()}. */
+    FAILURE_POLICY,
+    /** {@link #writeBatchSize()}. */
+    WRITE_BATCH_SIZE,
+    /** {@link #leaseTime()}. */
+    LEASE_TIME
+  }
+
+  private final int maxConcurrency;
+  private final double slicesPerSecond;
+  private final long rowsPerSecond;
+  private final @Nullable Duration sliceTimeout;
+  private final RetryPolicy retry;
+  private final FailurePolicy failurePolicy;
+  private final int writeBatchSize;
+  private final Duration leaseTime;
+  private final String workerId;
+  private final List<BackfillListener> listeners;
+  private final boolean confirmOverBudget;
+  private final @Nullable String runId;
+  private final Duration targetWait;
+  private final Set<Setting> explicit;
+
+  private ExecutionOptions(Builder b) {
+    if (b.maxConcurrency < 1) {
+      throw new InvalidConfigurationException("maxConcurrency " + b.maxConcurrency + " is not allowed; expected 1 or more slices in flight");
     }
-    if (!(slicesPerSecond >= 0) || Double.isInfinite(slicesPerSecond)) {
-      throw new InvalidConfigurationException("slicesPerSecond " + slicesPerSecond + " is not allowed; expected 0 (no limit) or a positive rate");
+    if (!(b.slicesPerSecond >= 0) || Double.isInfinite(b.slicesPerSecond)) {
+      throw new InvalidConfigurationException("slicesPerSecond " + b.slicesPerSecond + " is not allowed; expected 0 (no limit) or a positive rate");
     }
-    if (rowsPerSecond < 0) {
-      throw new InvalidConfigurationException("rowsPerSecond " + rowsPerSecond + " is not allowed; expected 0 (no limit) or a positive rate");
+    if (b.rowsPerSecond < 0) {
+      throw new InvalidConfigurationException("rowsPerSecond " + b.rowsPerSecond + " is not allowed; expected 0 (no limit) or a positive rate");
     }
-    if (sliceTimeout != null && (sliceTimeout.isNegative() || sliceTimeout.isZero())) {
-      throw new InvalidConfigurationException("sliceTimeout " + sliceTimeout + " is not allowed; expected a positive duration");
+    if (b.sliceTimeout != null && (b.sliceTimeout.isNegative() || b.sliceTimeout.isZero())) {
+      throw new InvalidConfigurationException("sliceTimeout " + b.sliceTimeout + " is not allowed; expected a positive duration");
     }
-    requireNonNull(retry, "retry");
-    requireNonNull(failurePolicy, "failurePolicy");
-    if (writeBatchSize < 1) {
-      throw new InvalidConfigurationException("writeBatchSize " + writeBatchSize + " is not allowed; expected 1 or more records per batch");
+    if (b.writeBatchSize < 1) {
+      throw new InvalidConfigurationException("writeBatchSize " + b.writeBatchSize + " is not allowed; expected 1 or more records per batch");
     }
-    if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new InvalidConfigurationException("leaseTime " + leaseTime + " is too short; expected at least 1 second");
+    if (b.leaseTime.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new InvalidConfigurationException("leaseTime " + b.leaseTime + " is too short; expected at least 1 second");
     }
-    if (workerId.isBlank()) {
-      throw new InvalidConfigurationException("workerId is blank; expected a name for this process");
+    if (b.workerId.isBlank() || b.workerId.length() > 200) {
+      throw new InvalidConfigurationException("workerId '" + b.workerId + "' is not allowed; expected a name for this"
+          + " process of 1 to 200 characters");
     }
-    if (runId != null && !runId.matches("[A-Za-z0-9._:-]{1,64}")) {
-      throw new InvalidConfigurationException("runId '" + runId + "' is not allowed; expected 1-64 letters, digits, '.', '_', ':' or '-'");
+    if (b.runId != null && !b.runId.matches("[A-Za-z0-9._:-]{1,64}")) {
+      throw new InvalidConfigurationException("runId '" + b.runId + "' is not allowed; expected 1-64 letters, digits, '.', '_', ':' or '-'");
     }
-    listeners = List.copyOf(listeners);
+    if (b.targetWait.isNegative()) {
+      throw new InvalidConfigurationException("waitForTarget " + b.targetWait + " is negative; expected zero (refuse at once) or a positive duration");
+    }
+    this.maxConcurrency = b.maxConcurrency;
+    this.slicesPerSecond = b.slicesPerSecond;
+    this.rowsPerSecond = b.rowsPerSecond;
+    this.sliceTimeout = b.sliceTimeout;
+    this.retry = b.retry;
+    this.failurePolicy = b.failurePolicy;
+    this.writeBatchSize = b.writeBatchSize;
+    this.leaseTime = b.leaseTime;
+    this.workerId = b.workerId;
+    this.listeners = List.copyOf(b.listeners);
+    this.confirmOverBudget = b.confirmOverBudget;
+    this.runId = b.runId;
+    this.targetWait = b.targetWait;
+    this.explicit = b.explicit.isEmpty() ? Set.of() : Set.copyOf(b.explicit);
   }
 
   /**
@@ -117,7 +135,7 @@ public record ExecutionOptions(
   }
 
   /**
-   * Returns a builder holding these options.
+   * Returns a builder holding these options (and which of them were set explicitly).
    *
    * @return a builder
    */
@@ -135,7 +153,79 @@ public record ExecutionOptions(
     b.listeners.addAll(listeners);
     b.confirmOverBudget = confirmOverBudget;
     b.runId = runId;
+    b.targetWait = targetWait;
+    b.explicit.addAll(explicit);
     return b;
+  }
+
+  /**
+   * Returns these options over stored ones: every stored setting that these options did not set
+   * explicitly comes from {@code stored}; listeners, worker id, run id and the target wait come from
+   * these options.
+   *
+   * @param stored the settings stored with a run
+   * @return the combined options
+   */
+  public ExecutionOptions over(ExecutionOptions stored) {
+    Builder b = toBuilder();
+    for (Setting s : EnumSet.complementOf(explicit.isEmpty() ? EnumSet.noneOf(Setting.class) : EnumSet.copyOf(explicit))) {
+      switch (s) {
+        case MAX_CONCURRENCY -> b.maxConcurrency = stored.maxConcurrency;
+        case SLICES_PER_SECOND -> b.slicesPerSecond = stored.slicesPerSecond;
+        case ROWS_PER_SECOND -> b.rowsPerSecond = stored.rowsPerSecond;
+        case SLICE_TIMEOUT -> b.sliceTimeout = stored.sliceTimeout;
+        case RETRY -> b.retry = stored.retry;
+        case FAILURE_POLICY -> b.failurePolicy = stored.failurePolicy;
+        case WRITE_BATCH_SIZE -> b.writeBatchSize = stored.writeBatchSize;
+        case LEASE_TIME -> b.leaseTime = stored.leaseTime;
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns the settings set explicitly on the builder.
+   *
+   * @return the explicit settings
+   */
+  public Set<Setting> explicitSettings() {
+    return explicit;
+  }
+
+  /**
+   * Returns how many slices run at once.
+   *
+   * @return 1 or more (default 1)
+   */
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /**
+   * Returns the most slice starts per second.
+   *
+   * @return rate, 0 for no limit (default)
+   */
+  public double slicesPerSecond() {
+    return slicesPerSecond;
+  }
+
+  /**
+   * Returns the most records read per second across all slices.
+   *
+   * @return rate, 0 for no limit (default)
+   */
+  public long rowsPerSecond() {
+    return rowsPerSecond;
+  }
+
+  /**
+   * Returns the longest attempt before it is aborted and retried.
+   *
+   * @return the timeout, or null for none (default)
+   */
+  public @Nullable Duration sliceTimeout() {
+    return sliceTimeout;
   }
 
   /**
@@ -147,7 +237,112 @@ public record ExecutionOptions(
     return Optional.ofNullable(sliceTimeout);
   }
 
-  /** Builds {@link ExecutionOptions}. */
+  /**
+   * Returns the retry policy.
+   *
+   * @return policy (default {@link RetryPolicy#defaults()})
+   */
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  /**
+   * Returns what the run does when slices fail.
+   *
+   * @return policy (default continue and report)
+   */
+  public FailurePolicy failurePolicy() {
+    return failurePolicy;
+  }
+
+  /**
+   * Returns how many records go to {@code SliceWriter.write} per call.
+   *
+   * @return batch size (default 1,000)
+   */
+  public int writeBatchSize() {
+    return writeBatchSize;
+  }
+
+  /**
+   * Returns how long a claimed slice (and the run's hold on its target) stays reserved without a heartbeat.
+   *
+   * @return lease time (default 5 minutes)
+   */
+  public Duration leaseTime() {
+    return leaseTime;
+  }
+
+  /**
+   * Returns the id of this process in the run history.
+   *
+   * @return worker id (default host:pid:random)
+   */
+  public String workerId() {
+    return workerId;
+  }
+
+  /**
+   * Returns the listeners receiving the run's events.
+   *
+   * @return listeners
+   */
+  public List<BackfillListener> listeners() {
+    return listeners;
+  }
+
+  /**
+   * Tells whether executing a plan over its budget was confirmed.
+   *
+   * @return true when confirmed
+   */
+  public boolean confirmOverBudget() {
+    return confirmOverBudget;
+  }
+
+  /**
+   * Returns the id for a new run.
+   *
+   * @return the id, or null to generate one
+   */
+  public @Nullable String runId() {
+    return runId;
+  }
+
+  /**
+   * Returns how long a new or resumed run waits for its target while another run of it is active.
+   *
+   * @return the wait; zero refuses at once (default)
+   */
+  public Duration targetWait() {
+    return targetWait;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ExecutionOptions e && maxConcurrency == e.maxConcurrency
+        && Double.compare(slicesPerSecond, e.slicesPerSecond) == 0 && rowsPerSecond == e.rowsPerSecond
+        && Objects.equals(sliceTimeout, e.sliceTimeout) && retry.equals(e.retry) && failurePolicy.equals(e.failurePolicy)
+        && writeBatchSize == e.writeBatchSize && leaseTime.equals(e.leaseTime) && workerId.equals(e.workerId)
+        && listeners.equals(e.listeners) && confirmOverBudget == e.confirmOverBudget && Objects.equals(runId, e.runId)
+        && targetWait.equals(e.targetWait) && explicit.equals(e.explicit);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxConcurrency, slicesPerSecond, rowsPerSecond, sliceTimeout, retry, failurePolicy,
+        writeBatchSize, leaseTime, workerId, listeners, confirmOverBudget, runId, targetWait, explicit);
+  }
+
+  @Override
+  public String toString() {
+    return "ExecutionOptions[maxConcurrency=" + maxConcurrency + ", slicesPerSecond=" + slicesPerSecond
+        + ", rowsPerSecond=" + rowsPerSecond + ", sliceTimeout=" + sliceTimeout + ", retry=" + retry.describe()
+        + ", failurePolicy=" + failurePolicy + ", writeBatchSize=" + writeBatchSize + ", leaseTime=" + leaseTime
+        + ", workerId=" + workerId + ", targetWait=" + targetWait + "]";
+  }
+
+  /** Builds {@link ExecutionOptions}; each setter also marks its setting as explicit. */
   public static final class Builder {
     private int maxConcurrency = 1;
     private double slicesPerSecond;
@@ -161,6 +356,8 @@ public record ExecutionOptions(
     private final List<BackfillListener> listeners = new ArrayList<>();
     private boolean confirmOverBudget;
     private @Nullable String runId;
+    private Duration targetWait = Duration.ZERO;
+    private final Set<Setting> explicit = EnumSet.noneOf(Setting.class);
 
     private Builder() {}
 
@@ -172,6 +369,7 @@ public record ExecutionOptions(
      */
     public Builder maxConcurrency(int n) {
       this.maxConcurrency = n;
+      explicit.add(Setting.MAX_CONCURRENCY);
       return this;
     }
 
@@ -183,6 +381,7 @@ public record ExecutionOptions(
      */
     public Builder slicesPerSecond(double rate) {
       this.slicesPerSecond = rate;
+      explicit.add(Setting.SLICES_PER_SECOND);
       return this;
     }
 
@@ -194,6 +393,7 @@ public record ExecutionOptions(
      */
     public Builder rowsPerSecond(long rate) {
       this.rowsPerSecond = rate;
+      explicit.add(Setting.ROWS_PER_SECOND);
       return this;
     }
 
@@ -205,6 +405,7 @@ public record ExecutionOptions(
      */
     public Builder sliceTimeout(Duration timeout) {
       this.sliceTimeout = requireNonNull(timeout, "timeout");
+      explicit.add(Setting.SLICE_TIMEOUT);
       return this;
     }
 
@@ -216,6 +417,7 @@ public record ExecutionOptions(
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "policy");
+      explicit.add(Setting.RETRY);
       return this;
     }
 
@@ -227,6 +429,7 @@ public record ExecutionOptions(
      */
     public Builder failurePolicy(FailurePolicy policy) {
       this.failurePolicy = requireNonNull(policy, "policy");
+      explicit.add(Setting.FAILURE_POLICY);
       return this;
     }
 
@@ -238,6 +441,7 @@ public record ExecutionOptions(
      */
     public Builder writeBatchSize(int n) {
       this.writeBatchSize = n;
+      explicit.add(Setting.WRITE_BATCH_SIZE);
       return this;
     }
 
@@ -249,13 +453,14 @@ public record ExecutionOptions(
      */
     public Builder leaseTime(Duration lease) {
       this.leaseTime = requireNonNull(lease, "lease");
+      explicit.add(Setting.LEASE_TIME);
       return this;
     }
 
     /**
      * Names this worker in the run history.
      *
-     * @param id worker id
+     * @param id worker id, 1 to 200 characters
      * @return this builder
      */
     public Builder workerId(String id) {
@@ -296,14 +501,25 @@ public record ExecutionOptions(
     }
 
     /**
+     * Waits up to this long for the target when another run of it is active, instead of refusing at
+     * once (one run writes a target at a time).
+     *
+     * @param wait zero or positive
+     * @return this builder
+     */
+    public Builder waitForTarget(Duration wait) {
+      this.targetWait = requireNonNull(wait, "wait");
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
      * @throws InvalidConfigurationException naming any value out of range
      */
     public ExecutionOptions build() {
-      return new ExecutionOptions(maxConcurrency, slicesPerSecond, rowsPerSecond, sliceTimeout, retry, failurePolicy,
-          writeBatchSize, leaseTime, workerId, listeners, confirmOverBudget, runId);
+      return new ExecutionOptions(this);
     }
   }
 }

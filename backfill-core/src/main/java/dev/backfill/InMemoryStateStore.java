@@ -11,6 +11,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.spi.TargetLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,8 @@ public final class InMemoryStateStore implements StateStore {
   private final Clock clock;
   private final Map<String, RunState> runs = new ConcurrentHashMap<>();
   private final Map<String, Map<String, PartitionState>> partitions = new ConcurrentHashMap<>();
+  /** Guarded by itself. */
+  private final Map<String, TargetLease> targets = new HashMap<>();
 
   /** Creates a store on the system clock. */
   public InMemoryStateStore() {
@@ -194,11 +198,13 @@ public final class InMemoryStateStore implements StateStore {
     List<String> keys;
     String target;
     String logicVersion;
+    checkTargetHeld(lease);
     synchronized (state) {
       SliceRecord s = checkHeld(state, lease);
       List<String> checks = outcome.checks().stream().map(CheckResult::toString).toList();
-      state.slices[lease.index()] = copy(s, outcome.status(), s.attempt(), s.version(), null, outcome.startedAt(),
-          outcome.finishedAt(), outcome.rows(), outcome.error(), checks, outcome.logExcerpt());
+      state.slices[lease.index()] = new SliceRecord(s.runId(), s.index(), s.key(), s.partitions(), outcome.status(),
+          s.attempt(), s.version(), s.worker(), null, outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
+          outcome.error(), checks, outcome.logExcerpt(), outcome.stats());
       state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), outcome.status(),
           outcome.startedAt(), outcome.finishedAt(), outcome.rows(), outcome.error()));
       state.running.remove(lease.index());
@@ -312,7 +318,74 @@ public final class InMemoryStateStore implements StateStore {
       @Nullable Instant leaseUntil, @Nullable Instant startedAt, @Nullable Instant finishedAt, long rows,
       @Nullable String error, List<String> checks, @Nullable String logExcerpt) {
     return new SliceRecord(s.runId(), s.index(), s.key(), s.partitions(), status, attempt, version, s.worker(),
-        leaseUntil, startedAt, finishedAt, rows, error, checks, logExcerpt);
+        leaseUntil, startedAt, finishedAt, rows, error, checks, logExcerpt,
+        rows == s.rows() ? s.stats() : SliceStats.ofRows(Math.max(0, rows)));
+  }
+
+  @Override
+  public TargetLease acquireTarget(String target, String runId, String workerId, Duration leaseTime) {
+    Instant now = now();
+    synchronized (targets) {
+      TargetLease held = targets.get(target);
+      if (held == null || held.heldBy(runId) || ended(held.runId())) {
+        TargetLease mine = new TargetLease(target, runId, workerId,
+            held != null && held.heldBy(runId) ? held.since() : now, now.plus(leaseTime));
+        targets.put(target, mine);
+        return mine;
+      }
+      return held;
+    }
+  }
+
+  private boolean ended(String runId) {
+    RunState state = runs.get(runId);
+    if (state == null) {
+      return true;
+    }
+    synchronized (state) {
+      return state.record.status().isFinal();
+    }
+  }
+
+  @Override
+  public boolean renewTarget(String target, String runId, Duration leaseTime) {
+    synchronized (targets) {
+      TargetLease held = targets.get(target);
+      if (held == null || !held.heldBy(runId)) {
+        return false;
+      }
+      targets.put(target, new TargetLease(target, runId, held.workerId(), held.since(), now().plus(leaseTime)));
+      return true;
+    }
+  }
+
+  @Override
+  public void releaseTarget(String target, String runId) {
+    synchronized (targets) {
+      TargetLease held = targets.get(target);
+      if (held != null && held.heldBy(runId)) {
+        targets.remove(target);
+      }
+    }
+  }
+
+  @Override
+  public Optional<TargetLease> targetLease(String target) {
+    synchronized (targets) {
+      return Optional.ofNullable(targets.get(target));
+    }
+  }
+
+  /** A slice of a run whose target another run holds now must not commit (target fencing). */
+  private void checkTargetHeld(SliceLease lease) {
+    String target = state(lease.runId()).record.target();
+    synchronized (targets) {
+      TargetLease held = targets.get(target);
+      if (held != null && !held.heldBy(lease.runId())) {
+        throw new LeaseLostException("target " + target + " is held by run " + held.runId() + " since " + held.since()
+            + "; run " + lease.runId() + " may not commit slice " + lease.index() + " any more");
+      }
+    }
   }
 
   /** Mutable state of one run, guarded by its own monitor. */

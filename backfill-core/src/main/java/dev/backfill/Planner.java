@@ -2,10 +2,14 @@ package dev.backfill;
 
 import dev.backfill.spi.Availability;
 import dev.backfill.spi.Estimate;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +67,9 @@ final class Planner {
     Completeness completeness = Completeness.of(partitioning, seq, now, options.lateness());
     byte[] flags = new byte[n];
     long[] history = readHistory(seq, flags, completeness);
+    List<String> inFlightRuns = new ArrayList<>();
+    BitSet inFlight = inFlight(seq, inFlightRuns);
+    long leftInFlight = 0;
 
     boolean probeAvailability = source != null && overrides(source, "availability");
     boolean askEstimates = options.estimateRows() && source != null && overrides(source, "estimate");
@@ -90,6 +97,12 @@ final class Planner {
         reason = stronger(reason, reason(flags[k], selection));
       }
       if (reason == null) {
+        continue;
+      }
+      int busy = inFlight.nextSetBit(from);
+      if (busy >= 0 && busy < to) {
+        // another run of the target holds these partitions now (PENDING or RUNNING there): never twice
+        leftInFlight += to - from;
         continue;
       }
       if (run >= 0 && repeated.isCut(run, n)) {
@@ -154,11 +167,44 @@ final class Planner {
     BackfillPlan.Incomplete open = incomplete == 0 ? BackfillPlan.Incomplete.NONE
         : new BackfillPlan.Incomplete(incomplete, firstIncomplete, lastIncomplete, firstCompleteAt);
     CostEstimate.Inputs cost = new CostEstimate.Inputs(rows, estimated, options.estimateRows(), history[0], history[1]);
+    List<String> allWarnings = warnings;
+    if (leftInFlight > 0) {
+      allWarnings = new ArrayList<>(warnings);
+      allWarnings.add(leftInFlight + " partition(s) are in flight in run(s) " + String.join(", ", inFlightRuns)
+          + " of " + target + " and were left out; plan them again once that run ended");
+    }
     BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, logicVersion, now, seq,
-        segments.starts(), segments.counts(), segments.reasons(), skipped, open, warnings, cost);
+        segments.starts(), segments.counts(), segments.reasons(), skipped, open, allWarnings, cost);
     log.info("planned {} of {} partitions of {} in {} slices over {}", plan.partitionCount(), n, target,
         plan.sliceCount(), range);
     return plan;
+  }
+
+  /** Partitions of the range that active runs of the target still have to do (PENDING or RUNNING there). */
+  private BitSet inFlight(PartitionSequence seq, List<String> runIds) {
+    BitSet busy = new BitSet();
+    for (RunRecord run : store.runs(target)) {
+      if (run.status().isFinal()) {
+        continue;
+      }
+      boolean any = false;
+      for (SliceRecord slice : store.slices(run.runId())) {
+        if (slice.status() != SliceStatus.PENDING && slice.status() != SliceStatus.RUNNING) {
+          continue;
+        }
+        for (String key : slice.partitions()) {
+          long i = seq.indexOf(new PartitionKey(key));
+          if (i >= 0) {
+            busy.set((int) i);
+            any = true;
+          }
+        }
+      }
+      if (any) {
+        runIds.add(run.runId());
+      }
+    }
+    return busy;
   }
 
   /** Sets history flags per partition; returns {summed duration millis, partitions with a duration}. */

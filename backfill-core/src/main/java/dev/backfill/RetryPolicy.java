@@ -50,6 +50,11 @@ public record RetryPolicy(
    * @param maxBackoff longest wait
    * @param transientFailure retried failures
    */
+  /** The default notion of a transient failure: registered classifiers, then the JDBC standard. */
+  private static final Predicate<Throwable> DEFAULT_TRANSIENT = Failures::isTransient;
+  /** Nothing is transient. */
+  private static final Predicate<Throwable> NEVER = e -> false;
+
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new InvalidConfigurationException("maxAttempts " + maxAttempts + " is not allowed; expected 1 or more");
@@ -77,7 +82,7 @@ public record RetryPolicy(
    * @return the policy
    */
   public static RetryPolicy exponential(int maxAttempts, Duration initialBackoff) {
-    return new RetryPolicy(maxAttempts, initialBackoff, 2.0, 0.5, Duration.ofMinutes(5), Failures::isTransient);
+    return new RetryPolicy(maxAttempts, initialBackoff, 2.0, 0.5, Duration.ofMinutes(5), DEFAULT_TRANSIENT);
   }
 
   /**
@@ -86,7 +91,7 @@ public record RetryPolicy(
    * @return the policy
    */
   public static RetryPolicy none() {
-    return new RetryPolicy(1, Duration.ZERO, 1, 0, Duration.ZERO, e -> false);
+    return new RetryPolicy(1, Duration.ZERO, 1, 0, Duration.ZERO, NEVER);
   }
 
   /**
@@ -163,5 +168,54 @@ public record RetryPolicy(
         .retryOnException(transientFailure)
         .failAfterMaxAttempts(false)
         .build();
+  }
+
+  /**
+   * Tells whether the transient failures are the library's defaults (what {@link #exponential}
+   * uses), which a run can store and restore; a custom predicate cannot be stored.
+   *
+   * @return true for the default predicate
+   */
+  public boolean retriesDefaultFailures() {
+    return transientFailure == DEFAULT_TRANSIENT;
+  }
+
+  /**
+   * Tells whether no failure is retried by predicate ({@link #none()}).
+   *
+   * @return true for the never-retry predicate
+   */
+  public boolean retriesNothing() {
+    return transientFailure == NEVER;
+  }
+
+  /**
+   * Returns this policy with the same attempts and backoff, retrying the default transient failures.
+   *
+   * @return the policy with the default predicate
+   */
+  public RetryPolicy withDefaultFailures() {
+    return retryOn(DEFAULT_TRANSIENT);
+  }
+
+  /**
+   * Returns this policy with the same attempts and backoff, retrying nothing by predicate.
+   *
+   * @return the policy with the never predicate
+   */
+  public RetryPolicy withoutRetriedFailures() {
+    return retryOn(NEVER);
+  }
+
+  /**
+   * Describes the policy for logs and reports.
+   *
+   * @return e.g. {@code 5 attempts, backoff 1s x2.0 ±50% up to 5m, default transient failures}
+   */
+  public String describe() {
+    return maxAttempts + " attempt(s), backoff " + initialBackoff + " x" + multiplier + " \u00b1"
+        + Math.round(jitter * 100) + "% up to " + maxBackoff + ", "
+        + (retriesDefaultFailures() ? "default transient failures" : retriesNothing() ? "no failure retried"
+            : "custom transient failures");
   }
 }

@@ -11,5 +11,15 @@ public enum RunStatus {
   /** At least one slice did not commit (failed, failed its checks or was skipped). */
   FAILED,
   /** Cancelled by an operator; resumable. */
-  CANCELLED
+  CANCELLED;
+
+  /**
+   * Tells whether the run has ended: SUCCEEDED, FAILED or CANCELLED (a FAILED or CANCELLED run can
+   * still be resumed, which starts it again).
+   *
+   * @return true for a final status
+   */
+  public boolean isFinal() {
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+  }
 }

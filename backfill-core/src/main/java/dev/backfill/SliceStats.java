@@ -1,5 +1,10 @@
 package dev.backfill;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -12,6 +17,7 @@ import java.util.OptionalDouble;
  * @param metrics custom figures a writer or source reports (e.g. bytes, distinct keys)
  */
 public record SliceStats(long rows, Map<String, Long> nulls, Map<String, Double> metrics) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Stats of a slice that wrote nothing. */
   public static final SliceStats EMPTY = new SliceStats(0, Map.of(), Map.of());
@@ -67,5 +73,41 @@ public record SliceStats(long rows, Map<String, Long> nulls, Map<String, Double>
     Map<String, Double> m = new java.util.HashMap<>(metrics);
     other.metrics.forEach((k, v) -> m.merge(k, v, Double::sum));
     return new SliceStats(rows + other.rows, n, m);
+  }
+
+  /**
+   * Writes the stats as JSON, as state stores keep them with a slice so that a resumed run is judged
+   * on all its slices: {@code {"rows":3,"nulls":{"id":0},"metrics":{}}}.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("rows", rows);
+    ObjectNode n = node.putObject("nulls");
+    new TreeMap<>(nulls).forEach(n::put);
+    ObjectNode m = node.putObject("metrics");
+    new TreeMap<>(metrics).forEach(m::put);
+    return node.toString();
+  }
+
+  /**
+   * Reads stats written by {@link #toJson()}.
+   *
+   * @param json the JSON text
+   * @return the stats
+   * @throws IllegalArgumentException when the text is not such JSON
+   */
+  public static SliceStats fromJson(String json) {
+    try {
+      JsonNode node = JSON.readTree(json);
+      Map<String, Long> n = new java.util.HashMap<>();
+      node.path("nulls").fields().forEachRemaining(e -> n.put(e.getKey(), e.getValue().asLong()));
+      Map<String, Double> m = new java.util.HashMap<>();
+      node.path("metrics").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+      return new SliceStats(node.path("rows").asLong(), n, m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("slice stats are not valid JSON: " + json, e);
+    }
   }
 }

@@ -12,24 +12,30 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.event.BackfillEvent;
 import dev.backfill.spi.Redaction;
 import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunCommit;
 import dev.backfill.spi.RunOutcome;
+import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The end of a run in this process: skips what a stop left unstarted, lets exactly one process
- * finish the run (RUNNING → FINISHING), judges it (every slice committed, run checks), ends the
- * destination's run (a full rebuild swaps here), records the final status and reports.
+ * finish the run (RUNNING → FINISHING), judges it (every slice committed, run checks on the stats
+ * stored with every slice), ends the destination's run (a full rebuild swaps here, with the final
+ * status inside its transaction when the store can join it), records the final status, releases the
+ * target and reports. A worker that does not finish the run waits for its final status.
  */
 final class RunFinisher {
   private static final Logger log = LoggerFactory.getLogger(RunFinisher.class);
+  /** How often a worker that does not finish the run looks whether it ended (wall time). */
+  private static final long POLL_MILLIS = 50;
 
   private final RunSession<?> s;
   private final Workers workers;
@@ -56,13 +62,22 @@ final class RunFinisher {
       messages.add(stopReason + "; " + skipped + " slice(s) skipped, resume to run them");
     }
     int elsewhere = failure == null ? workers.runningElsewhere() : 0;
-    if (elsewhere > 0 || !s.store.transitionRun(s.run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "")) {
-      // Another worker is still running slices, or has finished the run already: report only this session.
+    // the message marks this session as the finisher, so a store retrying its transaction can tell
+    String finisher = "finishing: worker " + s.options.workerId() + " #" + Integer.toHexString(System.identityHashCode(s));
+    if (elsewhere > 0 || !s.store.transitionRun(s.run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, finisher)) {
       messages.add(elsewhere > 0 ? "this worker stopped; " + elsewhere + " slice(s) still running on other workers"
           : "finished by another worker");
+      RunRecord ended = awaitFinalStatus();
+      if (!ended.message().isEmpty()) {
+        messages.add(ended.message());
+      }
       complete(report(messages), false);
       return;
     }
+    finishRun(failure, messages);
+  }
+
+  private void finishRun(@Nullable String failure, List<String> messages) {
     List<SliceRecord> slices = s.store.slices(s.run.runId());
     boolean allSucceeded = failure == null && slices.stream().allMatch(r -> r.status() == SliceStatus.SUCCEEDED);
     CancelMode cancelled = s.cancelMode();
@@ -70,6 +85,9 @@ final class RunFinisher {
     if (cancelled != null && !allSucceeded) {
       long open = slices.stream().filter(r -> r.status() != SliceStatus.SUCCEEDED).count();
       messages.add("cancelled (" + cancelled + "); " + open + " slice(s) did not commit, resume to run them");
+    }
+    if (!allSucceeded && failure == null && cancelled == null) {
+      messages.add(failedSlices(slices));
     }
     if (allSucceeded && !s.pipeline.runChecks().isEmpty() && !slices.isEmpty()) {
       Optional<String> failedCheck = runChecks(slices);
@@ -79,14 +97,27 @@ final class RunFinisher {
       }
     }
     boolean rebuild = s.pipeline.strategy() instanceof WriteStrategy.FullRebuild;
+    boolean recorded = false;
     if (!slices.isEmpty() && failure == null) {
-      RunOutcome outcome = new RunOutcome(status == RunStatus.SUCCEEDED,
-          status == RunStatus.SUCCEEDED ? "succeeded" : String.join("; ", messages));
+      boolean succeeded = status == RunStatus.SUCCEEDED;
+      List<String> ifCommitted = new ArrayList<>(messages);
+      if (rebuild && succeeded) {
+        ifCommitted.add("full rebuild swapped into place");
+      }
+      RunStatus finalStatus = status;
+      AtomicBoolean joined = new AtomicBoolean();
+      RunCommit commit = tx -> {
+        boolean j = s.store.updateRunWithin(s.run.runId(), finalStatus, s.time.clock().instant(),
+            String.join("; ", ifCommitted), tx);
+        joined.set(j);
+        return j;
+      };
       try {
-        s.pipeline.destination().finishRun(s.runContext(), outcome);
-        if (rebuild && outcome.succeeded()) {
-          messages.add("full rebuild swapped into place");
-        }
+        s.pipeline.destination().finishRun(s.runContext(),
+            new RunOutcome(succeeded, succeeded ? "succeeded" : String.join("; ", messages)), commit);
+        messages.clear();
+        messages.addAll(ifCommitted);
+        recorded = joined.get();
       } catch (Exception e) {
         status = RunStatus.FAILED;
         messages.add("finishing the destination failed: " + Redaction.describe(e));
@@ -96,8 +127,46 @@ final class RunFinisher {
     if (rebuild && status != RunStatus.SUCCEEDED) {
       messages.add("full rebuild not swapped: the live table is untouched");
     }
-    s.store.updateRun(s.run.runId(), status, s.time.clock().instant(), String.join("; ", messages));
+    if (!recorded) {
+      s.store.updateRun(s.run.runId(), status, s.time.clock().instant(), String.join("; ", messages));
+    }
+    s.stopHoldingTarget();
+    try {
+      s.store.releaseTarget(s.run.target(), s.run.runId());
+    } catch (RuntimeException e) {
+      log.warn("run {} could not release its hold on {} (it expires with its lease): {}", s.run.runId(), s.run.target(),
+          Redaction.describe(e));
+    }
     complete(RunLauncher.report(s.store, s.run, s.tracker.startedAt(), s.time.clock().instant()), true);
+  }
+
+  /** Why a run that was neither cancelled nor failed as a whole did not succeed, never empty. */
+  private static String failedSlices(List<SliceRecord> slices) {
+    List<SliceRecord> open = slices.stream().filter(r -> r.status() != SliceStatus.SUCCEEDED).toList();
+    SliceRecord first = open.get(0);
+    return open.size() + " of " + slices.size() + " slice(s) did not commit; first " + first.key() + " "
+        + first.status() + (first.error() == null ? "" : ": " + first.error()) + "; resume to run them again";
+  }
+
+  /**
+   * Waits while another worker is finishing the run (FINISHING), so that this worker's report says how
+   * the run ended: at most two lease times of wall time (the finishing worker may itself die), polling
+   * the store. A run in any other status is reported as it is.
+   */
+  private RunRecord awaitFinalStatus() {
+    long deadline = System.nanoTime() + s.options.leaseTime().multipliedBy(2).toNanos();
+    while (true) {
+      RunRecord current = s.store.run(s.run.runId()).orElse(s.run);
+      if (current.status() != RunStatus.FINISHING || System.nanoTime() > deadline) {
+        return current;
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return current;
+      }
+    }
   }
 
   /** A report of this session with the run's current state and this session's messages. */
@@ -118,10 +187,12 @@ final class RunFinisher {
     s.complete(report);
   }
 
+  /** Run checks on the stats stored with every slice, so a resumed run is judged on all of them. */
   private Optional<String> runChecks(List<SliceRecord> slices) {
-    long rows = slices.stream().mapToLong(SliceRecord::rows).sum();
-    SliceStats session = s.checks.runStats();
-    SliceStats total = new SliceStats(rows, session.rows() == rows ? session.nulls() : Map.of(), session.metrics());
+    SliceStats total = SliceStats.EMPTY;
+    for (SliceRecord r : slices) {
+      total = total.plus(r.stats());
+    }
     List<Partition> span = s.plan.sliceCount() == 1 ? s.plan.partitions(0)
         : List.of(s.plan.partitions(0).get(0), s.plan.partitions(s.plan.sliceCount() - 1).get(0));
     Slice whole = Slice.of(-1, span);

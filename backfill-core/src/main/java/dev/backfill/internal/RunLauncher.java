@@ -1,24 +1,31 @@
 package dev.backfill.internal;
 
+import dev.backfill.BackfillException;
 import dev.backfill.BackfillPlan;
 import dev.backfill.BackfillRun;
 import dev.backfill.CancelMode;
 import dev.backfill.ExecutionOptions;
+import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Progress;
 import dev.backfill.RunReport;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceReport;
 import dev.backfill.SliceStatus;
+import dev.backfill.TargetBusyException;
 import dev.backfill.TimeSource;
 import dev.backfill.event.BackfillEvent;
 import dev.backfill.spi.Redaction;
 import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.spi.TargetLease;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,18 +53,130 @@ public final class RunLauncher {
   private RunLauncher() {}
 
   /**
-   * Starts working a persisted run in the background.
+   * Creates a run of a plan in the store, holding the run's target, and starts working it.
    *
    * @param pipeline the configured backfill
-   * @param plan the run's plan
-   * @param run the run record (already created in the store)
+   * @param plan the plan, already validated against the backfill
    * @param options execution options
-   * @param mode whether the run is new, resumed or joined
    * @param <T> record type
    * @return a handle on the run
-   * @throws Exception when the destination cannot prepare the run
+   * @throws TargetBusyException when another run of the target is active
    */
-  public static <T> BackfillRun start(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
+  public static <T> BackfillRun create(Pipeline<T> pipeline, BackfillPlan plan, ExecutionOptions options) {
+    StateStore store = pipeline.store();
+    String runId = options.runId() != null ? options.runId() : newRunId(pipeline.clock().instant());
+    if (store.run(runId).isPresent()) {
+      throw new InvalidConfigurationException("run id '" + runId + "' exists already in the state store; choose another");
+    }
+    holdTarget(pipeline, runId, options);
+    RunRecord run = new RunRecord(runId, pipeline.target(), RunStatus.RUNNING, pipeline.logicVersion(),
+        store.guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(), pipeline.clock().instant(), null,
+        "", RunOptions.toJson(options));
+    try {
+      store.createRun(run, new PlannedSlices(runId, plan));
+    } catch (RuntimeException e) {
+      store.releaseTarget(pipeline.target(), runId);
+      throw e;
+    }
+    return start(pipeline, plan, run, options, Mode.NEW);
+  }
+
+  /**
+   * Resumes a run that did not succeed: the settings stored with it apply unless the options set them
+   * explicitly; the run holds its target again.
+   *
+   * @param pipeline the configured backfill
+   * @param plan the run's persisted plan
+   * @param run the run
+   * @param options execution options
+   * @param <T> record type
+   * @return a handle on the resumed run
+   * @throws TargetBusyException when another run of the target is active
+   */
+  public static <T> BackfillRun resume(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options) {
+    ExecutionOptions effective = RunOptions.resumed(run.runId(), run.optionsJson(), options);
+    holdTarget(pipeline, run.runId(), effective);
+    return start(pipeline, plan, run, effective, Mode.RESUME);
+  }
+
+  /**
+   * Joins a running run as one more worker, with the run's stored settings unless the options set
+   * them explicitly.
+   *
+   * @param pipeline the configured backfill
+   * @param plan the run's persisted plan
+   * @param run the run
+   * @param options execution options of this worker
+   * @param <T> record type
+   * @return a handle on this worker's part of the run
+   * @throws TargetBusyException when another run holds the target
+   */
+  public static <T> BackfillRun join(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options) {
+    ExecutionOptions effective = RunOptions.resumed(run.runId(), run.optionsJson(), options);
+    holdTarget(pipeline, run.runId(), effective.toBuilder().waitForTarget(Duration.ZERO).build());
+    return start(pipeline, plan, run, effective, Mode.JOIN);
+  }
+
+  /** Holds the target for a run, waiting as long as the options allow while another run holds it. */
+  private static void holdTarget(Pipeline<?> pipeline, String runId, ExecutionOptions options) {
+    StateStore store = pipeline.store();
+    long deadline = pipeline.time().nanoTime() + options.targetWait().toNanos();
+    while (true) {
+      TargetLease lease = store.acquireTarget(pipeline.target(), runId, options.workerId(), options.leaseTime());
+      if (lease.heldBy(runId)) {
+        return;
+      }
+      long left = deadline - pipeline.time().nanoTime();
+      if (left <= 0) {
+        throw busy(store, lease);
+      }
+      try {
+        pipeline.time().sleep(Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw busy(store, lease);
+      }
+    }
+  }
+
+  private static TargetBusyException busy(StateStore store, TargetLease holder) {
+    Instant now = store.now();
+    String stalled = holder.leaseUntil().isAfter(now) ? ""
+        : "; its lease expired at " + holder.leaseUntil() + ", so its process looks stalled or dead: resume it, or mark it"
+            + " failed before starting another run";
+    return new TargetBusyException("target " + holder.target() + " is being written by run " + holder.runId()
+        + " (worker " + holder.workerId() + ", since " + holder.since() + ")" + stalled
+        + "; one run writes a target at a time. Wait for it to end, join it with worker(\"" + holder.runId()
+        + "\", options), or pass ExecutionOptions.builder().waitForTarget(duration)", holder);
+  }
+
+  private static String newRunId(Instant now) {
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+    return "run-" + stamp + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Prepares a session of a run in this process and starts its coordinator; a failure ends the run FAILED. */
+  private static <T> BackfillRun start(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
+      Mode mode) {
+    try {
+      return prepare(pipeline, plan, run, options, mode);
+    } catch (Exception e) {
+      String reason = Redaction.describe(e);
+      StateStore store = pipeline.store();
+      if (mode != Mode.JOIN) {
+        store.updateRun(run.runId(), RunStatus.FAILED, pipeline.clock().instant(),
+            "the run could not start: " + reason);
+        store.releaseTarget(run.target(), run.runId());
+      }
+      log.warn("run {} of {} could not start: {}", run.runId(), run.target(), reason);
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new BackfillException("run " + run.runId() + " of " + run.target() + " could not start: " + reason, e);
+    }
+  }
+
+  private static <T> BackfillRun prepare(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
       Mode mode) throws Exception {
     StateStore store = pipeline.store();
     if (mode == Mode.RESUME) {
@@ -73,6 +192,7 @@ public final class RunLauncher {
     if (mode != Mode.JOIN && run.sliceCount() > 0) {
       pipeline.destination().beginRun(session.runContext());
     }
+    session.holdTargetWhileWorking();
     Thread coordinator = new Thread(() -> coordinate(session), "backfill-run-" + run.runId());
     coordinator.start();
     return session;
@@ -102,6 +222,7 @@ public final class RunLauncher {
         log.error("could not finish run {}: {}", s.run.runId(), Redaction.describe(e));
         s.completeExceptionally(e);
       } finally {
+        s.stopHoldingTarget();
         MDC.clear();
       }
     }

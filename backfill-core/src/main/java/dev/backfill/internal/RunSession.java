@@ -60,6 +60,7 @@ final class RunSession<T> implements BackfillRun {
   private final AtomicReference<@Nullable CancelMode> cancelMode = new AtomicReference<>();
   private volatile @Nullable String stopReason;
   private volatile boolean stopping;
+  private volatile TimeSource.@Nullable Timer targetHeartbeat;
 
   RunSession(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options, RunLauncher.Mode mode,
       ProgressTracker tracker) {
@@ -125,6 +126,34 @@ final class RunSession<T> implements BackfillRun {
     if (first) {
       log.warn("run {} of {}: {}; running slices finish, no new slice starts", run.runId(), run.target(), reason);
       publish(new BackfillEvent.RunStopping(run.runId(), reason));
+    }
+  }
+
+  /**
+   * Renews the run's hold on its target while this process works the run (every third of the lease
+   * time); when another run holds the target now, this session stops at once.
+   */
+  void holdTargetWhileWorking() {
+    Duration beat = Duration.ofMillis(Math.max(200, options.leaseTime().toMillis() / 3));
+    targetHeartbeat = Timers.every(time, beat, () -> {
+      try {
+        if (!store.renewTarget(run.target(), run.runId(), options.leaseTime())) {
+          String holder = store.targetLease(run.target()).map(l -> "run " + l.runId() + " since " + l.since())
+              .orElse("nobody");
+          stop("target " + run.target() + " is held by " + holder + " now; this run may not write it any more");
+          cancel(CancelMode.IMMEDIATE);
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not renew run {}'s hold on {}, will retry: {}", run.runId(), run.target(), Redaction.describe(e));
+      }
+    });
+  }
+
+  /** Stops renewing the hold on the target (the session ended). */
+  void stopHoldingTarget() {
+    TimeSource.Timer t = targetHeartbeat;
+    if (t != null) {
+      t.cancel();
     }
   }
 

@@ -24,8 +24,6 @@ final class SliceChecks {
   private final StateStore store;
   private final String target;
   private volatile @Nullable Map<String, Long> previousRows;
-  /** Stats of the slices this session committed, summed for the run-level checks. */
-  private SliceStats runStats = SliceStats.EMPTY;
 
   SliceChecks(StateStore store, String target) {
     this.store = store;
@@ -90,13 +88,5 @@ final class SliceChecks {
       sum += r;
     }
     return OptionalLong.of(sum);
-  }
-
-  synchronized void addRunStats(SliceStats stats) {
-    runStats = runStats.plus(stats);
-  }
-
-  synchronized SliceStats runStats() {
-    return runStats;
   }
 }

@@ -217,8 +217,7 @@ final class SliceRunner<T> {
     String runId = s.run.runId();
     if (ending instanceof Committed c) {
         commit(slice, lease, c.writer(), new SliceOutcome(SliceStatus.SUCCEEDED, c.stats().rows(), start, end, null,
-            c.checks(), null));
-        s.checks.addRunStats(c.stats());
+            c.checks(), null, c.stats()));
         s.tracker.ended(slice.index(), SliceStatus.SUCCEEDED, c.stats().rows());
         s.publish(new BackfillEvent.SliceSucceeded(runId, slice.key(), slice.index(), lease.attempt(), c.stats().rows(),
             took));

@@ -86,6 +86,23 @@ public interface DestinationNode<T> extends ResourceProvider {
   default void finishRun(RunContext run, RunOutcome outcome) throws Exception {}
 
   /**
+   * Ends a run, recording its final status through {@code commit}. A destination whose end makes the
+   * run's result visible in a transaction (the swap of a full rebuild) calls
+   * {@link RunCommit#joinTransaction} inside that transaction just before it commits, so that the
+   * result and the run's status are one decision a resume can read. After its transaction committed
+   * it must not throw. The default calls {@link #finishRun(RunContext, RunOutcome)} and lets the
+   * executor record the status afterwards.
+   *
+   * @param run the run
+   * @param outcome whether every slice committed and the run checks passed
+   * @param commit records the run's final status in the destination's transaction when possible
+   * @throws Exception when ending fails before anything became visible; the run then FAILED
+   */
+  default void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws Exception {
+    finishRun(run, outcome);
+  }
+
+  /**
    * Tells whether this destination moves data itself ({@code INSERT ... SELECT}) through
    * {@link SliceWriter#transfer()}, so the backfill has no source.
    *

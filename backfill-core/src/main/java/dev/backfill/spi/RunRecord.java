@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the run was created
  * @param finishedAt when it last finished, or null while running
  * @param message summary of the outcome, or ""
+ * @param optionsJson the execution settings the run was started with, stored so that resumes and
+ *     joining workers use them again ("" when unknown)
  */
 public record RunRecord(
     String runId,
@@ -32,7 +34,8 @@ public record RunRecord(
     int sliceCount,
     Instant createdAt,
     @Nullable Instant finishedAt,
-    String message) {
+    String message,
+    String optionsJson) {
 
   /**
    * Validates the record.
@@ -47,6 +50,7 @@ public record RunRecord(
    * @param createdAt creation time
    * @param finishedAt finish time or null
    * @param message outcome summary
+   * @param optionsJson stored execution settings
    */
   public RunRecord {
     requireNonNull(runId, "runId");
@@ -57,6 +61,26 @@ public record RunRecord(
     requireNonNull(planJson, "planJson");
     requireNonNull(createdAt, "createdAt");
     requireNonNull(message, "message");
+    requireNonNull(optionsJson, "optionsJson");
+  }
+
+  /**
+   * Creates a record without stored execution settings.
+   *
+   * @param runId unique id
+   * @param target target name
+   * @param status current status
+   * @param logicVersion logic version
+   * @param guarantee crash guarantee
+   * @param planJson plan
+   * @param sliceCount slices
+   * @param createdAt creation time
+   * @param finishedAt finish time or null
+   * @param message outcome summary
+   */
+  public RunRecord(String runId, String target, RunStatus status, String logicVersion, Guarantee guarantee,
+      String planJson, int sliceCount, Instant createdAt, @Nullable Instant finishedAt, String message) {
+    this(runId, target, status, logicVersion, guarantee, planJson, sliceCount, createdAt, finishedAt, message, "");
   }
 
   /**
@@ -68,6 +92,7 @@ public record RunRecord(
    * @return the changed record
    */
   public RunRecord with(RunStatus newStatus, @Nullable Instant at, String newMessage) {
-    return new RunRecord(runId, target, newStatus, logicVersion, guarantee, planJson, sliceCount, createdAt, at, newMessage);
+    return new RunRecord(runId, target, newStatus, logicVersion, guarantee, planJson, sliceCount, createdAt, at, newMessage,
+        optionsJson);
   }
 }

@@ -2,6 +2,7 @@ package dev.backfill.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param error last error message
  * @param checks results of the last check evaluation, one line each
  * @param logExcerpt last log lines of the slice, when captured
+ * @param stats what the last attempt's writer measured (rows only when unknown)
  */
 public record SliceRecord(
     String runId,
@@ -43,7 +45,8 @@ public record SliceRecord(
     long rows,
     @Nullable String error,
     List<String> checks,
-    @Nullable String logExcerpt) {
+    @Nullable String logExcerpt,
+    SliceStats stats) {
 
   /**
    * Validates the record.
@@ -63,6 +66,7 @@ public record SliceRecord(
    * @param error last error
    * @param checks check results
    * @param logExcerpt log lines
+   * @param stats measured stats
    */
   public SliceRecord {
     requireNonNull(runId, "runId");
@@ -70,6 +74,33 @@ public record SliceRecord(
     requireNonNull(status, "status");
     partitions = List.copyOf(partitions);
     checks = List.copyOf(checks);
+    requireNonNull(stats, "stats");
+  }
+
+  /**
+   * Creates a record whose stats are only its row count.
+   *
+   * @param runId run id
+   * @param index index
+   * @param key slice key
+   * @param partitions partition keys
+   * @param status status
+   * @param attempt attempts
+   * @param version fencing token
+   * @param worker worker id
+   * @param leaseUntil lease end
+   * @param startedAt attempt start
+   * @param finishedAt attempt end
+   * @param rows rows
+   * @param error last error
+   * @param checks check results
+   * @param logExcerpt log lines
+   */
+  public SliceRecord(String runId, int index, String key, List<String> partitions, SliceStatus status, int attempt,
+      long version, @Nullable String worker, @Nullable Instant leaseUntil, @Nullable Instant startedAt,
+      @Nullable Instant finishedAt, long rows, @Nullable String error, List<String> checks, @Nullable String logExcerpt) {
+    this(runId, index, key, partitions, status, attempt, version, worker, leaseUntil, startedAt, finishedAt, rows, error,
+        checks, logExcerpt, SliceStats.ofRows(Math.max(0, rows)));
   }
 
   /**

@@ -217,4 +217,77 @@ public interface StateStore {
    * @return now
    */
   Instant now();
+
+  // ---------------------------------------------------------------------------------------------
+  // One writer per target, and the run's end inside the destination's transaction
+
+  /**
+   * Acquires a target for a run, atomically across every process sharing this store: one run writes
+   * a target at a time. The call succeeds when nobody holds the target, when {@code runId} holds it
+   * already (a resume or another worker of the run: the lease is renewed), or when its holder run has
+   * ended (SUCCEEDED, FAILED or CANCELLED, or it no longer exists). A holder run that is still
+   * RUNNING or FINISHING keeps the target even when its lease expired (its process died): the run
+   * must be resumed or marked failed first, so that its slices never write beside another run's.
+   *
+   * <p>The default grants every request without enforcing anything; shared stores must implement it
+   * (the test kit's {@code StateStoreContract} checks it).
+   *
+   * @param target target name
+   * @param runId run asking for it
+   * @param workerId worker asking, for the holder's description
+   * @param leaseTime how long the hold lasts without renewal
+   * @return the lease holding the target after the call: held by {@code runId} when acquired, by
+   *     another run when refused
+   */
+  default TargetLease acquireTarget(String target, String runId, String workerId, Duration leaseTime) {
+    Instant now = now();
+    return new TargetLease(target, runId, workerId, now, now.plus(leaseTime));
+  }
+
+  /**
+   * Renews a run's hold on its target (a heartbeat of any process working the run).
+   *
+   * @param target target name
+   * @param runId the holding run
+   * @param leaseTime new lease length from now
+   * @return false when the run does not hold the target any more
+   */
+  default boolean renewTarget(String target, String runId, Duration leaseTime) {
+    return true;
+  }
+
+  /**
+   * Releases a run's hold on its target when the run ended; does nothing when it does not hold it.
+   *
+   * @param target target name
+   * @param runId the run
+   */
+  default void releaseTarget(String target, String runId) {}
+
+  /**
+   * Returns who holds a target now.
+   *
+   * @param target target name
+   * @return the lease, empty when nobody holds it
+   */
+  default Optional<TargetLease> targetLease(String target) {
+    return Optional.empty();
+  }
+
+  /**
+   * Sets a run's final status inside another component's transaction, when this store can join it
+   * (see {@link #guaranteeWith}): the full-rebuild swap and the run's SUCCEEDED then commit together.
+   *
+   * @param runId run id
+   * @param status final status
+   * @param finishedAt finish time
+   * @param message outcome summary
+   * @param transaction the other transaction's resources
+   * @return true when written in that transaction; false when nothing was written (the caller then
+   *     uses {@link #updateRun} after the other transaction committed)
+   */
+  default boolean updateRunWithin(String runId, RunStatus status, Instant finishedAt, String message,
+      ResourceProvider transaction) {
+    return false;
+  }
 }

@@ -31,10 +31,18 @@ import org.jspecify.annotations.Nullable;
  *       slice no longer produces disappear. A plain merge is last commit wins; with
  *       {@code newerBy(column)} the upsert itself only replaces a row that is not newer, so slices
  *       may commit in any order.
- *   <li>{@code fullRebuild()}: slices go into a shadow table ({@code <table>_bf_shadow}, created like
- *       the table when the run begins, kept and filled further by a resume); when the run succeeded it
- *       replaces the table atomically (see each dialect for how), otherwise the table stays untouched.
- *       {@code keepingPrevious()} keeps the replaced rows as {@code <table>_bf_prev}.
+ *   <li>{@code fullRebuild()}: each run fills a shadow table of its own ({@code <table>_bf_<hash of the
+ *       run id>}, created like the table when the run begins, filled further by a resume), so no other
+ *       run can drop or fill it. When the run succeeded, one transaction deletes the table's rows,
+ *       copies the shadow's in and records the swap in {@code backfill_swaps} (a small table in the
+ *       table's schema) and, with a state store on the same {@code DataSource}, the run's SUCCEEDED: the
+ *       table stays the same object (grants, triggers, comments, views, sequences and defaults are
+ *       untouched), readers in any isolation level see all old rows or all new ones, and a resume never
+ *       swaps twice nor swaps a partial shadow (a resume whose shadow is gone is refused). Triggers fire
+ *       for the deleted and inserted rows; tables referenced by other tables' foreign keys are refused
+ *       when planning; the plan says how many rows outside the range the swap drops. The copy costs one
+ *       more pass over the table than a rename would; that is the price of keeping the table and its
+ *       readers whole. {@code keepingPrevious()} keeps the replaced rows in {@code <table>_bf_prev}.
  * </ul>
  *
  * <pre>{@code
@@ -113,11 +121,16 @@ public final class JdbcDestination extends TableDestination<Row> {
 
   @Override
   public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
-    return target.open(slice, strategy, null);
+    return target.open(runOf(strategy, context), slice, strategy, null);
   }
 
   @Override
   public String describe() {
     return "JdbcDestination(" + target.table() + (explicitDialect == null ? "" : ", " + explicitDialect.name()) + ")";
+  }
+
+  /** The run whose shadow a full rebuild writes; other strategies write the table itself. */
+  static String runOf(WriteStrategy strategy, SliceContext context) {
+    return strategy instanceof WriteStrategy.FullRebuild ? context.runId() : "";
   }
 }

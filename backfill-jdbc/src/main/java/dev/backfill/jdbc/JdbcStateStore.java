@@ -5,15 +5,19 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backfill.BackfillException;
 import dev.backfill.CheckResult;
 import dev.backfill.Guarantee;
 import dev.backfill.InvalidConfigurationException;
 import dev.backfill.PartitionKey;
 import dev.backfill.RunStatus;
+import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import dev.backfill.UnknownRunException;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.internal.StoreLimits;
 import dev.backfill.jdbc.internal.StoreTables;
+import dev.backfill.jdbc.internal.StoreTargets;
 import dev.backfill.jdbc.internal.StoreTx;
 import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
@@ -24,6 +28,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.spi.TargetLease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,6 +88,7 @@ public final class JdbcStateStore implements StateStore {
   private final Dialect dialect;
   private final StoreTables t;
   private final StoreTx tx;
+  private final StoreTargets targets;
   private final String description;
 
   private JdbcStateStore(DataSource dataSource, Dialect dialect, @Nullable String schema, String prefix) {
@@ -90,6 +96,7 @@ public final class JdbcStateStore implements StateStore {
     this.dialect = dialect;
     this.t = new StoreTables(dialect, schema, prefix);
     this.tx = new StoreTx(dataSource, dialect, "backfill-state-store-" + prefix);
+    this.targets = new StoreTargets(dialect, t);
     this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
     tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
       t.migrate(c);
@@ -180,13 +187,20 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public void createRun(RunRecord run, List<SliceRecord> slices) {
+    StoreLimits.checkRun(run);
+    java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
     tx.run("create run " + run.runId(), c -> {
+      boolean retry = tries.incrementAndGet() > 1;
       if (runExists(c, run.runId())) {
+        if (retry && samePlan(c, run)) {
+          return null; // this call's own earlier try committed, but its answer was lost
+        }
         throw new IllegalStateException("run " + run.runId() + " exists already");
       }
       try {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.runs + " (run_id, target, status, logic_version,"
-            + " guarantee, plan_json, slice_count, created_at, finished_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + " guarantee, plan_json, slice_count, created_at, finished_at, message, options_json)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           ps.setString(1, run.runId());
           ps.setString(2, run.target());
           ps.setString(3, run.status().name());
@@ -197,6 +211,7 @@ public final class JdbcStateStore implements StateStore {
           dialect.bindStoredInstant(ps, 8, run.createdAt());
           dialect.bindStoredInstant(ps, 9, run.finishedAt());
           ps.setString(10, run.message());
+          ps.setString(11, run.optionsJson());
           ps.executeUpdate();
         }
         insertSlices(c, slices);
@@ -210,12 +225,22 @@ public final class JdbcStateStore implements StateStore {
     });
   }
 
+  private boolean samePlan(Connection c, RunRecord run) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT target, plan_json FROM " + t.runs + " WHERE run_id = ?")) {
+      ps.setString(1, run.runId());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && run.target().equals(rs.getString(1)) && run.planJson().equals(text(rs, "plan_json"));
+      }
+    }
+  }
+
   private void insertSlices(Connection c, List<SliceRecord> slices) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.slices + " (run_id, slice_index, slice_key,"
         + " partition_keys, status, attempt, version, worker, lease_until, started_at, finished_at, row_count, error,"
         + " checks, log_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int pending = 0;
       for (SliceRecord s : slices) {
+        StoreLimits.checkSlice(s);
         ps.setString(1, s.runId());
         ps.setInt(2, s.index());
         ps.setString(3, s.key());
@@ -255,6 +280,18 @@ public final class JdbcStateStore implements StateStore {
     });
   }
 
+  private RunRecord runOn(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.runs + " WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw unknownRun(runId);
+        }
+        return runRecord(rs);
+      }
+    }
+  }
+
   @Override
   public List<RunRecord> runs(String target) {
     return tx.run("list runs of " + target, c -> {
@@ -275,18 +312,23 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public void updateRun(String runId, RunStatus status, @Nullable Instant finishedAt, String message) {
     tx.run("update run " + runId, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.runs
-          + " SET status = ?, finished_at = ?, message = ? WHERE run_id = ?")) {
-        ps.setString(1, status.name());
-        dialect.bindStoredInstant(ps, 2, finishedAt);
-        ps.setString(3, message);
-        ps.setString(4, runId);
-        if (ps.executeUpdate() == 0) {
-          throw unknownRun(runId);
-        }
-      }
+      updateRunOn(c, runId, status, finishedAt, message);
       return null;
     });
+  }
+
+  private void updateRunOn(Connection c, String runId, RunStatus status, @Nullable Instant finishedAt, String message)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.runs
+        + " SET status = ?, finished_at = ?, message = ? WHERE run_id = ?")) {
+      ps.setString(1, status.name());
+      dialect.bindStoredInstant(ps, 2, finishedAt);
+      ps.setString(3, message);
+      ps.setString(4, runId);
+      if (ps.executeUpdate() == 0) {
+        throw unknownRun(runId);
+      }
+    }
   }
 
   @Override
@@ -304,7 +346,9 @@ public final class JdbcStateStore implements StateStore {
         }
       }
       requireRun(c, runId);
-      return false;
+      // a retry after a commit whose answer was lost: the run shows this very transition
+      RunRecord now = runOn(c, runId);
+      return !message.isEmpty() && now.status() == to && message.equals(now.message());
     });
   }
 
@@ -312,7 +356,7 @@ public final class JdbcStateStore implements StateStore {
     return new RunRecord(rs.getString("run_id"), rs.getString("target"), RunStatus.valueOf(rs.getString("status")),
         rs.getString("logic_version"), Guarantee.valueOf(rs.getString("guarantee")), text(rs, "plan_json"),
         rs.getInt("slice_count"), dialect.readStoredInstant(rs, "created_at"), dialect.readStoredInstant(rs, "finished_at"),
-        text(rs, "message"));
+        text(rs, "message"), orEmpty(text(rs, "options_json")));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -340,11 +384,14 @@ public final class JdbcStateStore implements StateStore {
   }
 
   private SliceRecord sliceRecord(ResultSet rs) throws SQLException {
+    long rows = rs.getLong("row_count");
+    String stats = text(rs, "stats_json");
     return new SliceRecord(rs.getString("run_id"), rs.getInt("slice_index"), rs.getString("slice_key"),
         strings(text(rs, "partition_keys")), SliceStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
         rs.getLong("version"), rs.getString("worker"), dialect.readStoredInstant(rs, "lease_until"),
         dialect.readStoredInstant(rs, "started_at"), dialect.readStoredInstant(rs, "finished_at"),
-        rs.getLong("row_count"), text(rs, "error"), strings(text(rs, "checks")), text(rs, "log_excerpt"));
+        rows, text(rs, "error"), strings(text(rs, "checks")), text(rs, "log_excerpt"),
+        stats == null || stats.isEmpty() ? SliceStats.ofRows(Math.max(0, rows)) : SliceStats.fromJson(stats));
   }
 
   @Override
@@ -535,16 +582,24 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public SliceLease nextAttempt(SliceLease lease, String error) {
     return tx.run("start the next attempt at slice " + lease.index() + " of run " + lease.runId(), c -> {
+      SliceLease current0 = lease(c, lease.runId(), lease.index(), lease.workerId());
+      if (current0.version() == lease.version() && current0.attempt() == lease.attempt() + 1) {
+        // a retry after a commit whose answer was lost: the next attempt has started already
+        return new SliceLease(lease.runId(), lease.index(), lease.workerId(), current0.attempt(), lease.version(),
+            current0.leaseUntil());
+      }
       if (!recordAttempt(c, lease, SliceStatus.FAILED, null, null, 0, error, true)) {
         throw leaseLost(c, lease);
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET attempt = attempt + 1,"
           + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, error = ?, checks = NULL,"
-          + " log_excerpt = NULL WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+          + " log_excerpt = NULL, stats_json = NULL"
+          + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING' AND attempt = ?")) {
         setText(ps, 1, error);
         ps.setString(2, lease.runId());
         ps.setInt(3, lease.index());
         ps.setLong(4, lease.version());
+        ps.setInt(5, lease.attempt());
         if (ps.executeUpdate() == 0) {
           throw leaseLost(c, lease);
         }
@@ -558,8 +613,13 @@ public final class JdbcStateStore implements StateStore {
   @Override
   public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
     StoreTx.Work<Void> work = c -> {
+      String holder = targets.holderOfTargetOf(c, lease.runId());
+      if (holder != null && !holder.equals(lease.runId())) {
+        throw new LeaseLostException("the target of run " + lease.runId() + " is held by run " + holder
+            + " now; slice " + lease.index() + " may not commit any more");
+      }
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
-          + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?"
+          + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
           + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
         ps.setString(1, outcome.status().name());
         dialect.bindStoredInstant(ps, 2, outcome.startedAt());
@@ -568,10 +628,14 @@ public final class JdbcStateStore implements StateStore {
         setText(ps, 5, outcome.error());
         ps.setString(6, json(outcome.checks().stream().map(CheckResult::toString).toList()));
         setText(ps, 7, outcome.logExcerpt());
-        ps.setString(8, lease.runId());
-        ps.setInt(9, lease.index());
-        ps.setLong(10, lease.version());
+        ps.setString(8, outcome.stats().toJson());
+        ps.setString(9, lease.runId());
+        ps.setInt(10, lease.index());
+        ps.setLong(11, lease.version());
         if (ps.executeUpdate() == 0) {
+          if (alreadyRecorded(c, lease, outcome.status())) {
+            return null; // a retry after a commit whose answer was lost
+          }
           throw leaseLost(c, lease);
         }
       }
@@ -744,6 +808,69 @@ public final class JdbcStateStore implements StateStore {
     });
   }
 
+  private boolean alreadyRecorded(Connection c, SliceLease lease, SliceStatus status) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT status, version FROM " + t.slices
+        + " WHERE run_id = ? AND slice_index = ?")) {
+      ps.setString(1, lease.runId());
+      ps.setInt(2, lease.index());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && status.name().equals(rs.getString(1)) && rs.getLong(2) == lease.version();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One writer per target; the run's end inside the destination's transaction
+
+  @Override
+  public TargetLease acquireTarget(String target, String runId, String workerId, Duration leaseTime) {
+    StoreLimits.check("target", target, 255);
+    StoreLimits.check("worker id", workerId, 255);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tx.run("hold target " + target + " for run " + runId,
+            c -> targets.acquire(c, target, runId, workerId, leaseTime));
+      } catch (BackfillException e) {
+        // two processes inserted the first lease of a target at once: the loser reads the winner's
+        if (attempt >= 3 || !(e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql))) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean renewTarget(String target, String runId, Duration leaseTime) {
+    return tx.run("renew run " + runId + "'s hold on " + target, c -> targets.renew(c, target, runId, leaseTime));
+  }
+
+  @Override
+  public void releaseTarget(String target, String runId) {
+    tx.run("release run " + runId + "'s hold on " + target, c -> {
+      targets.release(c, target, runId);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<TargetLease> targetLease(String target) {
+    return tx.run("read who holds " + target, c -> targets.read(c, target, false));
+  }
+
+  @Override
+  public boolean updateRunWithin(String runId, RunStatus status, Instant finishedAt, String message,
+      ResourceProvider transaction) {
+    Optional<Connection> joined = sharesDataSource(transaction) ? transaction.resource(Connection.class) : Optional.empty();
+    if (joined.isEmpty()) {
+      return false;
+    }
+    tx.join("record the " + status + " of run " + runId, joined.get(), c -> {
+      updateRunOn(c, runId, status, finishedAt, message);
+      return null;
+    });
+    return true;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Guarantee and time
 
@@ -792,6 +919,10 @@ public final class JdbcStateStore implements StateStore {
 
   private @Nullable String text(ResultSet rs, String column) throws SQLException {
     return dialect.readText(rs, column);
+  }
+
+  private static String orEmpty(@Nullable String text) {
+    return text == null ? "" : text;
   }
 
   private static void setText(PreparedStatement ps, int index, @Nullable String value) throws SQLException {

@@ -6,6 +6,7 @@ import dev.backfill.jdbc.internal.TableTarget;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
+import dev.backfill.spi.RunCommit;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import java.sql.SQLException;
@@ -45,7 +46,12 @@ abstract class TableDestination<T> implements DestinationNode<T> {
 
   @Override
   public void finishRun(RunContext run, RunOutcome outcome) throws SQLException {
-    target.finishRun(run, outcome);
+    target.finishRun(run, outcome, tx -> false);
+  }
+
+  @Override
+  public void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws SQLException {
+    target.finishRun(run, outcome, commit);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.RecordSink;
 import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunCommit;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.RunRecord;
@@ -21,6 +22,7 @@ import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SliceWriter;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
+import dev.backfill.spi.TargetLease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -192,6 +194,14 @@ public final class Crash {
       }
       super.finishRun(run, outcome);
     }
+
+    @Override
+    public void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws Exception {
+      if (happened()) {
+        return;
+      }
+      super.finishRun(run, outcome, commit);
+    }
   }
 
   /** A writer of the crashing process; abort still reaches the wrapped writer. */
@@ -303,6 +313,31 @@ public final class Crash {
       if (!happened()) {
         super.invalidate(target, keys, runIdForNewStates);
       }
+    }
+
+    @Override
+    public TargetLease acquireTarget(String target, String runId, String workerId, Duration leaseTime) {
+      checkAlive("hold target " + target);
+      return super.acquireTarget(target, runId, workerId, leaseTime);
+    }
+
+    @Override
+    public boolean renewTarget(String target, String runId, Duration leaseTime) {
+      // no heartbeat leaves a dead process; its hold on the target runs out on its own
+      return happened() || super.renewTarget(target, runId, leaseTime);
+    }
+
+    @Override
+    public void releaseTarget(String target, String runId) {
+      if (!happened()) {
+        super.releaseTarget(target, runId);
+      }
+    }
+
+    @Override
+    public boolean updateRunWithin(String runId, RunStatus status, Instant finishedAt, String message,
+        ResourceProvider transaction) {
+      return !happened() && super.updateRunWithin(runId, status, finishedAt, message, transaction);
     }
   }
 }

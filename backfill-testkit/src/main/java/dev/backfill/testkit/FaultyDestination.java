@@ -6,6 +6,7 @@ import dev.backfill.Sleeper;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
+import dev.backfill.spi.RunCommit;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.SliceContext;
@@ -138,6 +139,12 @@ public final class FaultyDestination<T> extends ForwardingDestination<T> {
   public void finishRun(RunContext run, RunOutcome outcome) throws Exception {
     rules.before(Op.FINISH_RUN, List.of(), null);
     super.finishRun(run, outcome);
+  }
+
+  @Override
+  public void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws Exception {
+    rules.before(Op.FINISH_RUN, List.of(), null);
+    super.finishRun(run, outcome, commit);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
+import dev.backfill.spi.RunCommit;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import dev.backfill.spi.SliceContext;
@@ -82,6 +83,11 @@ public abstract class ForwardingDestination<T> implements DestinationNode<T> {
   @Override
   public void finishRun(RunContext run, RunOutcome outcome) throws Exception {
     delegate.finishRun(run, outcome);
+  }
+
+  @Override
+  public void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws Exception {
+    delegate.finishRun(run, outcome, commit);
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.spi.TargetLease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -134,5 +135,31 @@ public abstract class ForwardingStateStore implements StateStore {
   @Override
   public Instant now() {
     return delegate.now();
+  }
+
+  @Override
+  public TargetLease acquireTarget(String target, String runId, String workerId, Duration leaseTime) {
+    return delegate.acquireTarget(target, runId, workerId, leaseTime);
+  }
+
+  @Override
+  public boolean renewTarget(String target, String runId, Duration leaseTime) {
+    return delegate.renewTarget(target, runId, leaseTime);
+  }
+
+  @Override
+  public void releaseTarget(String target, String runId) {
+    delegate.releaseTarget(target, runId);
+  }
+
+  @Override
+  public Optional<TargetLease> targetLease(String target) {
+    return delegate.targetLease(target);
+  }
+
+  @Override
+  public boolean updateRunWithin(String runId, RunStatus status, Instant finishedAt, String message,
+      ResourceProvider transaction) {
+    return delegate.updateRunWithin(runId, status, finishedAt, message, transaction);
   }
 }

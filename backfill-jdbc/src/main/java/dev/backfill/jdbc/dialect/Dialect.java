@@ -612,43 +612,6 @@ public abstract class Dialect {
     return (schema == null ? "" : quote(schema) + ".") + quote(name);
   }
 
-  /**
-   * Replaces a table by its filled shadow so that readers see the old table or the new one, never a
-   * partial state, and keeps or drops the old content.
-   *
-   * @param connection an open connection in auto-commit mode
-   * @param schema unquoted schema of all three tables, or null for the current one
-   * @param table unquoted live table
-   * @param shadow unquoted shadow table, same columns as the live one
-   * @param previous unquoted name for the old table (replaced if it exists)
-   * @param keepPrevious keep the old table under {@code previous} instead of dropping it
-   * @throws SQLException when the swap fails; the live table is then unchanged
-   */
-  public abstract void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
-      boolean keepPrevious) throws SQLException;
-
-  /**
-   * Runs statements in one transaction, rolling back on failure.
-   *
-   * @param connection connection in auto-commit mode
-   * @param statements the statements
-   * @throws SQLException on failure, after rollback
-   */
-  protected static void inTransaction(Connection connection, List<String> statements) throws SQLException {
-    connection.setAutoCommit(false);
-    try (Statement s = connection.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-      connection.commit();
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(true);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Catalog: what preflight checks before any slice runs
 
@@ -731,6 +694,27 @@ public abstract class Dialect {
       ps.setString(i + 2, fold(names[i]));
     }
     return ps;
+  }
+
+  /**
+   * Runs a catalog query (see {@link #catalogQuery}) and returns its first column.
+   *
+   * @param connection an open connection
+   * @param sql the query, its first parameter the schema
+   * @param schema unquoted schema as configured, or null
+   * @param names unquoted names as configured
+   * @return the values of the first column
+   * @throws SQLException on failure
+   */
+  protected List<String> catalogStrings(Connection connection, String sql, @Nullable String schema, String... names)
+      throws SQLException {
+    try (PreparedStatement ps = catalogQuery(connection, sql, schema, names); ResultSet rs = ps.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
   }
 
   /**
@@ -1109,5 +1093,80 @@ public abstract class Dialect {
   public boolean isUniqueViolation(SQLException e) {
     String state = e.getSQLState();
     return state != null && state.startsWith("23");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Full rebuild: what the swap needs to know about the live table
+
+  /**
+   * Lists the tables whose foreign keys reference a table (other than itself): a full rebuild's swap
+   * deletes every row of the table, which such keys forbid.
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema, or null for the current one
+   * @param table unquoted table
+   * @return descriptions such as {@code orders (orders_customer_fk)}
+   * @throws SQLException on failure
+   */
+  public abstract List<String> referencingTables(Connection connection, @Nullable String schema, String table)
+      throws SQLException;
+
+  /**
+   * Lists the triggers on a table; they fire for the rows a full rebuild's swap deletes and inserts.
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema, or null for the current one
+   * @param table unquoted table
+   * @return trigger names
+   * @throws SQLException on failure
+   */
+  public abstract List<String> triggers(Connection connection, @Nullable String schema, String table)
+      throws SQLException;
+
+  /**
+   * Lists the generated columns of a table (computed by the engine, never written).
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema, or null for the current one
+   * @param table unquoted table
+   * @return column names as stored
+   * @throws SQLException on failure
+   */
+  public abstract List<String> generatedColumns(Connection connection, @Nullable String schema, String table)
+      throws SQLException;
+
+  /**
+   * Quotes a name read from the catalog or a result's metadata, as stored, with this engine's quote.
+   *
+   * @param stored the stored name
+   * @return the quoted name
+   */
+  public String quoteStoredName(String stored) {
+    String q = String.valueOf(quoteChar());
+    return q + stored.replace(q, q + q) + q;
+  }
+
+  /**
+   * Returns the statement copying every row of the filled shadow into the live table, inside the
+   * swap's transaction.
+   *
+   * @param live quoted live table
+   * @param shadow quoted shadow table
+   * @param columns quoted columns to copy (generated ones left out)
+   * @return the statement
+   */
+  public String copyRowsSql(String live, String shadow, String columns) {
+    return "INSERT INTO " + live + " (" + columns + ") SELECT " + columns + " FROM " + shadow;
+  }
+
+  /**
+   * Returns the statement that keeps other writers (not readers) off the live table until the swap
+   * commits, where the engine has one.
+   *
+   * @param live quoted live table
+   * @return the statement, or empty
+   */
+  public Optional<String> lockForSwapSql(String live) {
+    return Optional.empty();
   }
 }

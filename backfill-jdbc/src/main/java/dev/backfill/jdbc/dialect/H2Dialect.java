@@ -19,12 +19,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Merge: {@code MERGE INTO t (...) KEY (keys) VALUES (...)}; {@code newerBy(column)} uses the
  *       standard {@code MERGE INTO t USING ... WHEN MATCHED AND t.column <= s.column THEN UPDATE}.
- *   <li>Full rebuild: H2 commits every DDL statement on its own, so two renames would leave a moment
- *       without the table. The swap therefore replaces the live table's content in one transaction
- *       ({@code DELETE} then {@code INSERT ... SELECT} from the shadow): readers see the old rows until
- *       the commit and the new rows after it, and the live table keeps its constraints and indexes.
- *       The shadow is {@code CREATE TABLE ... AS SELECT ... WITH NO DATA} (columns only). With
- *       {@code keepingPrevious()} the old rows are first copied to the backup table.
+ *   <li>Full rebuild: the shadow is {@code CREATE TABLE ... AS SELECT ... WITH NO DATA} plus the NOT
+ *       NULL constraints and the primary key; the swap is common to all engines (see
+ *       {@code JdbcDestination}).
  *   <li>Names: unquoted names are stored upper-case, so configured names are folded to upper case
  *       before quoting, and upper-case result labels come back lower-case in rows. A database opened
  *       with {@code DATABASE_TO_LOWER=TRUE} is detected and folded to lower case instead.
@@ -185,30 +182,6 @@ public final class H2Dialect extends Dialect {
 
 
   @Override
-  public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
-      boolean keepPrevious) throws SQLException {
-    String live = qualified(schema, table);
-    List<String> columns = new ArrayList<>();
-    try (Statement s = connection.createStatement()) {
-      ResultSetMetaData md = s.executeQuery("SELECT * FROM " + live + " WHERE 1 = 0").getMetaData();
-      for (int i = 1; i <= md.getColumnCount(); i++) {
-        columns.add(quoteStored(md.getColumnName(i)));
-      }
-      if (keepPrevious) {
-        s.execute(dropTableIfExistsSql(qualified(schema, previous)));
-        s.execute("CREATE TABLE " + qualified(schema, previous) + " AS SELECT * FROM " + live);
-      }
-    }
-    String cols = String.join(", ", columns);
-    inTransaction(connection, List.of(
-        "DELETE FROM " + live,
-        "INSERT INTO " + live + " (" + cols + ") SELECT " + cols + " FROM " + qualified(schema, shadow)));
-    try (Statement s = connection.createStatement()) {
-      s.execute("DROP TABLE " + qualified(schema, shadow));
-    }
-  }
-
-  @Override
   public String timestampType() {
     return "TIMESTAMP(6) WITH TIME ZONE";
   }
@@ -235,5 +208,32 @@ public final class H2Dialect extends Dialect {
       return FailureClassifier.Kind.CONFLICT;
     }
     return FailureClassifier.Kind.UNKNOWN;
+  }
+
+  @Override
+  public List<String> referencingTables(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    return catalogStrings(connection, "SELECT DISTINCT fk.TABLE_NAME || ' (' || fk.CONSTRAINT_NAME || ')'"
+        + " FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS rc"
+        + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS fk ON fk.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA"
+        + " AND fk.CONSTRAINT_NAME = rc.CONSTRAINT_NAME"
+        + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS pk ON pk.CONSTRAINT_SCHEMA = rc.UNIQUE_CONSTRAINT_SCHEMA"
+        + " AND pk.CONSTRAINT_NAME = rc.UNIQUE_CONSTRAINT_NAME"
+        + " WHERE pk.TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND pk.TABLE_NAME = ?"
+        + " AND NOT (fk.TABLE_SCHEMA = pk.TABLE_SCHEMA AND fk.TABLE_NAME = pk.TABLE_NAME) ORDER BY 1", schema, table);
+  }
+
+  @Override
+  public List<String> triggers(Connection connection, @Nullable String schema, String table) throws SQLException {
+    return catalogStrings(connection, "SELECT TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS"
+        + " WHERE EVENT_OBJECT_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND EVENT_OBJECT_TABLE = ? ORDER BY 1", schema, table);
+  }
+
+  @Override
+  public List<String> generatedColumns(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    return catalogStrings(connection, "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND IS_GENERATED = 'ALWAYS'"
+        + " ORDER BY ORDINAL_POSITION", schema, table);
   }
 }

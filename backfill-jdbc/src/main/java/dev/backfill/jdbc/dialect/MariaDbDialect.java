@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  *       unique index, and any other unique index on the table also triggers the update.
  *       {@code newerBy(column)} turns each assignment into {@code IF(existing <= incoming, new, old)},
  *       the ordering column last because MariaDB assigns left to right.
- *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow LIKE t}; the swap is one
- *       {@code RENAME TABLE t TO previous, shadow TO t} statement, atomic for readers.
+ *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow LIKE t}; the swap is common to all
+ *       engines (see {@code JdbcDestination}).
  *   <li>Streaming: MariaDB Connector/J 3.x streams a result when the statement has a fetch size, which
  *       the source sets. MySQL Connector/J needs {@code useCursorFetch=true} in the URL to do the same.
  *   <li>Batched inserts: MariaDB Connector/J 3.x sends insert batches in bulk by default
@@ -223,20 +223,6 @@ public final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
-      boolean keepPrevious) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute(dropTableIfExistsSql(qualified(schema, previous)));
-      // One RENAME TABLE statement swaps both names atomically; readers never miss the table.
-      s.execute("RENAME TABLE " + qualified(schema, table) + " TO " + qualified(schema, previous) + ", "
-          + qualified(schema, shadow) + " TO " + qualified(schema, table));
-      if (!keepPrevious) {
-        s.execute("DROP TABLE " + qualified(schema, previous));
-      }
-    }
-  }
-
-  @Override
   public void beginWrite(Connection connection) throws SQLException {
     connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     connection.setAutoCommit(false);
@@ -385,4 +371,26 @@ public final class MariaDbDialect extends Dialect {
     return FailureClassifier.Kind.UNKNOWN;
   }
 
+  @Override
+  public List<String> referencingTables(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    return catalogStrings(connection, "SELECT DISTINCT CONCAT(TABLE_NAME, ' (', CONSTRAINT_NAME, ')')"
+        + " FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_SCHEMA = COALESCE(?, DATABASE())"
+        + " AND REFERENCED_TABLE_NAME = ? AND NOT (TABLE_SCHEMA = REFERENCED_TABLE_SCHEMA"
+        + " AND TABLE_NAME = REFERENCED_TABLE_NAME) ORDER BY 1", schema, table);
+  }
+
+  @Override
+  public List<String> triggers(Connection connection, @Nullable String schema, String table) throws SQLException {
+    return catalogStrings(connection, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS"
+        + " WHERE EVENT_OBJECT_SCHEMA = COALESCE(?, DATABASE()) AND EVENT_OBJECT_TABLE = ? ORDER BY 1", schema, table);
+  }
+
+  @Override
+  public List<String> generatedColumns(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    return catalogStrings(connection, "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND IS_GENERATED = 'ALWAYS'"
+        + " ORDER BY ORDINAL_POSITION", schema, table);
+  }
 }

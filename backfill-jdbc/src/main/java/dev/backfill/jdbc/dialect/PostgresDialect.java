@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Merge: {@code INSERT ... ON CONFLICT (keys) DO UPDATE}; the key columns need a primary key or
  *       unique constraint. {@code newerBy(column)} adds {@code WHERE existing.column <= EXCLUDED.column}.
  *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow (LIKE t INCLUDING ALL)} (columns,
- *       defaults, constraints, indexes); the swap renames both tables in one transaction, so readers
- *       wait for the swap's lock and then read the new table. Views on the table keep pointing at the
- *       replaced one (PostgreSQL binds views to tables, not names).
+ *       defaults, constraints, indexes); the swap (common to all engines, see {@code JdbcDestination})
+ *       takes {@code LOCK TABLE ... IN EXCLUSIVE MODE} first, so other writers wait while readers read
+ *       on, and copies identity columns with {@code OVERRIDING SYSTEM VALUE}.
  *   <li>Streaming: results stream through a cursor only with auto-commit off and a fetch size, which
  *       the source sets on its own connection.
  *   <li>Inserts: append, overwrite and full rebuild load each batch with {@code COPY … FROM STDIN}
@@ -170,20 +170,6 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
-  public void swap(Connection connection, @Nullable String schema, String table, String shadow, String previous,
-      boolean keepPrevious) throws SQLException {
-    // DDL is transactional in PostgreSQL: both renames (and the drop) become visible at one commit.
-    List<String> statements = new ArrayList<>();
-    statements.add(dropTableIfExistsSql(qualified(schema, previous)));
-    statements.add("ALTER TABLE " + qualified(schema, table) + " RENAME TO " + quote(previous));
-    statements.add("ALTER TABLE " + qualified(schema, shadow) + " RENAME TO " + quote(table));
-    if (!keepPrevious) {
-      statements.add("DROP TABLE " + qualified(schema, previous));
-    }
-    inTransaction(connection, statements);
-  }
-
-  @Override
   public void beginStreaming(Connection connection) throws SQLException {
     // pgjdbc only uses a server-side cursor (honouring the fetch size) inside a transaction.
     connection.setAutoCommit(false);
@@ -265,5 +251,50 @@ public final class PostgresDialect extends Dialect {
       case "55P03" -> FailureClassifier.Kind.CONFLICT;
       default -> FailureClassifier.Kind.UNKNOWN;
     };
+  }
+
+  @Override
+  public List<String> referencingTables(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    return strings(connection, "SELECT c.conrelid::regclass::text || ' (' || c.conname || ')' FROM pg_constraint c"
+        + " WHERE c.contype = 'f' AND c.confrelid = to_regclass(CAST(? AS text)) AND c.conrelid <> c.confrelid"
+        + " ORDER BY 1", qualified(schema, table));
+  }
+
+  @Override
+  public List<String> triggers(Connection connection, @Nullable String schema, String table) throws SQLException {
+    return strings(connection, "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(CAST(? AS text))"
+        + " AND NOT tgisinternal ORDER BY 1", qualified(schema, table));
+  }
+
+  @Override
+  public List<String> generatedColumns(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    // attgenerated exists from PostgreSQL 12 on; identity columns are written with OVERRIDING SYSTEM VALUE.
+    return strings(connection, "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(CAST(? AS text))"
+        + " AND attnum > 0 AND NOT attisdropped AND attgenerated <> '' ORDER BY attnum", qualified(schema, table));
+  }
+
+  @Override
+  public String copyRowsSql(String live, String shadow, String columns) {
+    return "INSERT INTO " + live + " (" + columns + ") OVERRIDING SYSTEM VALUE SELECT " + columns + " FROM " + shadow;
+  }
+
+  @Override
+  public Optional<String> lockForSwapSql(String live) {
+    return Optional.of("LOCK TABLE " + live + " IN EXCLUSIVE MODE");
+  }
+
+  private static List<String> strings(Connection connection, String sql, String parameter) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setString(1, parameter);
+      List<String> out = new ArrayList<>();
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
   }
 }

@@ -24,7 +24,7 @@ public final class StoreTables {
   private static final Logger log = LoggerFactory.getLogger(StoreTables.class);
 
   /** The schema version this library creates and reads. */
-  public static final int LATEST = 3;
+  public static final int LATEST = 4;
 
   private final Dialect dialect;
   private final @Nullable String schema;
@@ -39,6 +39,8 @@ public final class StoreTables {
   public final String attempts;
   /** Quoted, qualified name of the schema version table. */
   public final String version;
+  /** Quoted, qualified name of the target leases table (one writing run per target). */
+  public final String targets;
 
   /**
    * Names the tables.
@@ -56,6 +58,7 @@ public final class StoreTables {
     this.partitions = dialect.qualified(schema, prefix + "partitions");
     this.attempts = dialect.qualified(schema, prefix + "attempts");
     this.version = dialect.qualified(schema, prefix + "schema_version");
+    this.targets = dialect.qualified(schema, prefix + "targets");
   }
 
   private List<String> step(int n) {
@@ -135,6 +138,19 @@ public final class StoreTables {
       ddl.addAll(dialect.exactTextMigration(attempts, columns("run_id", "64 NOT NULL", "slice_key", "512 NOT NULL",
           "worker", "255 NOT NULL")));
       return ddl;
+    }
+    if (n == 4) {
+      // One writing run per target (a lease with fencing), the execution settings a resume reuses and
+      // each slice's stats, on which a resumed run's run-level checks are judged.
+      return List.of(
+          "CREATE TABLE IF NOT EXISTS " + targets + " ("
+              + "target " + dialect.exactTextType(255) + " NOT NULL PRIMARY KEY, "
+              + "run_id " + dialect.exactTextType(64) + " NOT NULL, "
+              + "worker VARCHAR(255) NOT NULL, "
+              + "since " + ts + " NOT NULL, "
+              + "lease_until " + ts + " NOT NULL)",
+          "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS options_json " + text + " NULL",
+          "ALTER TABLE " + slices + " ADD COLUMN IF NOT EXISTS stats_json " + text + " NULL");
     }
     throw new IllegalArgumentException("no migration step " + n);
   }

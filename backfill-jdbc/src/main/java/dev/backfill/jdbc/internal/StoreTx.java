@@ -2,11 +2,14 @@ package dev.backfill.jdbc.internal;
 
 import dev.backfill.BackfillException;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.FailureClassifier;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the state store's transactions: one connection, auto-commit off, commit or roll back, and a
  * Resilience4j retry of the whole transaction when the engine rolled it back for a deadlock, a
- * serialization failure or a lock timeout. Work joined to another transaction (a slice writer's) runs
+ * serialization failure or a lock timeout (PostgreSQL 55P03, MariaDB 1205), or the connection was lost. Work joined to another transaction (a slice writer's) runs
  * once and is neither committed nor retried here.
  */
 public final class StoreTx {
@@ -58,11 +61,29 @@ public final class StoreTx {
         e.getNumberOfRetryAttempts(), String.valueOf(e.getLastThrowable())));
   }
 
+  /**
+   * The connection broke (SQL state class 08, a recoverable exception, the engine says the session
+   * ended) or none could be had in time: the whole transaction runs again on another connection. The
+   * store's transactions are written to be repeatable after a commit whose answer was lost.
+   */
+  private boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    if (state != null && state.startsWith("08")) {
+      return true;
+    }
+    FailureClassifier.Kind kind = dialect.classify(e);
+    if (kind == FailureClassifier.Kind.PERMANENT) {
+      return false;
+    }
+    return kind == FailureClassifier.Kind.TRANSIENT || e instanceof SQLRecoverableException
+        || (e instanceof SQLTransientConnectionException && state == null);
+  }
+
   private boolean retryable(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause()) {
       if (e instanceof SQLException sql) {
         for (SQLException s = sql; s != null; s = s.getNextException()) {
-          if (dialect.isRetryable(s)) {
+          if (dialect.isRetryable(s) || connectionLost(s)) {
             return true;
           }
         }

@@ -42,15 +42,6 @@ public record TableName(@Nullable String schema, String table) {
   }
 
   /**
-   * Returns the shadow table of a full rebuild.
-   *
-   * @return {@code table_bf_shadow}
-   */
-  public TableName shadow() {
-    return derived("_bf_shadow");
-  }
-
-  /**
    * Returns the backup of the table replaced by a full rebuild.
    *
    * @return {@code table_bf_prev}

@@ -6,6 +6,7 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
+import dev.backfill.spi.RunCommit;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunOutcome;
 import java.sql.Connection;
@@ -29,6 +30,7 @@ public final class TableTarget {
   private final TableName table;
   private final DialectHolder dialect;
   private final InstantColumns instantColumns;
+  private final FullRebuild rebuild;
 
   /**
    * Creates the target.
@@ -42,6 +44,7 @@ public final class TableTarget {
     this.table = table;
     this.dialect = dialect;
     this.instantColumns = new InstantColumns(table);
+    this.rebuild = new FullRebuild(dataSource, dialect, table);
   }
 
   /**
@@ -104,78 +107,49 @@ public final class TableTarget {
     Dialect d = dialect.get();
     try (Connection c = dataSource.getConnection()) {
       if (!d.tableExists(c, table.schema(), table.table())) {
-        return List.of();
+        return List.of(PreflightFinding.error("table " + table + " does not exist in the destination database ("
+            + d.name() + "); create it first, or check the name and schema"));
       }
-      return TablePreflight.check(c, d, table, context, instantColumns.refresh(c, d));
+      List<PreflightFinding> findings = new ArrayList<>(TablePreflight.check(c, d, table, context,
+          instantColumns.refresh(c, d)));
+      if (context.strategy() instanceof WriteStrategy.FullRebuild) {
+        findings.addAll(rebuild.preflight(c, d, context));
+      }
+      return findings;
     }
   }
 
   /**
-   * Prepares a full rebuild: creates the shadow table like the live one, or keeps the shadow of a
-   * resumed run.
+   * Prepares a run: a full rebuild creates (or, resumed, finds) its own shadow table.
    *
    * @param run the run
    * @throws SQLException on failure
    */
   public void beginRun(RunContext run) throws SQLException {
-    if (!(run.strategy() instanceof WriteStrategy.FullRebuild)) {
-      return;
-    }
-    Dialect d = dialect.get();
-    TableName shadow = table.shadow();
-    try (Connection c = dataSource.getConnection()) {
-      withAutoCommit(c, () -> {
-        if (!d.tableExists(c, table.schema(), table.table())) {
-          throw new InvalidConfigurationException("fullRebuild of " + table + ": the table does not exist; create it"
-              + " first, its shadow is created like it");
-        }
-        boolean exists = d.tableExists(c, shadow.schema(), shadow.table());
-        try (Statement s = c.createStatement()) {
-          if (exists && !run.resumed()) {
-            log.info("run {}: dropping the shadow {} left by an earlier run", run.runId(), shadow);
-            s.execute(d.dropTableIfExistsSql(shadow.sql(d)));
-            exists = false;
-          }
-          if (!exists) {
-            d.createShadow(c, table.schema(), table.table(), shadow.table());
-            log.info("run {}: created the shadow table {} for a full rebuild of {}", run.runId(), shadow, table);
-          } else {
-            log.info("run {}: resuming the full rebuild of {} into its existing shadow {}", run.runId(), table, shadow);
-          }
-        }
-      });
+    if (run.strategy() instanceof WriteStrategy.FullRebuild) {
+      rebuild.begin(run);
     }
   }
 
   /**
-   * Ends a run: a successful full rebuild swaps the shadow in; otherwise the live table stays as it
-   * was and the shadow stays for a resume.
+   * Ends a run: a successful full rebuild swaps its shadow in, recording the run's status in the swap's
+   * transaction when the store can join it; otherwise the live table stays as it was.
    *
    * @param run the run
    * @param outcome how it ended
+   * @param commit records the run's final status
    * @throws SQLException when the swap fails (the live table is then unchanged)
    */
-  public void finishRun(RunContext run, RunOutcome outcome) throws SQLException {
-    if (!(run.strategy() instanceof WriteStrategy.FullRebuild rebuild)) {
-      return;
+  public void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws SQLException {
+    if (run.strategy() instanceof WriteStrategy.FullRebuild r) {
+      rebuild.finish(run, outcome, commit, r);
     }
-    if (!outcome.succeeded()) {
-      log.warn("run {}: full rebuild of {} not swapped ({}); the live table is untouched and the shadow {} is kept"
-          + " for a resume", run.runId(), table, outcome.reason(), table.shadow());
-      return;
-    }
-    Dialect d = dialect.get();
-    try (Connection c = dataSource.getConnection()) {
-      withAutoCommit(c, () -> d.swap(c, table.schema(), table.table(), table.shadow().table(),
-          table.previous().table(), rebuild.keepPrevious()));
-    }
-    log.info("run {}: full rebuild swapped into {}{}", run.runId(), table,
-        rebuild.keepPrevious() ? "; the previous table is kept as " + table.previous() : "");
   }
 
   /**
    * Opens a writer for a slice.
    *
+   * @param runId the run (a full rebuild writes into the run's own shadow)
    * @param slice the slice
    * @param strategy the run's strategy
    * @param pushdown the pushdown query, or null for records
@@ -183,29 +157,10 @@ public final class TableTarget {
    * @return the writer
    * @throws SQLException on failure
    */
-  public <T> JdbcSliceWriter<T> open(Slice slice, WriteStrategy strategy, @Nullable PushdownQuery pushdown)
-      throws SQLException {
-    TableName target = strategy instanceof WriteStrategy.FullRebuild ? table.shadow() : table;
+  public <T> JdbcSliceWriter<T> open(String runId, Slice slice, WriteStrategy strategy,
+      @Nullable PushdownQuery pushdown) throws SQLException {
+    TableName target = strategy instanceof WriteStrategy.FullRebuild ? rebuild.shadowOf(runId) : table;
     return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown,
         target == table ? instantColumns : null);
-  }
-
-  @FunctionalInterface
-  private interface SqlAction {
-    void run() throws SQLException;
-  }
-
-  private static void withAutoCommit(Connection c, SqlAction action) throws SQLException {
-    boolean auto = c.getAutoCommit();
-    if (!auto) {
-      c.setAutoCommit(true);
-    }
-    try {
-      action.run();
-    } finally {
-      if (!auto) {
-        c.setAutoCommit(false);
-      }
-    }
   }
 }
