@@ -109,6 +109,16 @@ public final class TestDatabase implements AutoCloseable {
    * session's time zone); closed with this database.
    */
   public DataSource dataSourceWith(String connectionInitSql) {
+    return newPool(connectionInitSql);
+  }
+
+  /**
+   * Another small pool over this namespace: another {@code DataSource} instance, so a state store on it
+   * cannot join the destination's transactions (at-least-once). Closed with this database.
+   *
+   * @param initSql a statement each connection runs first, or null
+   */
+  public HikariDataSource newPool(@org.jspecify.annotations.Nullable String initSql) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(dataSource.getPoolName() + "-" + others.size());
     config.setJdbcUrl(jdbcUrl);
@@ -117,7 +127,9 @@ public final class TestDatabase implements AutoCloseable {
     config.setMaximumPoolSize(8);
     config.setMinimumIdle(0);
     config.setConnectionTimeout(20_000);
-    config.setConnectionInitSql(connectionInitSql);
+    if (initSql != null) {
+      config.setConnectionInitSql(initSql);
+    }
     HikariDataSource other = new HikariDataSource(config);
     others.add(other);
     return other;

@@ -3,6 +3,8 @@ package dev.backfill.jdbc.reliability;
 import dev.backfill.Backfill;
 import dev.backfill.ExecutionOptions;
 import dev.backfill.Partitioning;
+import dev.backfill.PlanOptions;
+import dev.backfill.Selection;
 import dev.backfill.PartitionRange;
 import dev.backfill.Row;
 import dev.backfill.SliceCheck;
@@ -41,13 +43,14 @@ final class DailyTarget {
 
   /** How the target is written. */
   enum Kind {
-    OVERWRITE, MERGE, APPEND;
+    OVERWRITE, MERGE, APPEND, REBUILD;
 
     WriteStrategy strategy() {
       return switch (this) {
         case OVERWRITE -> WriteStrategy.overwritePartition("day");
         case MERGE -> WriteStrategy.merge("id");
         case APPEND -> WriteStrategy.append();
+        case REBUILD -> WriteStrategy.fullRebuild();
       };
     }
   }
@@ -90,10 +93,16 @@ final class DailyTarget {
 
   /** The backfill of this table from a source, with a JDBC state store on the same data source. */
   Backfill<Row> backfill(SourceNode<Row> source, StateStore store, SliceCheck... checks) {
+    return backfillWrapped(source, store, d -> d, checks);
+  }
+
+  /** The same, with the destination wrapped (to stop a child at a chosen moment of the run's end). */
+  Backfill<Row> backfillWrapped(SourceNode<Row> source, StateStore store,
+      java.util.function.UnaryOperator<dev.backfill.spi.DestinationNode<Row>> wrap, SliceCheck... checks) {
     Backfill.Builder<Row> b = Backfill.builder(table)
         .partitioning(DAILY)
         .source(source)
-        .destination(JdbcDestination.table(dataSource, table))
+        .destination(wrap.apply(JdbcDestination.table(dataSource, table)))
         .strategy(kind.strategy())
         .check(SliceCheck.minRows(1))
         .stateStore(store)
@@ -102,6 +111,11 @@ final class DailyTarget {
       b.check(c);
     }
     return b.build();
+  }
+
+  /** A full rebuild plans every partition (RESTATE); the other kinds plan what needs doing. */
+  static PlanOptions planOptions(DailyTarget target) {
+    return target.kind() == Kind.REBUILD ? PlanOptions.defaults().select(Selection.RESTATE) : PlanOptions.defaults();
   }
 
   static ExecutionOptions.Builder options() {
@@ -141,20 +155,57 @@ final class DailyTarget {
   /** The table's rows as text lines {@code day|id|amount|label}, sorted by day, id, label, amount. */
   List<String> lines() {
     try (Connection c = dataSource.getConnection()) {
-      Dialect d = Dialect.of(c);
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + d.quote("day") + ", id, amount, label FROM "
-          + d.quote(table) + " ORDER BY " + d.quote("day") + ", id, label, amount");
-          ResultSet rs = ps.executeQuery()) {
-        List<String> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(rs.getDate(1).toLocalDate() + "|" + rs.getLong(2) + "|" + rs.getLong(3) + "|" + rs.getString(4));
+      return lines(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> lines(Connection c) throws SQLException {
+    Dialect d = Dialect.of(c);
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + d.quote("day") + ", id, amount, label FROM "
+        + d.quote(table) + " ORDER BY " + d.quote("day") + ", id, label, amount");
+        ResultSet rs = ps.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getDate(1).toLocalDate() + "|" + rs.getLong(2) + "|" + rs.getLong(3) + "|" + rs.getString(4));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * The slices' statuses (by slice key) and the table's lines by day, read in ONE repeatable-read
+   * snapshot: a commit the server still finishes for a killed client shows in both or in neither.
+   */
+  Snapshot snapshot(String runId) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setAutoCommit(false);
+      try {
+        Map<String, dev.backfill.SliceStatus> statuses = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT slice_key, status FROM backfill_slices WHERE run_id = ?")) {
+          ps.setString(1, runId);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              statuses.put(rs.getString(1), dev.backfill.SliceStatus.valueOf(rs.getString(2)));
+            }
+          }
         }
-        return out;
+        Map<LocalDate, List<String>> byDay = lines(c).stream().collect(Collectors.groupingBy(
+            l -> LocalDate.parse(l.substring(0, 10)), TreeMap::new, Collectors.toList()));
+        return new Snapshot(statuses, byDay);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read " + table + ": " + e.getMessage(), e);
     }
   }
+
+  /** Slice statuses by key and the table's lines by day, from one snapshot. */
+  record Snapshot(Map<String, dev.backfill.SliceStatus> statuses, Map<LocalDate, List<String>> linesByDay) {}
 
   /** The table's lines grouped by day (days without rows are absent). */
   Map<LocalDate, List<String>> linesByDay() {
@@ -167,7 +218,7 @@ final class DailyTarget {
     List<Row> rows = new ArrayList<>();
     List<Row> fresh = GeneratedSource.rowsOf(day, rowsPerDay, label);
     switch (kind) {
-      case OVERWRITE -> rows.addAll(fresh);
+      case OVERWRITE, REBUILD -> rows.addAll(fresh);
       case APPEND -> {
         rows.addAll(oldRows(day));
         rows.addAll(fresh);

@@ -8,6 +8,7 @@ import dev.backfill.ExecutionOptions;
 import dev.backfill.Row;
 import dev.backfill.RunReport;
 import dev.backfill.jdbc.JdbcStateStore;
+import dev.backfill.spi.StateStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,12 +43,15 @@ public final class ReliabilityChild {
     config.setPassword("");
     config.setMaximumPoolSize(8);
     config.setPoolName("child-" + args.get("worker"));
-    try (HikariDataSource ds = new HikariDataSource(config)) {
-      JdbcStateStore store = JdbcStateStore.create(ds);
+    try (HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource storeDs = args.containsKey("separateStore") ? new HikariDataSource(config) : ds) {
+      // another pool on the same database is another DataSource: the store cannot join the destination's
+      // transactions, and the run is at-least-once
+      StateStore store = StopAt.store(JdbcStateStore.create(storeDs), args.get("stop"));
       DailyTarget target = new DailyTarget(ds, args.get("table"), DailyTarget.Kind.valueOf(args.get("kind")),
           Integer.parseInt(args.get("rows")));
-      Backfill<Row> backfill = target.backfill(new GeneratedSource(args.get("label"), target.rowsPerDay(),
-          Long.parseLong(args.get("sleep"))), store);
+      Backfill<Row> backfill = target.backfillWrapped(new GeneratedSource(args.get("label"), target.rowsPerDay(),
+          Long.parseLong(args.get("sleep"))), store, d -> StopAt.destination(d, args.get("stop")));
       String runId = args.get("run");
       ExecutionOptions options = DailyTarget.options()
           .maxConcurrency(Integer.parseInt(args.getOrDefault("concurrency", "2")))
@@ -63,7 +67,13 @@ public final class ReliabilityChild {
       }
       BackfillRun run;
       if (args.get("mode").equals("execute")) {
-        run = backfill.execute(backfill.plan(DailyTarget.range()), options);
+        try {
+          run = backfill.execute(backfill.plan(DailyTarget.range(), DailyTarget.planOptions(target)), options);
+        } catch (dev.backfill.TargetBusyException e) {
+          System.out.println(ChildJvm.MARKER + "REFUSED " + e.getMessage());
+          System.exit(3);
+          return;
+        }
       } else {
         while (store.run(runId).isEmpty()) {
           Thread.sleep(20);
