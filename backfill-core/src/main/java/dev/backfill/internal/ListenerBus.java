@@ -2,6 +2,7 @@ package dev.backfill.internal;
 
 import dev.backfill.BackfillRun;
 import dev.backfill.event.BackfillEvent;
+import dev.backfill.spi.Redaction;
 import dev.backfill.event.BackfillListener;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +47,8 @@ final class ListenerBus implements AutoCloseable {
           try {
             listener.onEvent(event);
           } catch (RuntimeException | Error e) {
-            log.warn("listener {} failed on {}; the run goes on", listener, event.getClass().getSimpleName(), e);
+            log.warn("listener {} failed on {}; the run goes on: {}", listener, event.getClass().getSimpleName(),
+                Redaction.describe(e));
           }
         }
       } finally {

@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Redaction {
-  private static final Pattern KEY_VALUE =
-      Pattern.compile("(?i)\\b(password|passwd|pwd|secret|token|apikey|api_key)(\\s*[=:]\\s*)([^&;,\\s)\"']+)");
-  private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]+:)([^@/\\s]+)(@)");
+  /** A secret's name and its separator; the value's end is found by {@link #valueEnd}. */
+  private static final Pattern KEY =
+      Pattern.compile("(?i)\\b(password|passwd|pwd|secret|token|apikey|api_key)[\"']?\\s*[=:]\\s*");
+  /** {@code //user:secret@host}: the secret runs to the last {@code @} of the line. */
+  private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@\\s]+:)([^\\r\\n]*)(@)");
   /** pgjdbc repeats a failed batch entry with its bound values, which may be personal data. */
   private static final Pattern BATCH_ENTRY = Pattern.compile("(?s)(Batch entry \\d+ ).*?( was aborted)");
 
@@ -32,9 +34,42 @@ public final class Redaction {
     if (text == null) {
       return "";
     }
-    String out = KEY_VALUE.matcher(text).replaceAll("$1$2***");
+    String out = maskValues(text);
     out = BATCH_ENTRY.matcher(out).replaceAll("$1<statement and values omitted>$2");
     return URL_USERINFO.matcher(out).replaceAll("$1***$3");
+  }
+
+  /**
+   * Masks the value after every secret's name. A quoted value is masked to its closing quote; an
+   * unquoted one to the next {@code &} (the next URL parameter) or the end of the line, since a
+   * password may hold any character: masking too much is harmless, too little is not.
+   */
+  private static String maskValues(String text) {
+    java.util.regex.Matcher m = KEY.matcher(text);
+    StringBuilder out = new StringBuilder();
+    int from = 0;
+    while (m.find(from)) {
+      int valueStart = m.end();
+      out.append(text, from, valueStart).append("***");
+      from = valueEnd(text, valueStart);
+    }
+    return out.append(text.substring(Math.min(from, text.length()))).toString();
+  }
+
+  private static int valueEnd(String text, int start) {
+    if (start >= text.length()) {
+      return start;
+    }
+    char first = text.charAt(start);
+    if (first == '\'' || first == '"') {
+      int close = text.indexOf(first, start + 1);
+      return close < 0 ? text.length() : close + 1;
+    }
+    int end = start;
+    while (end < text.length() && text.charAt(end) != '&' && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+      end++;
+    }
+    return end;
   }
 
   /**

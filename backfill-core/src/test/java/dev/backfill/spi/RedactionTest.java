@@ -27,4 +27,30 @@ class RedactionTest {
     assertThat(text).doesNotContain("jane.doe@example.com").contains("Batch entry 3 <statement and values omitted> was aborted",
         "BatchUpdateException[23505]", "duplicate key value");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"'Pw)Lm;Rv", "a b,c", "x;y)z'w", "p@ss:w/rd", "\"q\"", "tab\tand,comma"})
+  void masksPasswordsWhateverCharactersTheyHold(String password) {
+    String url = "jdbc:postgresql://db:5432/test?user=etl&password=" + password + "&ssl=true";
+    String props = "{user=etl, password=" + password + "}";
+    String userinfo = "mysql://etl:" + password + "@db:3306/x";
+    for (String text : java.util.List.of(url, props, "connect failed: " + url, userinfo)) {
+      String redacted = Redaction.redact(text);
+      assertThat(redacted).as(text).doesNotContain(password).contains("***");
+    }
+    assertThat(Redaction.redact(url)).startsWith("jdbc:postgresql://db:5432/test?user=etl&password=***");
+  }
+
+  @Test
+  void masksQuotedAndJsonValuesToTheirClosingQuote() {
+    assertThat(Redaction.redact("{\"user\":\"etl\",\"password\":\"s3 cr,3t\",\"ssl\":true}"))
+        .isEqualTo("{\"user\":\"etl\",\"password\":***,\"ssl\":true}");
+    assertThat(Redaction.redact("password='a b;c' next")).isEqualTo("password=*** next");
+  }
+
+  @Test
+  void leavesTextWithoutSecretsAlone() {
+    String text = "FATAL: password authentication failed for user \"etl\"; unknown token 'day'";
+    assertThat(Redaction.redact(text)).isEqualTo(text);
+  }
 }

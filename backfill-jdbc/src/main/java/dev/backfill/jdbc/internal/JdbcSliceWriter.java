@@ -115,7 +115,13 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       c.close();
       throw e;
     }
-    writer.guarded(writer::deleteSpan);
+    try {
+      writer.guarded(writer::deleteSpan);
+    } catch (SQLException | RuntimeException e) {
+      // the caller never gets this writer, so nobody else would give its connection back
+      writer.abort();
+      throw e;
+    }
     return writer;
   }
 
