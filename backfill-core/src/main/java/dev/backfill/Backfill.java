@@ -127,7 +127,7 @@ public final class Backfill<T> {
     }
     pipeline.destination().validate(tokens);
     pipeline.checks().forEach(check -> check.validate(tokens));
-    List<String> warnings = checkBeforeAnySlice(range);
+    List<String> warnings = checkBeforeAnySlice(range, options.concurrency());
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
         pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings);
   }
@@ -139,10 +139,11 @@ public final class Backfill<T> {
    * the run is created, because the destination may have changed since the plan was made.
    *
    * @param range the range planned, or of the plan about to run
+   * @param concurrency slices expected at once
    * @return the preflight's warnings
    */
-  List<String> checkBeforeAnySlice(PartitionRange range) {
-    return dev.backfill.internal.Preflight.check(pipeline, range);
+  List<String> checkBeforeAnySlice(PartitionRange range, int concurrency) {
+    return dev.backfill.internal.Preflight.check(pipeline, range, concurrency);
   }
 
   /** The tokens every slice defines for a batch size: built-ins, dimensions and user tokens. */
@@ -185,7 +186,7 @@ public final class Backfill<T> {
           + plan.partitionCount() + " of " + plan.rangeSize() + " partitions of " + plan.range()
           + "; plan with PlanOptions.defaults().select(Selection.RESTATE)");
     }
-    checkBeforeAnySlice(plan.range());
+    checkBeforeAnySlice(plan.range(), options.maxConcurrency());
     plan.overBudget().ifPresent(reason -> {
       if (!options.confirmOverBudget()) {
         throw new BudgetExceededException("plan of " + target() + " is over budget: " + reason
@@ -345,6 +346,7 @@ public final class Backfill<T> {
     private WriteStrategy strategy = WriteStrategy.append();
     private final List<SliceCheck> checks = new ArrayList<>();
     private final List<SliceCheck> runChecks = new ArrayList<>();
+    private final List<RunGuard> guards = new ArrayList<>();
     private @Nullable StateStore store;
     private String logicVersion = "";
     private Clock clock = Clock.systemUTC();
@@ -444,6 +446,19 @@ public final class Backfill<T> {
      */
     public Builder<T> runCheck(SliceCheck check) {
       this.runChecks.add(requireNonNull(check, "check"));
+      return this;
+    }
+
+    /**
+     * Adds a guard around every run this backfill starts or resumes (pause and resume the host's
+     * competing schedules and consumers); guards run in the order added, their {@code afterRun} in
+     * reverse.
+     *
+     * @param guard the guard
+     * @return this builder
+     */
+    public Builder<T> guard(RunGuard guard) {
+      this.guards.add(requireNonNull(guard, "guard"));
       return this;
     }
 
@@ -585,7 +600,8 @@ public final class Backfill<T> {
       Pipeline<T> pipeline = new Pipeline<>(target, partitioning, (SourceNode<T>) source,
           (DestinationNode<? super T>) destination, strategy, List.copyOf(checks), List.copyOf(runChecks),
           store == null ? new InMemoryStateStore(clock) : store, logicVersion,
-          time != null ? time : new SystemTimeSource(clock, sleeper), slice -> withUserTokens(slice, userTokens));
+          time != null ? time : new SystemTimeSource(clock, sleeper), slice -> withUserTokens(slice, userTokens),
+          List.copyOf(guards));
       return new Backfill<>(pipeline, userTokens);
     }
 

@@ -68,6 +68,7 @@ public final class ExecutionOptions {
   private final boolean confirmOverBudget;
   private final @Nullable String runId;
   private final Duration targetWait;
+  private final Duration lockWait;
   private final Set<Setting> explicit;
 
   private ExecutionOptions(Builder b) {
@@ -96,6 +97,9 @@ public final class ExecutionOptions {
     if (b.runId != null && !b.runId.matches("[A-Za-z0-9._:-]{1,64}")) {
       throw new InvalidConfigurationException("runId '" + b.runId + "' is not allowed; expected 1-64 letters, digits, '.', '_', ':' or '-'");
     }
+    if (b.lockWait.isNegative()) {
+      throw new InvalidConfigurationException("waitForDestinationLock " + b.lockWait + " is negative; expected zero or a positive duration");
+    }
     if (b.targetWait.isNegative()) {
       throw new InvalidConfigurationException("waitForTarget " + b.targetWait + " is negative; expected zero (refuse at once) or a positive duration");
     }
@@ -112,6 +116,7 @@ public final class ExecutionOptions {
     this.confirmOverBudget = b.confirmOverBudget;
     this.runId = b.runId;
     this.targetWait = b.targetWait;
+    this.lockWait = b.lockWait;
     this.explicit = b.explicit.isEmpty() ? Set.of() : Set.copyOf(b.explicit);
   }
 
@@ -154,6 +159,7 @@ public final class ExecutionOptions {
     b.confirmOverBudget = confirmOverBudget;
     b.runId = runId;
     b.targetWait = targetWait;
+    b.lockWait = lockWait;
     b.explicit.addAll(explicit);
     return b;
   }
@@ -318,6 +324,16 @@ public final class ExecutionOptions {
     return targetWait;
   }
 
+  /**
+   * Returns how long a starting or resumed run waits for its destination's lock (see
+   * {@link DestinationLock}) while another writer holds it.
+   *
+   * @return the wait (default 1 minute)
+   */
+  public Duration lockWait() {
+    return lockWait;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ExecutionOptions e && maxConcurrency == e.maxConcurrency
@@ -325,13 +341,13 @@ public final class ExecutionOptions {
         && Objects.equals(sliceTimeout, e.sliceTimeout) && retry.equals(e.retry) && failurePolicy.equals(e.failurePolicy)
         && writeBatchSize == e.writeBatchSize && leaseTime.equals(e.leaseTime) && workerId.equals(e.workerId)
         && listeners.equals(e.listeners) && confirmOverBudget == e.confirmOverBudget && Objects.equals(runId, e.runId)
-        && targetWait.equals(e.targetWait) && explicit.equals(e.explicit);
+        && targetWait.equals(e.targetWait) && lockWait.equals(e.lockWait) && explicit.equals(e.explicit);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(maxConcurrency, slicesPerSecond, rowsPerSecond, sliceTimeout, retry, failurePolicy,
-        writeBatchSize, leaseTime, workerId, listeners, confirmOverBudget, runId, targetWait, explicit);
+        writeBatchSize, leaseTime, workerId, listeners, confirmOverBudget, runId, targetWait, lockWait, explicit);
   }
 
   @Override
@@ -357,6 +373,7 @@ public final class ExecutionOptions {
     private boolean confirmOverBudget;
     private @Nullable String runId;
     private Duration targetWait = Duration.ZERO;
+    private Duration lockWait = Duration.ofMinutes(1);
     private final Set<Setting> explicit = EnumSet.noneOf(Setting.class);
 
     private Builder() {}
@@ -509,6 +526,18 @@ public final class ExecutionOptions {
      */
     public Builder waitForTarget(Duration wait) {
       this.targetWait = requireNonNull(wait, "wait");
+      return this;
+    }
+
+    /**
+     * Sets how long a starting or resumed run waits for its destination's lock while another writer
+     * (the host's incremental load, say) holds it, before it fails without writing anything.
+     *
+     * @param wait zero or positive (default 1 minute)
+     * @return this builder
+     */
+    public Builder waitForDestinationLock(Duration wait) {
+      this.lockWait = requireNonNull(wait, "wait");
       return this;
     }
 

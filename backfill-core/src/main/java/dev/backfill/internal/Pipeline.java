@@ -1,6 +1,7 @@
 package dev.backfill.internal;
 
 import dev.backfill.Partitioning;
+import dev.backfill.RunGuard;
 import dev.backfill.TimeSource;
 import dev.backfill.Slice;
 import dev.backfill.SliceCheck;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param logicVersion logic version ("" when unset)
  * @param time clock, waits and timers of the run
  * @param tokens adds user tokens to a slice
+ * @param guards hooks around each run started or resumed in this process
  * @param <T> record type
  */
 public record Pipeline<T>(
@@ -40,7 +42,8 @@ public record Pipeline<T>(
     StateStore store,
     String logicVersion,
     TimeSource time,
-    UnaryOperator<Slice> tokens) {
+    UnaryOperator<Slice> tokens,
+    List<RunGuard> guards) {
 
   /**
    * Returns the clock for timestamps.

@@ -3,11 +3,13 @@ package dev.backfill.internal;
 import dev.backfill.BackfillException;
 import dev.backfill.InvalidConfigurationException;
 import dev.backfill.PartitionRange;
+import dev.backfill.Slice;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
 import dev.backfill.spi.Redaction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +27,19 @@ public final class Preflight {
    *
    * @param pipeline the configured backfill
    * @param range the range planned, or of the plan about to run
+   * @param concurrency slices expected at once
    * @return the warnings, in the destination's order
    * @throws InvalidConfigurationException with every error's message when there is an error
    * @throws BackfillException when the destination cannot be inspected
    */
-  public static List<String> check(Pipeline<?> pipeline, PartitionRange range) {
-    PreflightContext context = new PreflightContext(pipeline.target(), pipeline.strategy(), pipeline.partitioning(),
-        range);
+  public static List<String> check(Pipeline<?> pipeline, PartitionRange range, int concurrency) {
     List<PreflightFinding> findings;
     try {
+      Slice sample = pipeline.tokens().apply(Slice.of(0, List.of(pipeline.partitioning().partition(range.start()))));
+      Map<String, Integer> sourceColumns = pipeline.source() == null ? null
+          : pipeline.source().columns(sample).orElse(null);
+      PreflightContext context = new PreflightContext(pipeline.target(), pipeline.strategy(), pipeline.partitioning(),
+          range, sample, sourceColumns, concurrency);
       findings = pipeline.destination().preflight(context);
     } catch (RuntimeException e) {
       throw e;

@@ -189,8 +189,16 @@ public final class RunLauncher {
         initial);
     RunSession<T> session = new RunSession<>(pipeline, plan, run, options, mode, tracker);
     // Prepared before any worker of any process can claim a slice; joining workers never prepare.
-    if (mode != Mode.JOIN && run.sliceCount() > 0) {
-      pipeline.destination().beginRun(session.runContext());
+    if (mode != Mode.JOIN) {
+      session.guards.enter(pipeline.guards(), pipeline.destination().lock(), options.lockWait());
+      try {
+        if (run.sliceCount() > 0) {
+          pipeline.destination().beginRun(session.runContext());
+        }
+      } catch (Exception | Error e) {
+        session.guards.release(RunStatus.FAILED);
+        throw e;
+      }
     }
     session.holdTargetWhileWorking();
     Thread coordinator = new Thread(() -> coordinate(session), "backfill-run-" + run.runId());
@@ -223,8 +231,17 @@ public final class RunLauncher {
         s.completeExceptionally(e);
       } finally {
         s.stopHoldingTarget();
+        s.guards.release(finalStatus(s));
         MDC.clear();
       }
+    }
+  }
+
+  private static RunStatus finalStatus(RunSession<?> s) {
+    try {
+      return s.store.run(s.run.runId()).map(RunRecord::status).orElse(RunStatus.FAILED);
+    } catch (RuntimeException e) {
+      return RunStatus.FAILED;
     }
   }
 

@@ -7,6 +7,7 @@ import dev.backfill.CancelMode;
 import dev.backfill.ExecutionOptions;
 import dev.backfill.Guarantee;
 import dev.backfill.Progress;
+import dev.backfill.RunGuard;
 import dev.backfill.RunReport;
 import dev.backfill.TimeSource;
 import dev.backfill.event.BackfillEvent;
@@ -49,6 +50,8 @@ final class RunSession<T> implements BackfillRun {
   final ProgressTracker tracker;
   final SliceChecks checks;
   final RateLimits limits;
+  /** The guards and destination lock held by a session that started or resumed the run. */
+  final RunGuards guards;
   private final CompletableFuture<RunReport> result = new CompletableFuture<>();
   /** Attempts in progress, cancelled by an IMMEDIATE cancel. */
   private final Set<AttemptContext> active = ConcurrentHashMap.newKeySet();
@@ -76,6 +79,7 @@ final class RunSession<T> implements BackfillRun {
     this.tracker = tracker;
     this.checks = new SliceChecks(store, run.target());
     this.limits = new RateLimits(options, run.runId(), time);
+    this.guards = new RunGuards(new RunGuard.GuardedRun(run.runId(), run.target(), mode == RunLauncher.Mode.RESUME));
   }
 
   RunContext runContext() {

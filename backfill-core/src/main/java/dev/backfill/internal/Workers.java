@@ -99,7 +99,7 @@ final class Workers {
           idleSince = -1;
           work(lease.get());
         } catch (RuntimeException e) {
-          s.stop("the state store failed: " + Redaction.describe(e));
+          s.stop("the state store failed: " + Redaction.describe(e) + poolHint(e));
         } finally {
           Thread.interrupted();
         }
@@ -107,6 +107,15 @@ final class Workers {
     } finally {
       MDC.clear();
     }
+  }
+
+  /** A store that waited in vain for a pooled connection most likely shares a pool too small for the run. */
+  private String poolHint(RuntimeException e) {
+    boolean poolTimeout = Failures.causes(e).stream().anyMatch(t -> t instanceof java.sql.SQLTransientConnectionException sql
+        && sql.getSQLState() == null);
+    int n = s.options.maxConcurrency();
+    return poolTimeout ? "; no pooled connection was free in time: at concurrency " + n + " the pool needs about "
+        + (2 * n + 2) + " connections (a transaction and a streaming read per slice, the store's, the lock's)" : "";
   }
 
   private void work(SliceLease lease) {

@@ -4,6 +4,7 @@ import dev.backfill.Partitioning;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -100,6 +101,16 @@ public interface DestinationNode<T> extends ResourceProvider {
    */
   default void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws Exception {
     finishRun(run, outcome);
+  }
+
+  /**
+   * Returns the lock this destination shares with the host's other writers of it (see
+   * {@link dev.backfill.DestinationLock}); a run holds it from its start to its end. None by default.
+   *
+   * @return the lock, if the destination has one
+   */
+  default Optional<dev.backfill.DestinationLock> lock() {
+    return Optional.empty();
   }
 
   /**

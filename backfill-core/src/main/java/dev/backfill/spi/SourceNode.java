@@ -61,6 +61,18 @@ public interface SourceNode<T> {
   }
 
   /**
+   * Tells, before anything runs, which columns the source produces for a slice, so that a destination
+   * can check them against its table (names and types) when planning. Unknown by default.
+   *
+   * @param sample a slice of the range about to be planned, with its tokens
+   * @return column name to {@code java.sql.Types} constant, in order, or empty when unknown
+   * @throws Exception when the source cannot be asked
+   */
+  default Optional<java.util.Map<String, Integer>> columns(Slice sample) throws Exception {
+    return Optional.empty();
+  }
+
+  /**
    * Checks, before anything runs, that every token this source refers to is defined.
    *
    * @param tokens the token names every slice of the plan defines

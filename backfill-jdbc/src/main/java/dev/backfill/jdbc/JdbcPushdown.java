@@ -28,6 +28,11 @@ public final class JdbcPushdown extends TableDestination<Object> {
   }
 
   @Override
+  PushdownQuery pushdownQuery() {
+    return query;
+  }
+
+  @Override
   public boolean isPushdown() {
     return true;
   }

@@ -19,7 +19,10 @@ import dev.backfill.spi.SourceNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -167,6 +170,36 @@ public final class JdbcSource<T> implements SourceNode<T> {
     }
     if (estimate != null) {
       estimate.validate(tokens);
+    }
+  }
+
+  /**
+   * Describes the query's columns for a sample slice without reading a row ({@code WHERE 1 = 0}), so
+   * that planning checks them against the destination's table. Unknown with a custom row mapper.
+   *
+   * @param sample a slice of the planned range, with its tokens
+   * @return column label to {@code java.sql.Types}, in order
+   * @throws SQLException when the query cannot be described
+   */
+  @Override
+  public Optional<Map<String, Integer>> columns(Slice sample) throws SQLException {
+    if (mapper != null) {
+      return Optional.empty();
+    }
+    Dialect d = dialect.get();
+    NamedSql sql = query.forDialect(d);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + sql.jdbc() + ") " + d.quote("bf_q")
+            + " WHERE 1 = 0")) {
+      sql.bind(ps, 0, d, sample.tokens());
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        Map<String, Integer> columns = new LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          columns.put(d.columnLabel(md.getColumnLabel(i)), md.getColumnType(i));
+        }
+        return Optional.of(columns);
+      }
     }
   }
 

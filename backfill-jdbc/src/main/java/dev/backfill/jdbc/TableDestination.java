@@ -1,7 +1,9 @@
 package dev.backfill.jdbc;
 
+import dev.backfill.DestinationLock;
 import dev.backfill.Partitioning;
 import dev.backfill.WriteStrategy;
+import dev.backfill.jdbc.internal.PushdownQuery;
 import dev.backfill.jdbc.internal.TableTarget;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.PreflightContext;
@@ -34,9 +36,18 @@ abstract class TableDestination<T> implements DestinationNode<T> {
     target.validate(strategy);
   }
 
+  /**
+   * Returns the query a pushdown destination runs, whose columns the preflight checks; none here.
+   *
+   * @return the pushdown query, or null for a record destination
+   */
+  @org.jspecify.annotations.Nullable PushdownQuery pushdownQuery() {
+    return null;
+  }
+
   @Override
   public List<PreflightFinding> preflight(PreflightContext context) throws SQLException {
-    return target.preflight(context);
+    return target.preflight(context, pushdownQuery());
   }
 
   @Override
@@ -52,6 +63,28 @@ abstract class TableDestination<T> implements DestinationNode<T> {
   @Override
   public void finishRun(RunContext run, RunOutcome outcome, RunCommit commit) throws SQLException {
     target.finishRun(run, outcome, commit);
+  }
+
+  /**
+   * Returns the lock on this table that runs hold and the host's other writers of the table (an
+   * incremental load, a CDC consumer) take too, so that they never write it at the same time: a
+   * PostgreSQL advisory lock, a MariaDB {@code GET_LOCK} or an H2 lock row, named after the table.
+   *
+   * <pre>{@code
+   * try (DestinationLock.Held held = JdbcDestination.table(ds, "mart.daily").lock().acquire(Duration.ofMinutes(5))) {
+   *   incrementalLoad();
+   * }
+   * }</pre>
+   *
+   * @return the lock
+   */
+  public DestinationLock destinationLock() {
+    return target.lock();
+  }
+
+  @Override
+  public Optional<DestinationLock> lock() {
+    return Optional.of(target.lock());
   }
 
   @Override

@@ -66,6 +66,11 @@ public abstract class ForwardingSource<T> implements SourceNode<T> {
   }
 
   @Override
+  public Optional<java.util.Map<String, Integer>> columns(Slice sample) throws Exception {
+    return delegate.columns(sample);
+  }
+
+  @Override
   public void validate(Set<String> tokens) {
     delegate.validate(tokens);
   }

@@ -1169,4 +1169,33 @@ public abstract class Dialect {
   public Optional<String> lockForSwapSql(String live) {
     return Optional.empty();
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Destination locks shared with the host's other writers
+
+  /**
+   * Tries to take a named lock for the session of a connection, without waiting.
+   *
+   * @param connection a connection held for as long as the lock is
+   * @param name the lock's name
+   * @return true when taken
+   * @throws SQLException on failure
+   */
+  public abstract boolean tryLock(Connection connection, String name) throws SQLException;
+
+  /**
+   * Releases a named lock taken with {@link #tryLock} on the same connection.
+   *
+   * @param connection the connection
+   * @param name the lock's name
+   * @throws SQLException on failure
+   */
+  public abstract void unlock(Connection connection, String name) throws SQLException;
+
+  /**
+   * Describes the engine's kind of named lock, for messages.
+   *
+   * @return e.g. {@code PostgreSQL advisory lock}
+   */
+  public abstract String lockKind();
 }

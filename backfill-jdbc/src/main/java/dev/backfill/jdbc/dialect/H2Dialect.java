@@ -236,4 +236,47 @@ public final class H2Dialect extends Dialect {
         + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND IS_GENERATED = 'ALWAYS'"
         + " ORDER BY ORDINAL_POSITION", schema, table);
   }
+
+  @Override
+  public boolean tryLock(Connection connection, String name) throws SQLException {
+    // H2 has no named locks: a row of a lock table, locked by an open transaction of this connection.
+    boolean auto = connection.getAutoCommit();
+    try (Statement s = connection.createStatement()) {
+      connection.setAutoCommit(true);
+      s.execute("CREATE TABLE IF NOT EXISTS " + quote("backfill_locks") + " (" + quote("name")
+          + " VARCHAR(255) NOT NULL PRIMARY KEY)");
+      try (PreparedStatement ps = connection.prepareStatement("MERGE INTO " + quote("backfill_locks") + " KEY ("
+          + quote("name") + ") VALUES (?)")) {
+        ps.setString(1, name);
+        ps.executeUpdate();
+      }
+    }
+    connection.setAutoCommit(false);
+    try (Statement s = connection.createStatement();
+        PreparedStatement ps = connection.prepareStatement("SELECT " + quote("name") + " FROM " + quote("backfill_locks")
+            + " WHERE " + quote("name") + " = ? FOR UPDATE")) {
+      s.execute("SET LOCK_TIMEOUT 0");
+      ps.setString(1, name);
+      ps.executeQuery().close();
+      return true;
+    } catch (SQLException e) {
+      connection.rollback();
+      connection.setAutoCommit(auto);
+      if ("HYT00".equals(e.getSQLState()) || e.getErrorCode() == 50200 || e.getErrorCode() == 90131) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void unlock(Connection connection, String name) throws SQLException {
+    connection.rollback();
+    connection.setAutoCommit(true);
+  }
+
+  @Override
+  public String lockKind() {
+    return "H2 lock row in backfill_locks";
+  }
 }

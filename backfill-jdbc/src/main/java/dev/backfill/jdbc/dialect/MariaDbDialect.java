@@ -393,4 +393,28 @@ public final class MariaDbDialect extends Dialect {
         + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND IS_GENERATED = 'ALWAYS'"
         + " ORDER BY ORDINAL_POSITION", schema, table);
   }
+
+  @Override
+  public boolean tryLock(Connection connection, String name) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+      ps.setString(1, lockName(name));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
+  }
+
+  @Override
+  public void unlock(Connection connection, String name) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+      ps.setString(1, lockName(name));
+      ps.executeQuery().close();
+    }
+  }
+
+  @Override
+  public String lockKind() {
+    return name + " GET_LOCK";
+  }
+
 }

@@ -297,4 +297,28 @@ public final class PostgresDialect extends Dialect {
       return out;
     }
   }
+
+  @Override
+  public boolean tryLock(Connection connection, String name) throws SQLException {
+    return booleanOf(connection, "SELECT pg_try_advisory_lock(hashtextextended(?, 0))", name);
+  }
+
+  @Override
+  public void unlock(Connection connection, String name) throws SQLException {
+    booleanOf(connection, "SELECT pg_advisory_unlock(hashtextextended(?, 0))", name);
+  }
+
+  @Override
+  public String lockKind() {
+    return "PostgreSQL advisory lock";
+  }
+
+  private static boolean booleanOf(Connection connection, String sql, String parameter) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setString(1, parameter);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
 }

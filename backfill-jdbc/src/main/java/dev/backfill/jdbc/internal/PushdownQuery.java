@@ -76,6 +76,31 @@ public final class PushdownQuery {
   }
 
   /**
+   * Describes the query's columns and their {@code java.sql.Types} for a slice's tokens, without
+   * reading a row.
+   *
+   * @param c a connection
+   * @param d the engine
+   * @param tokens a slice's tokens
+   * @return column name to type, in order
+   * @throws SQLException on failure
+   */
+  public java.util.Map<String, Integer> describe(Connection c, Dialect d, Tokens tokens) throws SQLException {
+    NamedSql sql = query.forDialect(d);
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + sql.jdbc() + ") " + d.quote("bf_q") + " WHERE 1 = 0")) {
+      sql.bind(ps, 0, d, tokens);
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          out.put(d.columnLabel(md.getColumnLabel(i)), md.getColumnType(i));
+        }
+        return out;
+      }
+    }
+  }
+
+  /**
    * Tells whether the table declares every one of the columns NOT NULL, so a plain
    * {@code INSERT … SELECT} that succeeds inserted no null and its update count is the slice's row
    * count: the separate counting pass of {@link #stats} is then unnecessary. Read from the table

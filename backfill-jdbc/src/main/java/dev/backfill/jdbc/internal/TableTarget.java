@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class TableTarget {
   private final DialectHolder dialect;
   private final InstantColumns instantColumns;
   private final FullRebuild rebuild;
+  private final JdbcDestinationLock lock;
 
   /**
    * Creates the target.
@@ -45,6 +47,7 @@ public final class TableTarget {
     this.dialect = dialect;
     this.instantColumns = new InstantColumns(table);
     this.rebuild = new FullRebuild(dataSource, dialect, table);
+    this.lock = new JdbcDestinationLock(dataSource, dialect, table);
   }
 
   /**
@@ -103,7 +106,8 @@ public final class TableTarget {
    * @return findings: errors refuse the plan, warnings are listed in it
    * @throws SQLException when the catalog cannot be read
    */
-  public List<PreflightFinding> preflight(PreflightContext context) throws SQLException {
+  public List<PreflightFinding> preflight(PreflightContext context, @Nullable PushdownQuery pushdown)
+      throws SQLException {
     Dialect d = dialect.get();
     try (Connection c = dataSource.getConnection()) {
       if (!d.tableExists(c, table.schema(), table.table())) {
@@ -112,11 +116,33 @@ public final class TableTarget {
       }
       List<PreflightFinding> findings = new ArrayList<>(TablePreflight.check(c, d, table, context,
           instantColumns.refresh(c, d)));
+      Map<String, Integer> produced = pushdown != null ? pushdown.describe(c, d, context.sample().tokens())
+          : context.sourceColumns();
+      if (produced != null) {
+        findings.addAll(ColumnFit.check(c, d, table, produced, pushdown != null ? "the pushdown query" : "the source"));
+      }
+      java.util.OptionalInt pool = PoolSize.of(dataSource);
+      int needed = PoolSize.needed(context.concurrency());
+      if (pool.isPresent() && pool.getAsInt() < needed) {
+        findings.add(PreflightFinding.warning("the connection pool of " + table + " holds " + pool.getAsInt()
+            + " connection(s), but concurrency " + context.concurrency() + " needs about " + needed + " (one per slice's"
+            + " transaction, one per streaming JDBC read, the state store's and the destination lock's); slices will"
+            + " wait for connections, and a wait longer than the pool's timeout fails them"));
+      }
       if (context.strategy() instanceof WriteStrategy.FullRebuild) {
         findings.addAll(rebuild.preflight(c, d, context));
       }
       return findings;
     }
+  }
+
+  /**
+   * Returns the lock this table shares with the host's other writers of it.
+   *
+   * @return the lock
+   */
+  public JdbcDestinationLock lock() {
+    return lock;
   }
 
   /**
