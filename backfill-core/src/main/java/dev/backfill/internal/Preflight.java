@@ -35,7 +35,7 @@ public final class Preflight {
   public static List<String> check(Pipeline<?> pipeline, PartitionRange range, int concurrency) {
     List<PreflightFinding> findings;
     try {
-      Slice sample = pipeline.tokens().apply(Slice.of(0, List.of(pipeline.partitioning().partition(range.start()))));
+      Slice sample = pipeline.tokens().apply(Slice.of(0, List.of(pipeline.partitioning().enumerate(range).get(0))));
       Map<String, Integer> sourceColumns = pipeline.source() == null ? null
           : pipeline.source().columns(sample).orElse(null);
       PreflightContext context = new PreflightContext(pipeline.target(), pipeline.strategy(), pipeline.partitioning(),

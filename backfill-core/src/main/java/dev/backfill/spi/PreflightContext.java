@@ -58,7 +58,7 @@ public record PreflightContext(String target, WriteStrategy strategy, Partitioni
    * @param range the range
    */
   public PreflightContext(String target, WriteStrategy strategy, Partitioning partitioning, PartitionRange range) {
-    this(target, strategy, partitioning, range, Slice.of(0, java.util.List.of(partitioning.partition(range.start()))),
+    this(target, strategy, partitioning, range, Slice.of(0, java.util.List.of(partitioning.enumerate(range).get(0))),
         null, 1);
   }
 

@@ -91,6 +91,11 @@ public abstract class ForwardingDestination<T> implements DestinationNode<T> {
   }
 
   @Override
+  public Optional<dev.backfill.DestinationLock> lock() {
+    return delegate.lock();
+  }
+
+  @Override
   public boolean isPushdown() {
     return delegate.isPushdown();
   }
