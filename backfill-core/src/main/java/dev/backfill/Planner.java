@@ -49,7 +49,7 @@ final class Planner {
   }
 
   BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings) {
-    if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning)) {
+    if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning || partitioning instanceof CronPartitioning)) {
       throw new InvalidConfigurationException("batchSize " + options.batchSize() + " needs a single time partitioning; "
           + partitioning.describe() + " runs one partition per slice, use batchSize 1");
     }
@@ -95,12 +95,14 @@ final class Planner {
       if (run >= 0 && repeated.isCut(run, n)) {
         throw repeated.cutBy(run, range);
       }
-      if (!completeness.complete(to - 1)) {
-        // Not ended (with its lateness) yet: its data may still grow. Listed, and left out unless asked.
+      if (!completeness.listed(to - 1)) {
+        // Not ended (with its lateness, moved by the end offset) yet: its data may still grow. Listed
+        // in the plan's summary, and left out unless asked. An end offset of 1 lists (plans) the open
+        // partition: it succeeds before it is complete and is planned again as PARTIAL later.
         incomplete += to - from;
         if (firstIncomplete == null) {
           firstIncomplete = seq.keyAt(from).value();
-          firstCompleteAt = completeness.completeAt(to - 1);
+          firstCompleteAt = completeness.listedAt(to - 1);
         }
         lastIncomplete = seq.keyAt(to - 1).value();
         if (!options.partialAllowed()) {
