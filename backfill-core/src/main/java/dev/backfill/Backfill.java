@@ -173,7 +173,8 @@ public final class Backfill<T> {
    * @param options concurrency, retries, listeners
    * @return a handle on the running backfill
    * @throws InvalidConfigurationException when the plan is of another target or partitioning
-   * @throws BudgetExceededException when the plan exceeds its budget and the options do not confirm it
+   * @throws BudgetExceededException when the plan exceeds its budget and the options carry no confirmation
+   *     of this plan's estimate ({@link BackfillPlan#confirm()}), or a stale one
    */
   public BackfillRun execute(BackfillPlan plan, ExecutionOptions options) {
     requireNonNull(plan, "plan");
@@ -185,12 +186,7 @@ public final class Backfill<T> {
           + "; plan with PlanOptions.defaults().select(Selection.RESTATE)");
     }
     checkBeforeAnySlice(plan.range());
-    plan.overBudget().ifPresent(reason -> {
-      if (!options.confirmOverBudget()) {
-        throw new BudgetExceededException("plan of " + target() + " is over budget: " + reason
-            + "; call ExecutionOptions.builder().confirmOverBudget() to run it anyway");
-      }
-    });
+    checkBudget(plan, options);
     String runId = options.runId() != null ? options.runId() : WorkerIds.newRunId(pipeline.clock().instant());
     if (pipeline.store().run(runId).isPresent()) {
       throw new InvalidConfigurationException("run id '" + runId + "' exists already in the state store; choose another");
@@ -289,6 +285,18 @@ public final class Backfill<T> {
           "the destination could not prepare the run: " + reason);
       throw new BackfillException("run " + run.runId() + " of " + target() + " could not start: " + reason, e);
     }
+  }
+
+  /** Refuses an over-budget plan unless the options carry a confirmation of this plan's estimate. */
+  static void checkBudget(BackfillPlan plan, ExecutionOptions options) {
+    plan.overBudget().ifPresent(reason -> {
+      CostConfirmation confirmation = options.confirmation();
+      if (confirmation == null) {
+        throw new BudgetExceededException("plan of " + plan.target() + " is over budget: " + reason
+            + "; read plan.describe(), then run it with ExecutionOptions.builder().confirm(plan.confirm())");
+      }
+      confirmation.check(plan);
+    });
   }
 
   private void checkPlanFits(BackfillPlan plan, String what) {

@@ -303,6 +303,18 @@ public final class BackfillPlan {
   }
 
   /**
+   * Confirms this plan's cost estimate, as {@link #describe()} shows it: pass the token to
+   * {@link ExecutionOptions.Builder#confirm} to execute a plan over its budget. The token is bound to
+   * this plan (target, environment, range, options, logic version) and to this estimate: it is refused
+   * for another plan, and for a later plan of the same range whose estimate has grown.
+   *
+   * @return the confirmation
+   */
+  public CostConfirmation confirm() {
+    return CostConfirmation.of(this);
+  }
+
+  /**
    * Returns one planned slice.
    *
    * @param index position in execution order, {@code 0 <= index < sliceCount()}

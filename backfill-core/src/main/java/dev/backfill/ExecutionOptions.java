@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param leaseTime how long a claimed slice stays reserved without heartbeat (default 5 minutes)
  * @param workerId id of this process in the run history (default host:pid:random)
  * @param listeners listeners receiving the run's events
- * @param confirmOverBudget allow executing a plan whose estimate exceeds its budget
+ * @param confirmation the caller's confirmation of an over-budget plan's estimate ({@link BackfillPlan#confirm()}),
+ *     or null
  * @param runId id for a new run, or null to generate one
  */
 public record ExecutionOptions(
@@ -48,7 +49,7 @@ public record ExecutionOptions(
     Duration leaseTime,
     String workerId,
     List<BackfillListener> listeners,
-    boolean confirmOverBudget,
+    @Nullable CostConfirmation confirmation,
     @Nullable String runId) {
 
   /**
@@ -64,7 +65,7 @@ public record ExecutionOptions(
    * @param leaseTime lease
    * @param workerId worker id
    * @param listeners listeners
-   * @param confirmOverBudget budget confirmation
+   * @param confirmation cost confirmation, or null
    * @param runId run id
    */
   public ExecutionOptions {
@@ -133,7 +134,7 @@ public record ExecutionOptions(
     b.leaseTime = leaseTime;
     b.workerId = workerId;
     b.listeners.addAll(listeners);
-    b.confirmOverBudget = confirmOverBudget;
+    b.confirmation = confirmation;
     b.runId = runId;
     return b;
   }
@@ -159,7 +160,7 @@ public record ExecutionOptions(
     private Duration leaseTime = Duration.ofMinutes(5);
     private String workerId = WorkerIds.local();
     private final List<BackfillListener> listeners = new ArrayList<>();
-    private boolean confirmOverBudget;
+    private @Nullable CostConfirmation confirmation;
     private @Nullable String runId;
 
     private Builder() {}
@@ -275,12 +276,15 @@ public record ExecutionOptions(
     }
 
     /**
-     * Allows executing a plan whose cost estimate exceeds its budget.
+     * Confirms the cost estimate of a plan that exceeds its budget, with the token the plan gave
+     * ({@link BackfillPlan#confirm()}). It only lets that plan run, and only while its estimate has not
+     * grown; a stale confirmation is refused.
      *
+     * @param confirmation from {@code plan.confirm()}
      * @return this builder
      */
-    public Builder confirmOverBudget() {
-      this.confirmOverBudget = true;
+    public Builder confirm(CostConfirmation confirmation) {
+      this.confirmation = requireNonNull(confirmation, "confirmation");
       return this;
     }
 
@@ -303,7 +307,7 @@ public record ExecutionOptions(
      */
     public ExecutionOptions build() {
       return new ExecutionOptions(maxConcurrency, slicesPerSecond, rowsPerSecond, sliceTimeout, retry, failurePolicy,
-          writeBatchSize, leaseTime, workerId, listeners, confirmOverBudget, runId);
+          writeBatchSize, leaseTime, workerId, listeners, confirmation, runId);
     }
   }
 }
