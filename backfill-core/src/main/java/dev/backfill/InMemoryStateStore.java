@@ -154,6 +154,28 @@ public final class InMemoryStateStore implements StateStore {
     }
   }
 
+  @Override
+  public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+    RunState state = state(runId);
+    Instant now = now();
+    synchronized (state) {
+      if (index < 0 || index >= state.slices.length) {
+        return Optional.empty();
+      }
+      SliceRecord s = state.slices[index];
+      boolean expired = s.status() == SliceStatus.RUNNING && s.leaseUntil() != null && !s.leaseUntil().isAfter(now);
+      if (s.status() != SliceStatus.PENDING && !expired) {
+        return Optional.empty();
+      }
+      state.pending.clear(index);
+      state.running.add(index);
+      SliceRecord claimed = new SliceRecord(s.runId(), index, s.key(), s.partitions(), SliceStatus.RUNNING,
+          s.attempt() + 1, s.version() + 1, workerId, now.plus(leaseTime), now, null, 0, s.error(), List.of(), null);
+      state.slices[index] = claimed;
+      return Optional.of(lease(claimed));
+    }
+  }
+
   private static SliceLease lease(SliceRecord s) {
     return new SliceLease(s.runId(), s.index(), s.worker(), s.attempt(), s.version(), s.leaseUntil());
   }
