@@ -179,6 +179,14 @@ public final class Backfill<T> {
   public BackfillRun execute(BackfillPlan plan, ExecutionOptions options) {
     requireNonNull(plan, "plan");
     requireNonNull(options, "options");
+    checkExecutable(plan, options);
+    String runId = options.runId() != null ? options.runId() : WorkerIds.newRunId(pipeline.clock().instant());
+    RunRecord run = createRun(plan, runId);
+    return start(plan, run, options, RunLauncher.Mode.NEW);
+  }
+
+  /** Everything {@link #execute} refuses before a run is created. */
+  void checkExecutable(BackfillPlan plan, ExecutionOptions options) {
     checkPlanFits(plan, "plan");
     if (pipeline.strategy() instanceof WriteStrategy.FullRebuild && plan.partitionCount() != plan.rangeSize()) {
       throw new InvalidConfigurationException("fullRebuild replaces the whole table, but the plan covers "
@@ -187,7 +195,10 @@ public final class Backfill<T> {
     }
     checkBeforeAnySlice(plan.range());
     checkBudget(plan, options);
-    String runId = options.runId() != null ? options.runId() : WorkerIds.newRunId(pipeline.clock().instant());
+  }
+
+  /** Persists a plan as a new run with all its slices pending. */
+  RunRecord createRun(BackfillPlan plan, String runId) {
     if (pipeline.store().run(runId).isPresent()) {
       throw new InvalidConfigurationException("run id '" + runId + "' exists already in the state store; choose another");
     }
@@ -200,7 +211,11 @@ public final class Backfill<T> {
         pipeline.store().guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(),
         pipeline.clock().instant(), null, "");
     pipeline.store().createRun(run, slices);
-    return start(plan, run, options, RunLauncher.Mode.NEW);
+    return run;
+  }
+
+  Pipeline<T> pipeline() {
+    return pipeline;
   }
 
   /**
@@ -299,7 +314,7 @@ public final class Backfill<T> {
     });
   }
 
-  private void checkPlanFits(BackfillPlan plan, String what) {
+  void checkPlanFits(BackfillPlan plan, String what) {
     if (!plan.target().equals(target())) {
       throw new InvalidConfigurationException(what + " is for target " + plan.target() + ", not " + target());
     }

@@ -32,11 +32,16 @@ final class RunFinisher {
   private static final Logger log = LoggerFactory.getLogger(RunFinisher.class);
 
   private final RunSession<?> s;
-  private final Workers workers;
+  private final java.util.function.IntSupplier runningElsewhere;
 
   RunFinisher(RunSession<?> session, Workers workers) {
+    this(session, workers::runningElsewhere);
+  }
+
+  /** A finisher for sessions worked by other threads than {@link Workers} (graph runs). */
+  RunFinisher(RunSession<?> session, java.util.function.IntSupplier runningElsewhere) {
     this.s = session;
-    this.workers = workers;
+    this.runningElsewhere = runningElsewhere;
   }
 
   /**
@@ -55,7 +60,7 @@ final class RunFinisher {
       s.tracker.skippedPending(skipped);
       messages.add(stopReason + "; " + skipped + " slice(s) skipped, resume to run them");
     }
-    int elsewhere = failure == null ? workers.runningElsewhere() : 0;
+    int elsewhere = failure == null ? runningElsewhere.getAsInt() : 0;
     if (elsewhere > 0 || !s.store.transitionRun(s.run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, "")) {
       // Another worker is still running slices, or has finished the run already: report only this session.
       messages.add(elsewhere > 0 ? "this worker stopped; " + elsewhere + " slice(s) still running on other workers"

@@ -59,6 +59,15 @@ public final class RunLauncher {
    */
   public static <T> BackfillRun start(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
       Mode mode) throws Exception {
+    RunSession<T> session = prepare(pipeline, plan, run, options, mode);
+    Thread coordinator = new Thread(() -> coordinate(session), "backfill-run-" + run.runId());
+    coordinator.start();
+    return session;
+  }
+
+  /** A session of a run in this process, ready for workers: reopened on resume, the destination prepared. */
+  static <T> RunSession<T> prepare(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
+      Mode mode) throws Exception {
     StateStore store = pipeline.store();
     if (mode == Mode.RESUME) {
       int reopened = store.reopen(run.runId());
@@ -73,8 +82,6 @@ public final class RunLauncher {
     if (mode != Mode.JOIN && run.sliceCount() > 0) {
       pipeline.destination().beginRun(session.runContext());
     }
-    Thread coordinator = new Thread(() -> coordinate(session), "backfill-run-" + run.runId());
-    coordinator.start();
     return session;
   }
 

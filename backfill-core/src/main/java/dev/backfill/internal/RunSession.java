@@ -8,6 +8,7 @@ import dev.backfill.ExecutionOptions;
 import dev.backfill.Guarantee;
 import dev.backfill.Progress;
 import dev.backfill.RunReport;
+import dev.backfill.SliceStatus;
 import dev.backfill.TimeSource;
 import dev.backfill.event.BackfillEvent;
 import dev.backfill.spi.Redaction;
@@ -60,6 +61,8 @@ final class RunSession<T> implements BackfillRun {
   private final AtomicReference<@Nullable CancelMode> cancelMode = new AtomicReference<>();
   private volatile @Nullable String stopReason;
   private volatile boolean stopping;
+  /** Told synchronously, on the worker thread, how each slice settled here (graph runs schedule on it). */
+  private volatile java.util.function.ObjIntConsumer<SliceStatus> onSettled = (status, index) -> { };
 
   RunSession(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options, RunLauncher.Mode mode,
       ProgressTracker tracker) {
@@ -80,6 +83,15 @@ final class RunSession<T> implements BackfillRun {
   RunContext runContext() {
     return new RunContext(run.runId(), run.target(), pipeline.strategy(), pipeline.partitioning(),
         mode != RunLauncher.Mode.NEW);
+  }
+
+  void onSettled(java.util.function.ObjIntConsumer<SliceStatus> hook) {
+    this.onSettled = hook;
+  }
+
+  /** A slice settled in this process: its status is recorded (SUCCEEDED committed with its data). */
+  void settled(int index, SliceStatus status) {
+    onSettled.accept(status, index);
   }
 
   void publish(BackfillEvent event) {
