@@ -118,6 +118,11 @@ public final class Backfill<T> {
    * @throws DataUnavailableException when upstream data of planned partitions is gone
    */
   public BackfillPlan plan(PartitionRange range, PlanOptions options) {
+    return plan(range, options, Integer.MAX_VALUE);
+  }
+
+  /** Plans a range, restating only the partitions before {@code restateBefore} (an incremental lookback). */
+  BackfillPlan plan(PartitionRange range, PlanOptions options, int restateBefore) {
     requireNonNull(range, "range");
     requireNonNull(options, "options");
     Set<String> tokens = tokenNames(options.batchSize());
@@ -128,7 +133,7 @@ public final class Backfill<T> {
     pipeline.checks().forEach(check -> check.validate(tokens));
     List<String> warnings = checkBeforeAnySlice(range);
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
-        pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings);
+        pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings, restateBefore);
   }
 
   /**

@@ -49,6 +49,15 @@ final class Planner {
   }
 
   BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings) {
+    return plan(range, options, warnings, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Plans a range; with {@code restateBefore} below the range's size, {@link Selection#RESTATE} (which
+   * the options must select) applies only to the partitions before that index, the other reasons to
+   * all: an incremental schedule's lookback re-runs the last partitions before the new ones, and only those.
+   */
+  BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings, int restateBefore) {
     if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning || partitioning instanceof CronPartitioning)) {
       throw new InvalidConfigurationException("batchSize " + options.batchSize() + " needs a single time partitioning; "
           + partitioning.describe() + " runs one partition per slice, use batchSize 1");
@@ -67,6 +76,11 @@ final class Planner {
     boolean probeAvailability = source != null && overrides(source, "availability");
     boolean askEstimates = options.estimateRows() && source != null && overrides(source, "estimate");
     Set<Selection> selection = options.selection();
+    Set<Selection> afterRestate = selection;
+    if (restateBefore != Integer.MAX_VALUE) {
+      afterRestate = java.util.EnumSet.copyOf(selection);
+      afterRestate.remove(Selection.RESTATE);
+    }
     RepeatedHours repeated = RepeatedHours.of(partitioning, seq);
     SegmentBuilder segments = new SegmentBuilder();
     long unavailable = 0;
@@ -87,7 +101,7 @@ final class Planner {
       i = to;
       Selection reason = null;
       for (int k = from; k < to; k++) {
-        reason = stronger(reason, reason(flags[k], selection));
+        reason = stronger(reason, reason(flags[k], k < restateBefore ? selection : afterRestate));
       }
       if (reason == null) {
         continue;
