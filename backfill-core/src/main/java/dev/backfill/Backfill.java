@@ -51,10 +51,27 @@ public final class Backfill<T> {
 
   private final Pipeline<T> pipeline;
   private final Map<String, Function<Slice, ?>> userTokens;
+  private final Environment environment;
 
-  private Backfill(Pipeline<T> pipeline, Map<String, Function<Slice, ?>> userTokens) {
+  private Backfill(Pipeline<T> pipeline, Map<String, Function<Slice, ?>> userTokens, Environment environment) {
     this.pipeline = pipeline;
     this.userTokens = userTokens;
+    this.environment = environment;
+  }
+
+  /**
+   * Returns the environment this backfill is built for ({@link Builder#environment}); production
+   * {@code default} unless configured.
+   *
+   * @return the environment
+   */
+  public Environment environment() {
+    return environment;
+  }
+
+  /** The name the state store keeps this target's runs and history under in this environment. */
+  String runTarget() {
+    return environment.runTarget(target());
   }
 
   /**
@@ -122,9 +139,9 @@ public final class Backfill<T> {
   }
 
   /** Plans a range, restating only the partitions before {@code restateBefore} (an incremental lookback). */
-  BackfillPlan plan(PartitionRange range, PlanOptions options, int restateBefore) {
+  BackfillPlan plan(PartitionRange range, PlanOptions givenOptions, int restateBefore) {
     requireNonNull(range, "range");
-    requireNonNull(options, "options");
+    PlanOptions options = forThisEnvironment(requireNonNull(givenOptions, "options"));
     Set<String> tokens = tokenNames(options.batchSize());
     if (pipeline.source() != null) {
       pipeline.source().validate(tokens);
@@ -134,6 +151,20 @@ public final class Backfill<T> {
     List<String> warnings = checkBeforeAnySlice(range);
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
         pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings, restateBefore);
+  }
+
+  /** Plans record this backfill's environment; options naming another are refused. */
+  private PlanOptions forThisEnvironment(PlanOptions options) {
+    // Without a configured environment the options' name is only a label, as it always was.
+    if (environment == Environment.DEFAULT || options.environment().equals(environment.name())) {
+      return options;
+    }
+    if (options.environment().equals(Environment.DEFAULT.name())) {
+      return options.environment(environment.name());
+    }
+    throw new InvalidConfigurationException("plan options name environment " + options.environment() + " but the backfill"
+        + " of " + target() + " is built for environment " + environment.name() + "; build it with"
+        + " Backfill.builder(...).environment(...) for " + options.environment());
   }
 
   /**
@@ -200,6 +231,9 @@ public final class Backfill<T> {
     }
     checkBeforeAnySlice(plan.range());
     checkBudget(plan, options);
+    if (plan.origin() != null) {
+      Promotion.check(this, plan);
+    }
   }
 
   /** Persists a plan as a new run with all its slices pending. */
@@ -212,7 +246,7 @@ public final class Backfill<T> {
       slices.add(SliceRecord.pending(runId, s.index(), s.key(), plan.partitions(s.index()).stream()
           .map(p -> p.key().value()).toList()));
     }
-    RunRecord run = new RunRecord(runId, target(), RunStatus.RUNNING, pipeline.logicVersion(),
+    RunRecord run = new RunRecord(runId, runTarget(), RunStatus.RUNNING, pipeline.logicVersion(),
         pipeline.store().guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(),
         pipeline.clock().instant(), null, "");
     pipeline.store().createRun(run, slices);
@@ -248,8 +282,8 @@ public final class Backfill<T> {
     requireNonNull(options, "options");
     RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException(
         "unknown run id '" + runId + "' for target " + target() + "; list runs with stateStore().runs(\"" + target() + "\")"));
-    if (!run.target().equals(target())) {
-      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + target()
+    if (!run.target().equals(runTarget())) {
+      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + runTarget()
           + "; resume it with the backfill of " + run.target());
     }
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
@@ -282,8 +316,8 @@ public final class Backfill<T> {
     requireNonNull(options, "options");
     RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException(
         "unknown run id '" + runId + "' for target " + target() + "; a worker can only join an existing run"));
-    if (!run.target().equals(target())) {
-      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + target());
+    if (!run.target().equals(runTarget())) {
+      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + runTarget());
     }
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
     checkPlanFits(plan, "run " + runId);
@@ -323,6 +357,11 @@ public final class Backfill<T> {
     if (!plan.target().equals(target())) {
       throw new InvalidConfigurationException(what + " is for target " + plan.target() + ", not " + target());
     }
+    if (environment != Environment.DEFAULT && !plan.options().environment().equals(environment.name())) {
+      throw new InvalidConfigurationException(what + " of " + target() + " is for environment "
+          + plan.options().environment() + ", but this backfill writes to environment " + environment.name()
+          + "; once it succeeded there, run plan.forEnvironment(\"" + environment.name() + "\") here");
+    }
     if (!plan.partitioning().equals(partitioning())) {
       throw new InvalidConfigurationException(what + " was planned with " + plan.partitioning().describe()
           + " but " + target() + " is partitioned " + partitioning().describe());
@@ -337,6 +376,10 @@ public final class Backfill<T> {
    * @return number of partitions marked
    */
   public long invalidate(PartitionRange range) {
+    if (!environment.isProduction()) {
+      throw new InvalidConfigurationException("invalidate(" + range + ") marks the history of " + target() + ", which"
+          + " environment " + environment.name() + " only reads; invalidate with the production backfill");
+    }
     PartitionSequence seq = partitioning().enumerate(range);
     String marker = "invalidate-" + pipeline.clock().instant();
     List<PartitionKey> chunk = new ArrayList<>();
@@ -371,7 +414,7 @@ public final class Backfill<T> {
    * @return the runs
    */
   public List<RunSummary> runs() {
-    return pipeline.store().runs(target()).stream().map(RunSummary::of).toList();
+    return pipeline.store().runs(runTarget()).stream().map(RunSummary::of).toList();
   }
 
   /**
@@ -395,6 +438,7 @@ public final class Backfill<T> {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private @Nullable TimeSource time;
     private final Map<String, Function<Slice, ?>> tokens = new LinkedHashMap<>();
+    private Environment environment = Environment.DEFAULT;
 
     private Builder(String target) {
       if (target == null || !TARGET.matcher(target).matches()) {
@@ -559,6 +603,19 @@ public final class Backfill<T> {
     }
 
     /**
+     * Sets the environment this backfill runs in (default: production, named {@code default}). Its
+     * plans record it, and only plans of this environment run here; a rehearsal environment records
+     * its runs apart from the production history it plans from (see {@link Environment}).
+     *
+     * @param env the environment
+     * @return this builder
+     */
+    public Builder<T> environment(Environment env) {
+      this.environment = requireNonNull(env, "environment");
+      return this;
+    }
+
+    /**
      * Adds a constant user token.
      *
      * @param name token name, an identifier not used by built-in tokens or dimensions
@@ -630,7 +687,7 @@ public final class Backfill<T> {
           (DestinationNode<? super T>) destination, strategy, List.copyOf(checks), List.copyOf(runChecks),
           store == null ? new InMemoryStateStore(clock) : store, logicVersion,
           time != null ? time : new SystemTimeSource(clock, sleeper), slice -> withUserTokens(slice, userTokens));
-      return new Backfill<>(pipeline, userTokens);
+      return new Backfill<>(pipeline, userTokens, environment);
     }
 
     private void checkStrategyColumns() {

@@ -248,7 +248,7 @@ public final class BackfillGraph {
       RunRecord run = b.stateStore().run(runId).orElseThrow(() -> new UnknownRunException("graph run " + graphRunId
           + " has no run " + runId + " of target " + b.target() + "; resume it with the graph that made it, whose"
           + " targets were in this order"));
-      if (!run.target().equals(b.target())) {
+      if (!run.target().equals(b.runTarget())) {
         throw new UnknownRunException("run " + runId + " of graph run " + graphRunId + " belongs to target "
             + run.target() + ", not " + b.target() + "; resume it with the graph that made it");
       }

@@ -244,6 +244,11 @@ public final class IncrementalSchedule implements AutoCloseable {
             + " yearly or cron partitioning, but " + backfill.target() + " is partitioned "
             + backfill.partitioning().describe());
       }
+      if (!backfill.environment().isProduction()) {
+        throw new InvalidConfigurationException("an incremental schedule keeps the production history current, but the"
+            + " backfill of " + backfill.target() + " is built for environment " + backfill.environment().name()
+            + "; schedule the production backfill");
+      }
     }
 
     /**

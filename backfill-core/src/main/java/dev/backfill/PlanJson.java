@@ -115,6 +115,11 @@ final class PlanJson {
     incomplete.put("completeAt", i.completeAt() == null ? null : i.completeAt().toString());
     ArrayNode warnings = root.putArray("warnings");
     plan.warnings().forEach(warnings::add);
+    if (plan.origin() != null) {
+      ObjectNode origin = root.putObject("promotedFrom");
+      origin.put("environment", plan.origin().environment());
+      origin.put("plan", plan.origin().fingerprint());
+    }
     CostEstimate.Inputs c = plan.costInputs();
     ObjectNode cost = root.putObject("costInputs");
     cost.put("rows", c.rows());
@@ -344,8 +349,15 @@ final class PlanJson {
       reasons[s] = (byte) reason.ordinal();
       end = start + count;
     }
+    BackfillPlan.Origin origin = null;
+    if (root.has("promotedFrom")) {
+      JsonNode from = object(root, "promotedFrom");
+      origin = new BackfillPlan.Origin(text(from, "promotedFrom.environment", "environment"),
+          text(from, "promotedFrom.plan", "plan"));
+    }
     BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
-        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, incomplete, warnings, cost);
+        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, incomplete, warnings, cost,
+        origin);
     if (plan.cutsRepeatedHours()) {
       throw new PlanIntegrityException("plan of " + target + " over " + range + " selects only one of the hours that "
           + partitioning.zone().map(Object::toString).orElse("its zone") + " repeats when its clocks go back;"
