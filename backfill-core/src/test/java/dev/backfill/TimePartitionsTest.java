@@ -186,4 +186,23 @@ class TimePartitionsTest {
     assertThat(years.slices()).extracting(PlannedSlice::key).containsExactly("2021", "2022", "2023");
     assertThat(BackfillPlan.fromJson(years.toJson())).isEqualTo(years);
   }
+
+  @Test
+  void mappingsBetweenTimePartitionsFollowTheWindowsAcrossClockChanges() {
+    Partitioning hours = Partitioning.hourly(BERLIN);
+    Partitioning days = Partitioning.daily(BERLIN);
+    PartitionSequence none = days.enumerate(PartitionRange.single("2024-03-31"));
+
+    List<PartitionKey> shortDay = PartitionMapping.rollUp().upstreamOf(days.partition("2024-03-31"), hours, none);
+    assertThat(shortDay).hasSize(23).startsWith(PartitionKey.of("2024-03-31T00"), PartitionKey.of("2024-03-31T01"),
+        PartitionKey.of("2024-03-31T03")).endsWith(PartitionKey.of("2024-03-31T23"));
+    assertThat(PartitionMapping.rollUp().upstreamOf(Partitioning.monthly(BERLIN).partition("2024-02"), days, none))
+        .hasSize(29).startsWith(PartitionKey.of("2024-02-01")).endsWith(PartitionKey.of("2024-02-29"));
+    assertThat(PartitionMapping.offset(-1).upstreamOf(days.partition("2024-03-01"), days, none))
+        .containsExactly(PartitionKey.of("2024-02-29"));
+    assertThat(PartitionMapping.window(-2, 0).upstreamOf(days.partition("2024-03-01"), days, none))
+        .containsExactly(PartitionKey.of("2024-02-28"), PartitionKey.of("2024-02-29"), PartitionKey.of("2024-03-01"));
+    assertThatThrownBy(() -> PartitionMapping.rollUp().upstreamOf(days.partition("2024-03-01"), Partitioning.keys("eu"), none))
+        .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("needs time partitionings on both sides");
+  }
 }

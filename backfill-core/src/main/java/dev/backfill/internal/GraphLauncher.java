@@ -155,13 +155,9 @@ public final class GraphLauncher {
     @Override
     public GraphReport await() {
       try {
-        return result.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BackfillException("interrupted while waiting for graph run " + graphRunId, e);
-      } catch (ExecutionException e) {
-        throw new BackfillException("graph run " + graphRunId + " could not finish: " + Redaction.describe(e.getCause()),
-            e.getCause());
+        return await(Duration.ofNanos(Long.MAX_VALUE));
+      } catch (TimeoutException e) {
+        throw new BackfillException("graph run " + graphRunId + " did not end", e);
       }
     }
 

@@ -7,14 +7,9 @@ import dev.backfill.spi.Redaction;
 import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceRecord;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,19 +66,7 @@ final class GraphWorkers {
     int pending = nodes.stream().mapToInt(GraphNode::pendingCount).sum();
     int n = Math.min(maxConcurrency, pending);
     if (n > 0) {
-      AtomicInteger ids = new AtomicInteger();
-      ExecutorService threads = Executors.newFixedThreadPool(n, r -> new Thread(r, "backfill-graph-" + ids.incrementAndGet()));
-      try {
-        List<Future<?>> loops = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          loops.add(threads.submit(this::loop));
-        }
-        for (Future<?> loop : loops) {
-          loop.get();
-        }
-      } finally {
-        threads.shutdownNow();
-      }
+      Workers.inParallel(n, "backfill-graph-", this::loop);
     }
     finishRemaining(null);
   }

@@ -42,20 +42,21 @@ abstract class AbstractGraphTest extends EngineTest {
     }
   }
 
-  Backfill<?> facts(DataSource ds, JdbcStateStore state) {
-    return Backfill.builder("orders").partitioning(Partitioning.daily(ZoneOffset.UTC)).stateStore(state)
+  /** A daily pushdown of the events into a table: {@code day, order_id} and one more column. */
+  Backfill<?> pushdown(String table, String column, DataSource ds, JdbcStateStore state) {
+    return Backfill.builder(table).partitioning(Partitioning.daily(ZoneOffset.UTC)).stateStore(state)
         .strategy(WriteStrategy.overwritePartition("day"))
-        .destination(JdbcDestination.table(ds, "orders").fromQuery("SELECT " + db.q("day") + ", order_id, amount"
+        .destination(JdbcDestination.table(ds, table).fromQuery("SELECT " + db.q("day") + ", order_id, " + column
             + " FROM events WHERE " + db.q("day") + " = :start_date"))
         .build();
   }
 
+  Backfill<?> facts(DataSource ds, JdbcStateStore state) {
+    return pushdown("orders", "amount", ds, state);
+  }
+
   Backfill<?> notes(DataSource ds, JdbcStateStore state) {
-    return Backfill.builder("order_notes").partitioning(Partitioning.daily(ZoneOffset.UTC)).stateStore(state)
-        .strategy(WriteStrategy.overwritePartition("day"))
-        .destination(JdbcDestination.table(ds, "order_notes").fromQuery("SELECT " + db.q("day") + ", order_id,"
-            + " 'checked' AS note FROM events WHERE " + db.q("day") + " = :start_date"))
-        .build();
+    return pushdown("order_notes", "'checked' AS note", ds, state);
   }
 
   BackfillGraph graph(DataSource ds, JdbcStateStore state) {
