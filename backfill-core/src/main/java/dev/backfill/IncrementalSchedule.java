@@ -50,6 +50,7 @@ public final class IncrementalSchedule implements AutoCloseable {
   private final ExecutionOptions options;
   private final Consumer<TickReport> onTick;
   private final AtomicBoolean ticking = new AtomicBoolean();
+  private final AtomicBoolean queued = new AtomicBoolean();
   private final Object timerLock = new Object();
   private @Nullable ExecutorService runner;
   private TimeSource.@Nullable Timer timer;
@@ -161,8 +162,8 @@ public final class IncrementalSchedule implements AutoCloseable {
 
   /**
    * Ticks every {@code period} on the backfill's {@link TimeSource} (virtual in the test kit), on a
-   * thread of its own; the next tick is due a period after the previous one ended, so ticks never
-   * overlap.
+   * thread of its own: one tick at a time, a tick due while another runs waits for it (at most one
+   * waits), so ticks never overlap.
    *
    * @param period time between the end of a tick and the next
    * @return this schedule
@@ -194,16 +195,22 @@ public final class IncrementalSchedule implements AutoCloseable {
         return;
       }
       ExecutorService pool = runner;
-      // The timer fires on the time source's thread (the test's, for a virtual clock): hand the tick over.
-      timer = backfill.pipeline().time().schedule(period, () -> pool.execute(() -> {
-        try {
-          tick();
-        } catch (RuntimeException e) {
-          log.error("schedule of {}: the tick failed: {}", backfill.target(), e.getMessage(), e);
-        } finally {
-          next(period);
+      // Fixed rate: the next tick is due a period after this one was due, registered before this one
+      // runs. The timer fires on the time source's thread (the test's, for a virtual clock), so the tick
+      // is handed to the schedule's own thread; while one waits there, a due tick adds no other.
+      timer = backfill.pipeline().time().schedule(period, () -> {
+        next(period);
+        if (queued.compareAndSet(false, true)) {
+          pool.execute(() -> {
+            queued.set(false);
+            try {
+              tick();
+            } catch (RuntimeException e) {
+              log.error("schedule of {}: the tick failed: {}", backfill.target(), e.getMessage(), e);
+            }
+          });
         }
-      }));
+      });
     }
   }
 
