@@ -13,6 +13,8 @@ module dev.backfill.core {
   requires io.github.resilience4j.retry;
   requires io.github.resilience4j.ratelimiter;
   requires static transitive org.jspecify;
+  // optional: only cron partitions need it (Partitioning.cron)
+  requires static com.cronutils;
 
   exports dev.backfill;
   exports dev.backfill.event;

@@ -52,10 +52,27 @@ public final class Backfill<T> {
 
   private final Pipeline<T> pipeline;
   private final Map<String, Function<Slice, ?>> userTokens;
+  private final Environment environment;
 
-  private Backfill(Pipeline<T> pipeline, Map<String, Function<Slice, ?>> userTokens) {
+  private Backfill(Pipeline<T> pipeline, Map<String, Function<Slice, ?>> userTokens, Environment environment) {
     this.pipeline = pipeline;
     this.userTokens = userTokens;
+    this.environment = environment;
+  }
+
+  /**
+   * Returns the environment this backfill is built for ({@link Builder#environment}); production
+   * {@code default} unless configured.
+   *
+   * @return the environment
+   */
+  public Environment environment() {
+    return environment;
+  }
+
+  /** The name the state store keeps this target's runs and history under in this environment. */
+  String runTarget() {
+    return environment.runTarget(target());
   }
 
   /**
@@ -119,8 +136,13 @@ public final class Backfill<T> {
    * @throws DataUnavailableException when upstream data of planned partitions is gone
    */
   public BackfillPlan plan(PartitionRange range, PlanOptions options) {
+    return plan(range, options, Integer.MAX_VALUE);
+  }
+
+  /** Plans a range, restating only the partitions before {@code restateBefore} (an incremental lookback). */
+  BackfillPlan plan(PartitionRange range, PlanOptions givenOptions, int restateBefore) {
     requireNonNull(range, "range");
-    requireNonNull(options, "options");
+    PlanOptions options = forThisEnvironment(requireNonNull(givenOptions, "options"));
     Set<String> tokens = tokenNames(options.batchSize());
     if (pipeline.source() != null) {
       pipeline.source().validate(tokens);
@@ -129,7 +151,21 @@ public final class Backfill<T> {
     pipeline.checks().forEach(check -> check.validate(tokens));
     List<String> warnings = checkBeforeAnySlice(range, options.concurrency());
     return new Planner(pipeline.target(), pipeline.partitioning(), pipeline.source(), pipeline.store(),
-        pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings);
+        pipeline.logicVersion(), pipeline.clock()).plan(range, options, warnings, restateBefore);
+  }
+
+  /** Plans record this backfill's environment; options naming another are refused. */
+  private PlanOptions forThisEnvironment(PlanOptions options) {
+    // Without a configured environment the options' name is only a label, as it always was.
+    if (environment == Environment.DEFAULT || options.environment().equals(environment.name())) {
+      return options;
+    }
+    if (options.environment().equals(Environment.DEFAULT.name())) {
+      return options.environment(environment.name());
+    }
+    throw new InvalidConfigurationException("plan options name environment " + options.environment() + " but the backfill"
+        + " of " + target() + " is built for environment " + environment.name() + "; build it with"
+        + " Backfill.builder(...).environment(...) for " + options.environment());
   }
 
   /**
@@ -175,11 +211,18 @@ public final class Backfill<T> {
    * @param options concurrency, retries, listeners
    * @return a handle on the running backfill
    * @throws InvalidConfigurationException when the plan is of another target or partitioning
-   * @throws BudgetExceededException when the plan exceeds its budget and the options do not confirm it
+   * @throws BudgetExceededException when the plan exceeds its budget and the options carry no confirmation
+   *     of this plan's estimate ({@link BackfillPlan#confirm()}), or a stale one
    */
   public BackfillRun execute(BackfillPlan plan, ExecutionOptions options) {
     requireNonNull(plan, "plan");
     requireNonNull(options, "options");
+    checkExecutable(plan, options);
+    return RunLauncher.create(pipeline, runTarget(), plan, options);
+  }
+
+  /** Everything {@link #execute} refuses before a run is created. */
+  void checkExecutable(BackfillPlan plan, ExecutionOptions options) {
     checkPlanFits(plan, "plan");
     if (pipeline.strategy() instanceof WriteStrategy.FullRebuild && plan.partitionCount() != plan.rangeSize()) {
       throw new InvalidConfigurationException("fullRebuild replaces the whole table, but the plan covers "
@@ -187,13 +230,19 @@ public final class Backfill<T> {
           + "; plan with PlanOptions.defaults().select(Selection.RESTATE)");
     }
     checkBeforeAnySlice(plan.range(), options.maxConcurrency());
-    plan.overBudget().ifPresent(reason -> {
-      if (!options.confirmOverBudget()) {
-        throw new BudgetExceededException("plan of " + target() + " is over budget: " + reason
-            + "; call ExecutionOptions.builder().confirmOverBudget() to run it anyway");
-      }
-    });
-    return RunLauncher.create(pipeline, plan, options);
+    checkBudget(plan, options);
+    if (plan.origin() != null) {
+      Promotion.check(this, plan);
+    }
+  }
+
+  /** Persists a plan as a new run with all its slices pending, holding the run's target. */
+  RunRecord createRun(BackfillPlan plan, String runId, ExecutionOptions options) {
+    return RunLauncher.createRun(pipeline, runTarget(), plan, runId, options);
+  }
+
+  Pipeline<T> pipeline() {
+    return pipeline;
   }
 
   /**
@@ -221,8 +270,8 @@ public final class Backfill<T> {
     requireNonNull(options, "options");
     RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException(
         "unknown run id '" + runId + "' for target " + target() + "; list runs with stateStore().runs(\"" + target() + "\")"));
-    if (!run.target().equals(target())) {
-      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + target()
+    if (!run.target().equals(runTarget())) {
+      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + runTarget()
           + "; resume it with the backfill of " + run.target());
     }
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
@@ -256,8 +305,8 @@ public final class Backfill<T> {
     requireNonNull(options, "options");
     RunRecord run = pipeline.store().run(runId).orElseThrow(() -> new UnknownRunException(
         "unknown run id '" + runId + "' for target " + target() + "; a worker can only join an existing run"));
-    if (!run.target().equals(target())) {
-      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + target());
+    if (!run.target().equals(runTarget())) {
+      throw new UnknownRunException("run '" + runId + "' belongs to target " + run.target() + ", not " + runTarget());
     }
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
     checkPlanFits(plan, "run " + runId);
@@ -276,9 +325,26 @@ public final class Backfill<T> {
     }
   }
 
-  private void checkPlanFits(BackfillPlan plan, String what) {
+  /** Refuses an over-budget plan unless the options carry a confirmation of this plan's estimate. */
+  static void checkBudget(BackfillPlan plan, ExecutionOptions options) {
+    plan.overBudget().ifPresent(reason -> {
+      CostConfirmation confirmation = options.confirmation();
+      if (confirmation == null) {
+        throw new BudgetExceededException("plan of " + plan.target() + " is over budget: " + reason
+            + "; read plan.describe(), then run it with ExecutionOptions.builder().confirm(plan.confirm())");
+      }
+      confirmation.check(plan);
+    });
+  }
+
+  void checkPlanFits(BackfillPlan plan, String what) {
     if (!plan.target().equals(target())) {
       throw new InvalidConfigurationException(what + " is for target " + plan.target() + ", not " + target());
+    }
+    if (environment != Environment.DEFAULT && !plan.options().environment().equals(environment.name())) {
+      throw new InvalidConfigurationException(what + " of " + target() + " is for environment "
+          + plan.options().environment() + ", but this backfill writes to environment " + environment.name()
+          + "; once it succeeded there, run plan.forEnvironment(\"" + environment.name() + "\") here");
     }
     if (!plan.partitioning().equals(partitioning())) {
       throw new InvalidConfigurationException(what + " was planned with " + plan.partitioning().describe()
@@ -294,6 +360,10 @@ public final class Backfill<T> {
    * @return number of partitions marked
    */
   public long invalidate(PartitionRange range) {
+    if (!environment.isProduction()) {
+      throw new InvalidConfigurationException("invalidate(" + range + ") marks the history of " + target() + ", which"
+          + " environment " + environment.name() + " only reads; invalidate with the production backfill");
+    }
     PartitionSequence seq = partitioning().enumerate(range);
     String marker = "invalidate-" + pipeline.clock().instant();
     List<PartitionKey> chunk = new ArrayList<>();
@@ -328,7 +398,7 @@ public final class Backfill<T> {
    * @return the runs
    */
   public List<RunSummary> runs() {
-    return pipeline.store().runs(target()).stream().map(RunSummary::of).toList();
+    return pipeline.store().runs(runTarget()).stream().map(RunSummary::of).toList();
   }
 
   /**
@@ -353,6 +423,7 @@ public final class Backfill<T> {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private @Nullable TimeSource time;
     private final Map<String, Function<Slice, ?>> tokens = new LinkedHashMap<>();
+    private Environment environment = Environment.DEFAULT;
 
     private Builder(String target) {
       if (target == null || !TARGET.matcher(target).matches()) {
@@ -530,6 +601,19 @@ public final class Backfill<T> {
     }
 
     /**
+     * Sets the environment this backfill runs in (default: production, named {@code default}). Its
+     * plans record it, and only plans of this environment run here; a rehearsal environment records
+     * its runs apart from the production history it plans from (see {@link Environment}).
+     *
+     * @param env the environment
+     * @return this builder
+     */
+    public Builder<T> environment(Environment env) {
+      this.environment = requireNonNull(env, "environment");
+      return this;
+    }
+
+    /**
      * Adds a constant user token.
      *
      * @param name token name, an identifier not used by built-in tokens or dimensions
@@ -602,7 +686,7 @@ public final class Backfill<T> {
           store == null ? new InMemoryStateStore(clock) : store, logicVersion,
           time != null ? time : new SystemTimeSource(clock, sleeper), slice -> withUserTokens(slice, userTokens),
           List.copyOf(guards));
-      return new Backfill<>(pipeline, userTokens);
+      return new Backfill<>(pipeline, userTokens, environment);
     }
 
     private void checkStrategyColumns() {

@@ -54,6 +54,13 @@ public final class BackfillPlan {
   private final List<String> warnings;
   private final CostEstimate.Inputs costInputs;
   private final CostEstimate cost;
+  private final @Nullable Origin origin;
+
+  /**
+   * Where a promoted plan ({@link #forEnvironment}) came from: the environment and the fingerprint of
+   * the plan that ran there.
+   */
+  record Origin(String environment, String fingerprint) {}
 
   /**
    * Partitions left out because their upstream data is gone.
@@ -86,6 +93,15 @@ public final class BackfillPlan {
       String logicVersion, Instant createdAt, PartitionSequence sequence, long[] segmentStart, int[] segmentCount,
       byte[] segmentReason, Unavailable unavailable, Incomplete incomplete, List<String> warnings,
       CostEstimate.Inputs costInputs) {
+    this(target, partitioning, range, options, logicVersion, createdAt, sequence, segmentStart, segmentCount,
+        segmentReason, unavailable, incomplete, warnings, costInputs, null);
+  }
+
+  BackfillPlan(String target, Partitioning partitioning, PartitionRange range, PlanOptions options,
+      String logicVersion, Instant createdAt, PartitionSequence sequence, long[] segmentStart, int[] segmentCount,
+      byte[] segmentReason, Unavailable unavailable, Incomplete incomplete, List<String> warnings,
+      CostEstimate.Inputs costInputs, @Nullable Origin origin) {
+    this.origin = origin;
     this.target = requireNonNull(target, "target");
     this.partitioning = requireNonNull(partitioning, "partitioning");
     this.range = requireNonNull(range, "range");
@@ -300,6 +316,68 @@ public final class BackfillPlan {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Confirms this plan's cost estimate, as {@link #describe()} shows it: pass the token to
+   * {@link ExecutionOptions.Builder#confirm} to execute a plan over its budget. The token is bound to
+   * this plan (target, environment, range, options, logic version) and to this estimate: it is refused
+   * for another plan, and for a later plan of the same range whose estimate has grown.
+   *
+   * @return the confirmation
+   */
+  public CostConfirmation confirm() {
+    return CostConfirmation.of(this);
+  }
+
+  /**
+   * Returns this plan for another environment: the same partitions, reasons, slices and options, for
+   * running there after it succeeded here (staging, then production). Executing it checks that a run
+   * of this very plan succeeded in this plan's environment, and that the history has not moved since
+   * (the same request would select the same partitions for the same reasons); otherwise it is refused,
+   * naming what changed.
+   *
+   * <pre>{@code
+   * BackfillPlan plan = stagingBackfill.plan(range);
+   * stagingBackfill.execute(plan).await();
+   * prodBackfill.execute(plan.forEnvironment("prod")).await();
+   * }</pre>
+   *
+   * @param environment the name of the environment to run in
+   * @return the plan for that environment
+   */
+  public BackfillPlan forEnvironment(String environment) {
+    requireNonNull(environment, "environment");
+    return new BackfillPlan(target, partitioning, range, options.environment(environment), logicVersion, createdAt,
+        sequence, segmentStart, segmentCount, segmentReason, unavailable, incomplete, warnings, costInputs,
+        new Origin(options.environment(), fingerprint()));
+  }
+
+  /**
+   * Returns the environment this plan was promoted from ({@link #forEnvironment}).
+   *
+   * @return that environment's name, if promoted
+   */
+  public Optional<String> promotedFrom() {
+    return Optional.ofNullable(origin).map(Origin::environment);
+  }
+
+  @Nullable Origin origin() {
+    return origin;
+  }
+
+  /** SHA-256 of the plan's JSON: what a run of this plan stores, so runs of it can be found. */
+  String fingerprint() {
+    return fingerprint(toJson());
+  }
+
+  static String fingerprint(String planJson) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(planJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /**
@@ -530,7 +608,8 @@ public final class BackfillPlan {
         && unavailable.equals(p.unavailable)
         && incomplete.equals(p.incomplete)
         && warnings.equals(p.warnings)
-        && cost.equals(p.cost);
+        && cost.equals(p.cost)
+        && Objects.equals(origin, p.origin);
   }
 
   @Override

@@ -20,18 +20,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hourly, daily, weekly and monthly partitions of a zone's local calendar.
+ * Hourly, daily, weekly, monthly and yearly partitions of a zone's local calendar, optionally from a
+ * first partition ({@link #startingAt}) and listed with an end offset ({@link #withEndOffset}).
  *
  * <p>Ordinals: days are epoch days, weeks count from the week containing 1970-01-01, months are
- * {@code year * 12 + month - 1}, hours count elapsed hours aligned on the zone's local whole hours.
+ * {@code year * 12 + month - 1}, years are the year, hours count elapsed hours aligned on the zone's
+ * local whole hours.
  */
-final class CalendarPartitioning extends SingleDimension {
+final class CalendarPartitioning extends SingleDimension implements TimeDimension {
 
   enum Unit {
     HOUR("hourly", "YYYY-MM-DDTHH (e.g. 2024-03-01T05)"),
     DAY("daily", "YYYY-MM-DD (e.g. 2024-03-01)"),
     WEEK("weekly", "YYYY-MM-DD, the first day of a week"),
-    MONTH("monthly", "YYYY-MM (e.g. 2024-03)");
+    MONTH("monthly", "YYYY-MM (e.g. 2024-03)"),
+    YEAR("yearly", "YYYY (e.g. 2024)");
 
     final String adjective;
     final String form;
@@ -48,6 +51,7 @@ final class CalendarPartitioning extends SingleDimension {
       Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2})([+-]\\d{2}:\\d{2}(?::\\d{2})?|Z)?");
   private static final Pattern DAY_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern MONTH_KEY = Pattern.compile("(\\d{4})-(\\d{2})");
+  private static final Pattern YEAR_KEY = Pattern.compile("\\d{4}");
   private static final LocalDate MIN_DATE = LocalDate.of(1, 1, 1);
   private static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
 
@@ -59,9 +63,18 @@ final class CalendarPartitioning extends SingleDimension {
   // Ordinals of the first and last partition whose key parses (dates 0001-01-01..9999-12-31).
   private final long minOrdinal;
   private final long maxOrdinal;
+  // The configured first partition (NO_START when none) and the end offset of "as of" listings.
+  private final long start;
+  private final int endOffset;
 
   CalendarPartitioning(Unit unit, ZoneId zone, DayOfWeek firstDay, String name) {
+    this(unit, zone, firstDay, name, NO_START, 0);
+  }
+
+  private CalendarPartitioning(Unit unit, ZoneId zone, DayOfWeek firstDay, String name, long start, int endOffset) {
     super(name);
+    this.start = start;
+    this.endOffset = endOffset;
     this.unit = Objects.requireNonNull(unit, "unit");
     this.zone = Objects.requireNonNull(zone, "zone");
     this.firstDay = Objects.requireNonNull(firstDay, "firstDayOfWeek");
@@ -72,18 +85,56 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> MIN_DATE.toEpochDay();
       case WEEK -> -Math.floorDiv(weekShift - MIN_DATE.toEpochDay(), 7);
       case MONTH -> monthOrdinal(MIN_DATE);
+      case YEAR -> MIN_DATE.getYear();
     };
     this.maxOrdinal = switch (unit) {
       case HOUR -> hourOrdinal(MAX_DATE.plusDays(1).atStartOfDay(zone).toInstant()) - 1;
       case DAY -> MAX_DATE.toEpochDay();
       case WEEK -> Math.floorDiv(MAX_DATE.toEpochDay() - weekShift, 7);
       case MONTH -> monthOrdinal(MAX_DATE);
+      case YEAR -> MAX_DATE.getYear();
     };
   }
 
   @Override
   public Partitioning named(String dimension) {
-    return new CalendarPartitioning(unit, zone, firstDay, dimension);
+    return new CalendarPartitioning(unit, zone, firstDay, dimension, start, endOffset);
+  }
+
+  @Override
+  public Partitioning startingAt(String firstKey) {
+    return new CalendarPartitioning(unit, zone, firstDay, name, ordinalOf(firstKey, "first partition"), endOffset);
+  }
+
+  @Override
+  public Partitioning withEndOffset(int partitions) {
+    return new CalendarPartitioning(unit, zone, firstDay, name, start, TimeDimension.checkOffset(partitions));
+  }
+
+  @Override
+  public int endOffset() {
+    return endOffset;
+  }
+
+  @Override
+  public Optional<PartitionKey> firstPartition() {
+    return start == NO_START ? Optional.empty() : Optional.of(new PartitionKey(keyAt(start)));
+  }
+
+  @Override
+  long firstOrdinal() {
+    return start;
+  }
+
+  @Override
+  public Partition shift(Partition partition, long partitions) {
+    long ordinal = Math.addExact(ordinalOf(partition.key().value(), "partition key"), partitions);
+    if (ordinal < minOrdinal || ordinal > maxOrdinal) {
+      throw new InvalidRangeException("partition " + partition.key() + " shifted by " + partitions + " is outside the"
+          + " partitions of " + describe() + "; expected a partition within " + keyAt(minOrdinal) + " .. "
+          + keyAt(maxOrdinal));
+    }
+    return partitionAt(ordinal);
   }
 
   @Override
@@ -153,6 +204,7 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> instant.atZone(zone).toLocalDate().toEpochDay();
       case WEEK -> Math.floorDiv(instant.atZone(zone).toLocalDate().toEpochDay() - weekShift, 7);
       case MONTH -> monthOrdinal(instant.atZone(zone).toLocalDate());
+      case YEAR -> instant.atZone(zone).getYear();
     };
   }
 
@@ -163,6 +215,7 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> "2024-03-01";
       case WEEK -> LocalDate.of(2024, 3, 1).with(TemporalAdjusters.nextOrSame(firstDay)).toString();
       case MONTH -> "2024-03";
+      case YEAR -> "2024";
     };
   }
 
@@ -179,6 +232,7 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> parseDay(text, label);
       case WEEK -> parseWeek(text, label);
       case MONTH -> parseMonth(text, label);
+      case YEAR -> parseYear(text, label);
     };
   }
 
@@ -189,6 +243,7 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> LocalDate.ofEpochDay(ordinal).toString();
       case WEEK -> LocalDate.ofEpochDay(ordinal * 7 + weekShift).toString();
       case MONTH -> String.format(Locale.ROOT, "%04d-%02d", Math.floorDiv(ordinal, 12), Math.floorMod(ordinal, 12) + 1);
+      case YEAR -> String.format(Locale.ROOT, "%04d", ordinal);
     };
   }
 
@@ -202,6 +257,7 @@ final class CalendarPartitioning extends SingleDimension {
     LocalDate next = switch (unit) {
       case DAY -> first.plusDays(1);
       case WEEK -> first.plusWeeks(1);
+      case YEAR -> first.plusYears(1);
       default -> first.plusMonths(1);
     };
     return new TimeWindow(first.atStartOfDay(zone).toInstant(), next.atStartOfDay(zone).toInstant(), zone);
@@ -220,6 +276,7 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> LocalDate.ofEpochDay(ordinal);
       case WEEK -> LocalDate.ofEpochDay(ordinal * 7 + weekShift);
       case MONTH -> LocalDate.of((int) Math.floorDiv(ordinal, 12), Math.floorMod(ordinal, 12) + 1, 1);
+      case YEAR -> LocalDate.of((int) ordinal, 1, 1);
       case HOUR -> throw new IllegalStateException("hours have no first day");
     };
   }
@@ -420,6 +477,17 @@ final class CalendarPartitioning extends SingleDimension {
     return year * 12L + month - 1;
   }
 
+  private long parseYear(String text, String label) {
+    if (!YEAR_KEY.matcher(text).matches()) {
+      throw misaligned(text, label);
+    }
+    int year = Integer.parseInt(text);
+    if (year < 1) {
+      throw new InvalidPartitionKeyException(label + " '" + text + "' is not a year; expected " + unit.form);
+    }
+    return year;
+  }
+
   private static long monthOrdinal(LocalDate date) {
     return date.getYear() * 12L + date.getMonthValue() - 1;
   }
@@ -441,6 +509,7 @@ final class CalendarPartitioning extends SingleDimension {
     String looksLike = HOUR_KEY.matcher(text).matches() ? "an hourly key"
         : DAY_KEY.matcher(text).matches() ? "a daily key"
         : MONTH_KEY.matcher(text).matches() ? "a monthly key"
+        : YEAR_KEY.matcher(text).matches() ? "a yearly key"
         : null;
     String what = looksLike == null
         ? "is not a " + unit.adjective + " partition key"
@@ -456,7 +525,9 @@ final class CalendarPartitioning extends SingleDimension {
   public String describe() {
     String args = unit == Unit.WEEK ? zone + ", " + firstDay : zone.toString();
     String base = unit.adjective + "(" + args + ")";
-    return name.equals(defaultName(unit)) ? base : base + " as " + name;
+    return (name.equals(defaultName(unit)) ? base : base + " as " + name)
+        + (start == NO_START ? "" : " from " + keyAt(start))
+        + (endOffset == 0 ? "" : " end offset " + (endOffset > 0 ? "+" : "") + endOffset);
   }
 
   static String defaultName(Unit unit) {
@@ -465,18 +536,19 @@ final class CalendarPartitioning extends SingleDimension {
       case DAY -> "day";
       case WEEK -> "week";
       case MONTH -> "month";
+      case YEAR -> "year";
     };
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof CalendarPartitioning c && c.unit == unit && c.zone.equals(zone)
-        && c.firstDay == firstDay && c.name.equals(name);
+        && c.firstDay == firstDay && c.name.equals(name) && c.start == start && c.endOffset == endOffset;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(unit, zone, firstDay, name);
+    return Objects.hash(unit, zone, firstDay, name, start, endOffset);
   }
 
   @Override

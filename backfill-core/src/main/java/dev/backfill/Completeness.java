@@ -9,6 +9,9 @@ import org.jspecify.annotations.Nullable;
  * complete when {@code end + lateness <= now}; partitions without a window (static keys) always are.
  * Ends grow with the time dimension's position, so one binary search over it finds the first
  * incomplete position and each partition is then answered by arithmetic, whatever the range's size.
+ *
+ * <p>A partitioning's end offset moves what is <em>listed</em>: with 1 the first incomplete
+ * position is listed too (planned partial), with -1 the last complete one is not listed yet.
  */
 final class Completeness {
   private final PartitionSequence sequence;
@@ -19,11 +22,16 @@ final class Completeness {
   // partition is not complete; the size when all are.
   private final long firstIncomplete;
   private final boolean timed;
+  private final int endOffset;
+  private final @Nullable TimeDimension time;
 
   private Completeness(Partitioning partitioning, PartitionSequence sequence, Instant now, Duration lateness) {
     this.sequence = sequence;
     this.lateness = lateness;
     this.timed = partitioning.isTimeBased();
+    this.endOffset = partitioning.endOffset();
+    this.time = partitioning instanceof MultiPartitioning m && m.timeIndex() >= 0
+        ? (TimeDimension) m.parts.get(m.timeIndex()) : partitioning instanceof TimeDimension t ? t : null;
     if (sequence instanceof MultiPartitioning.ProductSequence p && partitioning instanceof MultiPartitioning m
         && m.timeIndex() >= 0) {
       this.product = p;
@@ -43,11 +51,28 @@ final class Completeness {
 
   /** Tells whether the partition at a range index is complete. */
   boolean complete(long index) {
-    if (!timed) {
-      return true;
+    return !timed || position(index) < firstIncomplete;
+  }
+
+  /** Tells whether the partition at a range index is listed now: complete, moved by the end offset. */
+  boolean listed(long index) {
+    return !timed || position(index) < firstIncomplete + endOffset;
+  }
+
+  private long position(long index) {
+    return product == null ? index : product.partIndex(index, timeDimension);
+  }
+
+  /**
+   * When the partition at an index is listed: when the partition {@code endOffset} steps before it is
+   * complete; null without a window.
+   */
+  @Nullable Instant listedAt(long index) {
+    if (endOffset == 0 || time == null) {
+      return completeAt(index);
     }
-    long position = product == null ? index : product.partIndex(index, timeDimension);
-    return position < firstIncomplete;
+    Partition p = product == null ? sequence.get(index) : product.part(timeDimension).get(position(index));
+    return time.shift(p, -endOffset).window().orElseThrow().end().plus(lateness);
   }
 
   /** Tells whether every partition of the range is complete. */

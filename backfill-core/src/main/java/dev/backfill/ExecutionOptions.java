@@ -65,7 +65,7 @@ public final class ExecutionOptions {
   private final Duration leaseTime;
   private final String workerId;
   private final List<BackfillListener> listeners;
-  private final boolean confirmOverBudget;
+  private final @Nullable CostConfirmation confirmation;
   private final @Nullable String runId;
   private final Duration targetWait;
   private final Duration lockWait;
@@ -113,7 +113,7 @@ public final class ExecutionOptions {
     this.leaseTime = b.leaseTime;
     this.workerId = b.workerId;
     this.listeners = List.copyOf(b.listeners);
-    this.confirmOverBudget = b.confirmOverBudget;
+    this.confirmation = b.confirmation;
     this.runId = b.runId;
     this.targetWait = b.targetWait;
     this.lockWait = b.lockWait;
@@ -156,7 +156,7 @@ public final class ExecutionOptions {
     b.leaseTime = leaseTime;
     b.workerId = workerId;
     b.listeners.addAll(listeners);
-    b.confirmOverBudget = confirmOverBudget;
+    b.confirmation = confirmation;
     b.runId = runId;
     b.targetWait = targetWait;
     b.lockWait = lockWait;
@@ -298,12 +298,12 @@ public final class ExecutionOptions {
   }
 
   /**
-   * Tells whether executing a plan over its budget was confirmed.
+   * Returns the caller's confirmation of an over-budget plan's estimate ({@link BackfillPlan#confirm()}).
    *
-   * @return true when confirmed
+   * @return the confirmation, or null
    */
-  public boolean confirmOverBudget() {
-    return confirmOverBudget;
+  public @Nullable CostConfirmation confirmation() {
+    return confirmation;
   }
 
   /**
@@ -340,14 +340,14 @@ public final class ExecutionOptions {
         && Double.compare(slicesPerSecond, e.slicesPerSecond) == 0 && rowsPerSecond == e.rowsPerSecond
         && Objects.equals(sliceTimeout, e.sliceTimeout) && retry.equals(e.retry) && failurePolicy.equals(e.failurePolicy)
         && writeBatchSize == e.writeBatchSize && leaseTime.equals(e.leaseTime) && workerId.equals(e.workerId)
-        && listeners.equals(e.listeners) && confirmOverBudget == e.confirmOverBudget && Objects.equals(runId, e.runId)
+        && listeners.equals(e.listeners) && Objects.equals(confirmation, e.confirmation) && Objects.equals(runId, e.runId)
         && targetWait.equals(e.targetWait) && lockWait.equals(e.lockWait) && explicit.equals(e.explicit);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(maxConcurrency, slicesPerSecond, rowsPerSecond, sliceTimeout, retry, failurePolicy,
-        writeBatchSize, leaseTime, workerId, listeners, confirmOverBudget, runId, targetWait, lockWait, explicit);
+        writeBatchSize, leaseTime, workerId, listeners, confirmation, runId, targetWait, lockWait, explicit);
   }
 
   @Override
@@ -370,7 +370,7 @@ public final class ExecutionOptions {
     private Duration leaseTime = Duration.ofMinutes(5);
     private String workerId = WorkerIds.local();
     private final List<BackfillListener> listeners = new ArrayList<>();
-    private boolean confirmOverBudget;
+    private @Nullable CostConfirmation confirmation;
     private @Nullable String runId;
     private Duration targetWait = Duration.ZERO;
     private Duration lockWait = Duration.ofMinutes(1);
@@ -497,12 +497,15 @@ public final class ExecutionOptions {
     }
 
     /**
-     * Allows executing a plan whose cost estimate exceeds its budget.
+     * Confirms executing an over-budget plan: the confirmation from {@link BackfillPlan#confirm()},
+     * bound to that plan and the estimate the caller saw; a stale one (another plan, or an estimate
+     * that grew since) is refused.
      *
+     * @param c the confirmation
      * @return this builder
      */
-    public Builder confirmOverBudget() {
-      this.confirmOverBudget = true;
+    public Builder confirm(CostConfirmation c) {
+      this.confirmation = requireNonNull(c, "confirmation");
       return this;
     }
 

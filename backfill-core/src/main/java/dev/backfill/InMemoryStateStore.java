@@ -148,13 +148,35 @@ public final class InMemoryStateStore implements StateStore {
       if (index < 0) {
         return Optional.empty();
       }
+      return Optional.of(take(state, index, workerId, now, leaseTime));
+    }
+  }
+
+  /** Sets a slice RUNNING under a new lease and fencing token; called holding the run's monitor. */
+  private static SliceLease take(RunState state, int index, String workerId, Instant now, Duration leaseTime) {
+    SliceRecord s = state.slices[index];
+    state.pending.clear(index);
+    state.running.add(index);
+    SliceRecord claimed = new SliceRecord(s.runId(), index, s.key(), s.partitions(), SliceStatus.RUNNING,
+        s.attempt() + 1, s.version() + 1, workerId, now.plus(leaseTime), now, null, 0, s.error(), List.of(), null);
+    state.slices[index] = claimed;
+    return lease(claimed);
+  }
+
+  @Override
+  public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+    RunState state = state(runId);
+    Instant now = now();
+    synchronized (state) {
+      if (index < 0 || index >= state.slices.length) {
+        return Optional.empty();
+      }
       SliceRecord s = state.slices[index];
-      state.pending.clear(index);
-      state.running.add(index);
-      SliceRecord claimed = new SliceRecord(s.runId(), index, s.key(), s.partitions(), SliceStatus.RUNNING,
-          s.attempt() + 1, s.version() + 1, workerId, now.plus(leaseTime), now, null, 0, s.error(), List.of(), null);
-      state.slices[index] = claimed;
-      return Optional.of(lease(claimed));
+      boolean expired = s.status() == SliceStatus.RUNNING && s.leaseUntil() != null && !s.leaseUntil().isAfter(now);
+      if (s.status() != SliceStatus.PENDING && !expired) {
+        return Optional.empty();
+      }
+      return Optional.of(take(state, index, workerId, now, leaseTime));
     }
   }
 

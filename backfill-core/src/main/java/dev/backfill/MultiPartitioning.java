@@ -25,6 +25,10 @@ final class MultiPartitioning implements Partitioning {
     Set<String> names = new HashSet<>();
     int time = -1;
     for (Partitioning p : partitionings) {
+      if (p instanceof CronPartitioning) {
+        throw new InvalidConfigurationException("multi(...) cannot combine the cron partitioning " + p.describe()
+            + "; use an hourly, daily, weekly, monthly or yearly time dimension, or partition by the cron schedule alone");
+      }
       if (!(p instanceof SingleDimension single)) {
         throw new InvalidConfigurationException("multi(...) takes single dimensions; " + p.describe()
             + " is already multi-dimensional, list its dimensions instead");
@@ -65,6 +69,11 @@ final class MultiPartitioning implements Partitioning {
   @Override
   public boolean isTimeBased() {
     return timeIndex >= 0;
+  }
+
+  @Override
+  public int endOffset() {
+    return timeIndex >= 0 ? parts.get(timeIndex).endOffset() : 0;
   }
 
   @Override

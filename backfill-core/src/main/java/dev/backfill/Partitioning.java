@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * <p>Implementations are immutable and thread-safe. Equal partitionings produce equal partitions.
  */
-public sealed interface Partitioning permits SingleDimension, MultiPartitioning {
+public sealed interface Partitioning permits SingleDimension, MultiPartitioning, CronPartitioning {
 
   /**
    * One partition per hour of elapsed time, aligned on whole local hours of the zone. Keys are
@@ -72,6 +72,37 @@ public sealed interface Partitioning permits SingleDimension, MultiPartitioning 
    */
   static Partitioning monthly(ZoneId zone) {
     return new CalendarPartitioning(CalendarPartitioning.Unit.MONTH, zone, DayOfWeek.MONDAY, "month");
+  }
+
+  /**
+   * One partition per calendar year of the zone, keyed {@code YYYY}.
+   *
+   * @param zone the zone whose local years are the partitions
+   * @return a yearly partitioning with dimension name {@code year}
+   */
+  static Partitioning yearly(ZoneId zone) {
+    return new CalendarPartitioning(CalendarPartitioning.Unit.YEAR, zone, DayOfWeek.MONDAY, "year");
+  }
+
+  /**
+   * One partition per interval between two consecutive times of a cron schedule in a zone: the
+   * partition of a fire time runs until the next one. Expressions are Unix cron (five fields:
+   * minute, hour, day of month, month, day of week), parsed by cron-utils ({@code com.cronutils:cron-utils},
+   * an optional dependency: add it to your build to use cron partitions). Keys are the local start
+   * {@code YYYY-MM-DDTHH:MM}; a start that occurs twice when the clocks go back carries its offset
+   * ({@code 2024-11-03T01:30-04:00}), and a time the clocks skip is not a partition.
+   *
+   * <pre>{@code
+   * Partitioning shifts = Partitioning.cron("0 6,14,22 * * *", ZoneId.of("Europe/Berlin"));   // 8-hour shifts
+   * }</pre>
+   *
+   * @param expression a Unix cron expression such as {@code 0 6 * * *}
+   * @param zone the zone whose local times the expression names
+   * @return a cron partitioning with dimension name {@code start}
+   * @throws InvalidConfigurationException for an expression that does not parse, naming it
+   */
+  static Partitioning cron(String expression, ZoneId zone) {
+    return CronPartitioning.of(expression, zone);
   }
 
   /**
@@ -216,6 +247,83 @@ public sealed interface Partitioning permits SingleDimension, MultiPartitioning 
    * @return token names
    */
   Set<String> tokenNames();
+
+  /**
+   * Returns a copy whose first partition is {@code firstKey}: ranges and keys before it are refused,
+   * and {@link #completeAsOf} lists from it. Only for time partitionings.
+   *
+   * <pre>{@code
+   * Partitioning days = Partitioning.daily(ZoneOffset.UTC).startingAt("2024-01-01");
+   * days.enumerate(PartitionRange.of("2023-12-31", "2024-01-05"));   // InvalidRangeException: before 2024-01-01
+   * }</pre>
+   *
+   * @param firstKey key of the first partition
+   * @return the partitioning starting there
+   * @throws InvalidPartitionKeyException when the key is not a key of this partitioning
+   * @throws InvalidConfigurationException for static keys and multi partitionings (set it on the time
+   *     dimension before combining)
+   */
+  default Partitioning startingAt(String firstKey) {
+    throw new InvalidConfigurationException(describe() + " has no time dimension of its own; startingAt(\"" + firstKey
+        + "\") needs an hourly, daily, weekly, monthly, yearly or cron partitioning (set it on the time dimension"
+        + " before multi(...))");
+  }
+
+  /**
+   * Returns a copy that lists, as of an instant, {@code partitions} more partitions than have ended
+   * (1: the partition still open is listed and planned, partial), or fewer (-1: the last partition
+   * that ended is not listed yet), as Dagster's {@code end_offset} does. Plans follow it: they leave
+   * out what is not listed and plan the listed open partitions as partial. Only for time partitionings.
+   *
+   * @param partitions -10,000 .. 10,000, default 0
+   * @return the partitioning with that offset
+   * @throws InvalidConfigurationException for static keys and multi partitionings
+   */
+  default Partitioning withEndOffset(int partitions) {
+    throw new InvalidConfigurationException(describe() + " has no time dimension of its own; withEndOffset("
+        + partitions + ") needs an hourly, daily, weekly, monthly, yearly or cron partitioning");
+  }
+
+  /**
+   * Returns the configured first partition ({@link #startingAt}).
+   *
+   * @return the first partition, if configured
+   */
+  default Optional<PartitionKey> firstPartition() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the end offset ({@link #withEndOffset}), 0 unless configured; for a multi partitioning,
+   * its time dimension's.
+   *
+   * @return the end offset in partitions
+   */
+  default int endOffset() {
+    return 0;
+  }
+
+  /**
+   * Lists the partitions as of an instant: from the first partition ({@link #startingAt}, required)
+   * to the last one that had ended at that instant, moved by the {@linkplain #withEndOffset end offset}.
+   *
+   * <pre>{@code
+   * Partitioning days = Partitioning.daily(ZoneOffset.UTC).startingAt("2024-03-01");
+   * days.completeAsOf(Instant.parse("2024-03-04T10:00:00Z"));                    // 03-01, 03-02, 03-03
+   * days.withEndOffset(1).completeAsOf(Instant.parse("2024-03-04T10:00:00Z"));   // ... and 03-04, still open
+   * }</pre>
+   *
+   * @param instant the moment of the listing
+   * @return the listed partitions, empty when none has ended yet
+   * @throws InvalidConfigurationException without a first partition, or for a partitioning without time
+   */
+  default PartitionSequence completeAsOf(Instant instant) {
+    if (this instanceof TimeDimension time) {
+      return TimeDimension.completeAsOf(time, java.util.Objects.requireNonNull(instant, "instant"));
+    }
+    throw new InvalidConfigurationException(describe() + " has no time dimension of its own; completeAsOf(" + instant
+        + ") needs an hourly, daily, weekly, monthly, yearly or cron partitioning");
+  }
 
   /**
    * Returns a short description such as {@code daily(Europe/Berlin)}.

@@ -115,6 +115,11 @@ final class PlanJson {
     incomplete.put("completeAt", i.completeAt() == null ? null : i.completeAt().toString());
     ArrayNode warnings = root.putArray("warnings");
     plan.warnings().forEach(warnings::add);
+    if (plan.origin() != null) {
+      ObjectNode origin = root.putObject("promotedFrom");
+      origin.put("environment", plan.origin().environment());
+      origin.put("plan", plan.origin().fingerprint());
+    }
     CostEstimate.Inputs c = plan.costInputs();
     ObjectNode cost = root.putObject("costInputs");
     cost.put("rows", c.rows());
@@ -344,8 +349,15 @@ final class PlanJson {
       reasons[s] = (byte) reason.ordinal();
       end = start + count;
     }
+    BackfillPlan.Origin origin = null;
+    if (root.has("promotedFrom")) {
+      JsonNode from = object(root, "promotedFrom");
+      origin = new BackfillPlan.Origin(text(from, "promotedFrom.environment", "environment"),
+          text(from, "promotedFrom.plan", "plan"));
+    }
     BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, text(root, "logicVersion"),
-        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, incomplete, warnings, cost);
+        Instant.parse(text(root, "createdAt")), seq, starts, counts, reasons, unavailable, incomplete, warnings, cost,
+        origin);
     if (plan.cutsRepeatedHours()) {
       throw new PlanIntegrityException("plan of " + target + " over " + range + " selects only one of the hours that "
           + partitioning.zone().map(Object::toString).orElse("its zone") + " repeats when its clocks go back;"
@@ -363,6 +375,11 @@ final class PlanJson {
         node.put("firstDayOfWeek", c.firstDay.name());
       }
       node.put("name", c.name);
+    } else if (p instanceof CronPartitioning c) {
+      node.put("type", "cron");
+      node.put("expression", c.expression);
+      node.put("zone", c.zone.getId());
+      node.put("name", c.name);
     } else if (p instanceof StaticKeyPartitioning k) {
       node.put("type", "keys");
       ArrayNode keys = node.putArray("keys");
@@ -373,10 +390,30 @@ final class PlanJson {
       ArrayNode dims = node.putArray("dimensions");
       m.parts.forEach(d -> dims.add(partitioning(d)));
     }
+    // Written only when set, so that plans of partitionings without them read as before.
+    p.firstPartition().ifPresent(first -> node.put("startingAt", first.value()));
+    if (p.endOffset() != 0 && !(p instanceof MultiPartitioning)) {
+      node.put("endOffset", p.endOffset());
+    }
     return node;
   }
 
+  private static Partitioning bounded(Partitioning p, JsonNode node) {
+    Partitioning bounded = p;
+    if (node.has("startingAt")) {
+      bounded = bounded.startingAt(text(node, "partitioning.startingAt", "startingAt"));
+    }
+    if (node.has("endOffset")) {
+      bounded = bounded.withEndOffset(integer(node, "partitioning.endOffset", "endOffset"));
+    }
+    return bounded;
+  }
+
   static Partitioning partitioning(JsonNode node) {
+    return bounded(unbounded(node), node);
+  }
+
+  private static Partitioning unbounded(JsonNode node) {
     String type = text(node, "partitioning.type", "type");
     return switch (type) {
       case "hourly" -> Partitioning.hourly(zone(node)).named(text(node, "partitioning.name", "name"));
@@ -385,6 +422,9 @@ final class PlanJson {
           constant(DayOfWeek.class, field(node, "partitioning.firstDayOfWeek", "firstDayOfWeek"), "partitioning.firstDayOfWeek"))
           .named(text(node, "partitioning.name", "name"));
       case "monthly" -> Partitioning.monthly(zone(node)).named(text(node, "partitioning.name", "name"));
+      case "yearly" -> Partitioning.yearly(zone(node)).named(text(node, "partitioning.name", "name"));
+      case "cron" -> Partitioning.cron(text(node, "partitioning.expression", "expression"), zone(node))
+          .named(text(node, "partitioning.name", "name"));
       case "keys" -> {
         List<String> keys = new ArrayList<>();
         for (JsonNode k : array(node, "partitioning.keys", "keys")) {
@@ -406,7 +446,7 @@ final class PlanJson {
         yield new MultiPartitioning(dims);
       }
       default -> throw new PlanIntegrityException("unknown partitioning type '" + type
-          + "'; expected hourly, daily, weekly, monthly, keys or multi");
+          + "'; expected hourly, daily, weekly, monthly, yearly, cron, keys or multi");
     };
   }
 

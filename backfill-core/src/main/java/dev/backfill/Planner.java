@@ -53,7 +53,16 @@ final class Planner {
   }
 
   BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings) {
-    if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning)) {
+    return plan(range, options, warnings, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Plans a range; with {@code restateBefore} below the range's size, {@link Selection#RESTATE} (which
+   * the options must select) applies only to the partitions before that index, the other reasons to
+   * all: an incremental schedule's lookback re-runs the last partitions before the new ones, and only those.
+   */
+  BackfillPlan plan(PartitionRange range, PlanOptions options, List<String> warnings, int restateBefore) {
+    if (options.batchSize() > 1 && !(partitioning instanceof CalendarPartitioning || partitioning instanceof CronPartitioning)) {
       throw new InvalidConfigurationException("batchSize " + options.batchSize() + " needs a single time partitioning; "
           + partitioning.describe() + " runs one partition per slice, use batchSize 1");
     }
@@ -74,6 +83,11 @@ final class Planner {
     boolean probeAvailability = source != null && overrides(source, "availability");
     boolean askEstimates = options.estimateRows() && source != null && overrides(source, "estimate");
     Set<Selection> selection = options.selection();
+    Set<Selection> afterRestate = selection;
+    if (restateBefore != Integer.MAX_VALUE) {
+      afterRestate = java.util.EnumSet.copyOf(selection);
+      afterRestate.remove(Selection.RESTATE);
+    }
     RepeatedHours repeated = RepeatedHours.of(partitioning, seq);
     SegmentBuilder segments = new SegmentBuilder();
     long unavailable = 0;
@@ -94,7 +108,7 @@ final class Planner {
       i = to;
       Selection reason = null;
       for (int k = from; k < to; k++) {
-        reason = stronger(reason, reason(flags[k], selection));
+        reason = stronger(reason, reason(flags[k], k < restateBefore ? selection : afterRestate));
       }
       if (reason == null) {
         continue;
@@ -108,12 +122,14 @@ final class Planner {
       if (run >= 0 && repeated.isCut(run, n)) {
         throw repeated.cutBy(run, range);
       }
-      if (!completeness.complete(to - 1)) {
-        // Not ended (with its lateness) yet: its data may still grow. Listed, and left out unless asked.
+      if (!completeness.listed(to - 1)) {
+        // Not ended (with its lateness, moved by the end offset) yet: its data may still grow. Listed
+        // in the plan's summary, and left out unless asked. An end offset of 1 lists (plans) the open
+        // partition: it succeeds before it is complete and is planned again as PARTIAL later.
         incomplete += to - from;
         if (firstIncomplete == null) {
           firstIncomplete = seq.keyAt(from).value();
-          firstCompleteAt = completeness.completeAt(to - 1);
+          firstCompleteAt = completeness.listedAt(to - 1);
         }
         lastIncomplete = seq.keyAt(to - 1).value();
         if (!options.partialAllowed()) {

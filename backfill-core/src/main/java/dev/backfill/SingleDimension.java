@@ -18,6 +18,9 @@ abstract sealed class SingleDimension implements Partitioning
   private static final Set<String> RESERVED = Set.of(Tokens.START_DATE, Tokens.END_DATE,
       Tokens.START_TS, Tokens.END_TS, Tokens.HOURS, Tokens.PARTITION_KEY);
 
+  /** {@link #firstOrdinal()} of a partitioning without a configured first partition. */
+  static final long NO_START = Long.MIN_VALUE;
+
   final String name;
 
   SingleDimension(String name) {
@@ -51,6 +54,11 @@ abstract sealed class SingleDimension implements Partitioning
   /** Human description of the canonical key form, used in error messages. */
   abstract String expectedForm();
 
+  /** The ordinal of the configured first partition ({@link Partitioning#startingAt}), or {@link #NO_START}. */
+  long firstOrdinal() {
+    return NO_START;
+  }
+
   /** Hook to reject ranges the ordinal arithmetic cannot represent. */
   void checkRange(long first, long last, PartitionRange range) {}
 
@@ -74,13 +82,22 @@ abstract sealed class SingleDimension implements Partitioning
 
   @Override
   public Partition partition(String key) {
-    return partitionAt(ordinalOf(key, "partition key"));
+    long ordinal = ordinalOf(key, "partition key");
+    if (ordinal < firstOrdinal()) {
+      throw new InvalidPartitionKeyException("partition key '" + key + "' is before the first partition "
+          + keyAt(firstOrdinal()) + " of " + describe() + "; expected " + keyAt(firstOrdinal()) + " or later");
+    }
+    return partitionAt(ordinal);
   }
 
   @Override
   public PartitionSequence enumerate(PartitionRange range) {
     long first = ordinalOf(range.start(), "start");
     long last = ordinalOf(range.end(), "end");
+    if (first < firstOrdinal()) {
+      throw new InvalidRangeException("start '" + range.start() + "' is before the first partition "
+          + keyAt(firstOrdinal()) + " of " + describe() + "; expected a start on or after " + keyAt(firstOrdinal()));
+    }
     if (first > last) {
       throw new InvalidRangeException("start '" + range.start() + "' is after end '" + range.end()
           + "'" + orderDescription() + "; expected start <= end");

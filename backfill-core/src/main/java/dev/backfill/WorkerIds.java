@@ -15,4 +15,10 @@ final class WorkerIds {
     }
     return host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
   }
+
+  static String newRunId(java.time.Instant now) {
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(java.time.ZoneOffset.UTC).format(now);
+    return "run-" + stamp + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
 }

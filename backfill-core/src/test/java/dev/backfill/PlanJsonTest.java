@@ -153,8 +153,8 @@ class PlanJsonTest {
         "field 'options.selection' is \"EVERYTHING\"");
     rejected(resigned(t -> ((ObjectNode) t.get("partitioning")).put("zone", "Europe/Berln")),
         "not a valid plan", "unknown zone 'Europe/Berln'");
-    rejected(resigned(t -> ((ObjectNode) t.get("partitioning")).put("type", "yearly")),
-        "unknown partitioning type 'yearly'");
+    rejected(resigned(t -> ((ObjectNode) t.get("partitioning")).put("type", "decadely")),
+        "unknown partitioning type 'decadely'");
     rejected(resigned(t -> t.remove("costInputs")), "lacks field 'costInputs'");
     rejected(resigned(t -> t.put("createdAt", "yesterday")), "not a valid plan", "yesterday");
     rejected(resigned(t -> ((ObjectNode) t.get("range")).put("end", "2024-02-30")),

@@ -323,7 +323,7 @@ class PlannerSelectionTest {
     assertThatThrownBy(() -> estimating.execute(rowsOver))
         .isInstanceOf(BudgetExceededException.class)
         .hasMessageContainingAll("plan of orders is over budget", "estimated rows 852 exceed the budget of 500",
-            "confirmOverBudget()");
+            "ExecutionOptions.builder().confirm(plan.confirm())");
     assertThat(store.runs("orders")).hasSize(3);
 
     BackfillPlan within = estimating.plan(JANUARY_1_TO_10, PlanOptions.defaults().maxRows(852).maxDuration(Duration.ofMinutes(15)));
@@ -339,6 +339,36 @@ class PlannerSelectionTest {
     assertThatThrownBy(() -> backfill.execute(unknownRows)).isInstanceOf(BudgetExceededException.class)
         .hasMessageContaining("estimated rows are unknown");
     assertThat(store.runs("orders")).hasSize(3);
+
+    CostConfirmation seen = rowsOver.confirm();
+    estimating.execute(rowsOver, ExecutionOptions.builder().confirm(seen).build()).await();
+    assertThat(store.runs("orders")).as("confirmed, the plan ran").hasSize(4);
+  }
+
+  @Test
+  void aStaleConfirmationIsRefusedBeforeAnyRunIsCreated() {
+    Backfill<Row> estimating = backfillWith(new ProbedSource(LocalDate.MIN, day -> true));
+    BackfillPlan tenDays = estimating.plan(JANUARY_1_TO_10, PlanOptions.defaults().maxRows(500));
+    CostConfirmation forTenDays = tenDays.confirm();
+
+    BackfillPlan otherRange = estimating.plan(PartitionRange.of("2024-01-01", "2024-01-09"), PlanOptions.defaults().maxRows(500));
+    assertThatThrownBy(() -> estimating.execute(otherRange, ExecutionOptions.builder().confirm(forTenDays).build()))
+        .isInstanceOf(BudgetExceededException.class)
+        .hasMessageContaining("the cost confirmation is stale: it was made for the plan of orders over"
+            + " 2024-01-01..2024-01-10 in environment default, not for the plan of orders over 2024-01-01..2024-01-09");
+
+    // History moved: two days that had succeeded are invalidated, so the same request selects more.
+    estimating.invalidate(PartitionRange.of("2024-01-01", "2024-01-02"));
+    BackfillPlan grown = estimating.plan(JANUARY_1_TO_10, PlanOptions.defaults().maxRows(500));
+    assertThat(grown.partitionCount()).isGreaterThan(tenDays.partitionCount());
+    assertThatThrownBy(() -> estimating.execute(grown, ExecutionOptions.builder().confirm(forTenDays).build()))
+        .isInstanceOf(BudgetExceededException.class)
+        .hasMessageContaining("the cost confirmation is stale: the estimate of the plan of orders over 2024-01-01..2024-01-10"
+            + " in environment default has grown since it was confirmed (partitions 8 -> 10)");
+    assertThat(store.runs("orders")).as("nothing ran").hasSize(3);
+
+    estimating.execute(grown, ExecutionOptions.builder().confirm(grown.confirm()).build()).await();
+    assertThat(store.runs("orders")).as("confirmed again, the plan ran").hasSize(4);
   }
 
   @Test

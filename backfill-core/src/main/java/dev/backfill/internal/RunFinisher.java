@@ -38,11 +38,16 @@ final class RunFinisher {
   private static final long POLL_MILLIS = 50;
 
   private final RunSession<?> s;
-  private final Workers workers;
+  private final java.util.function.IntSupplier runningElsewhere;
 
   RunFinisher(RunSession<?> session, Workers workers) {
+    this(session, workers::runningElsewhere);
+  }
+
+  /** A finisher for sessions worked by other threads than {@link Workers} (graph runs). */
+  RunFinisher(RunSession<?> session, java.util.function.IntSupplier runningElsewhere) {
     this.s = session;
-    this.workers = workers;
+    this.runningElsewhere = runningElsewhere;
   }
 
   /**
@@ -51,6 +56,22 @@ final class RunFinisher {
    * @param failure why the workers failed, or null
    */
   void finish(@Nullable String failure) {
+    try {
+      finishSession(failure);
+    } finally {
+      // a graph's targets finish here too: nothing this process holds for the run outlives it
+      s.stopHoldingTarget();
+      RunStatus status;
+      try {
+        status = s.store.run(s.run.runId()).map(RunRecord::status).orElse(RunStatus.FAILED);
+      } catch (RuntimeException e) {
+        status = RunStatus.FAILED;
+      }
+      s.guards.release(status);
+    }
+  }
+
+  private void finishSession(@Nullable String failure) {
     List<String> messages = new ArrayList<>();
     if (failure != null) {
       messages.add("run failed: " + failure);
@@ -61,7 +82,7 @@ final class RunFinisher {
       s.tracker.skippedPending(skipped);
       messages.add(stopReason + "; " + skipped + " slice(s) skipped, resume to run them");
     }
-    int elsewhere = failure == null ? workers.runningElsewhere() : 0;
+    int elsewhere = failure == null ? runningElsewhere.getAsInt() : 0;
     // the message marks this session as the finisher, so a store retrying its transaction can tell
     String finisher = "finishing: worker " + s.options.workerId() + " #" + Integer.toHexString(System.identityHashCode(s));
     if (elsewhere > 0 || !s.store.transitionRun(s.run.runId(), RunStatus.RUNNING, RunStatus.FINISHING, null, finisher)) {

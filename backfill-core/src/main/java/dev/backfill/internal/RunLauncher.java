@@ -56,29 +56,49 @@ public final class RunLauncher {
    * Creates a run of a plan in the store, holding the run's target, and starts working it.
    *
    * @param pipeline the configured backfill
+   * @param runTarget the target name runs are recorded under (the target, or target@environment)
    * @param plan the plan, already validated against the backfill
    * @param options execution options
    * @param <T> record type
    * @return a handle on the run
    * @throws TargetBusyException when another run of the target is active
    */
-  public static <T> BackfillRun create(Pipeline<T> pipeline, BackfillPlan plan, ExecutionOptions options) {
-    StateStore store = pipeline.store();
+  public static <T> BackfillRun create(Pipeline<T> pipeline, String runTarget, BackfillPlan plan,
+      ExecutionOptions options) {
     String runId = options.runId() != null ? options.runId() : newRunId(pipeline.clock().instant());
+    RunRecord run = createRun(pipeline, runTarget, plan, runId, options);
+    return start(pipeline, plan, run, options, Mode.NEW);
+  }
+
+  /**
+   * Persists a plan as a new run with all its slices pending, holding the run's target and storing the
+   * execution settings a resume reuses; nothing runs yet.
+   *
+   * @param pipeline the configured backfill
+   * @param runTarget the target name runs are recorded under
+   * @param plan the plan
+   * @param runId the new run's id
+   * @param options execution options
+   * @return the run record
+   * @throws TargetBusyException when another run of the target is active
+   */
+  public static RunRecord createRun(Pipeline<?> pipeline, String runTarget, BackfillPlan plan, String runId,
+      ExecutionOptions options) {
+    StateStore store = pipeline.store();
     if (store.run(runId).isPresent()) {
       throw new InvalidConfigurationException("run id '" + runId + "' exists already in the state store; choose another");
     }
-    holdTarget(pipeline, runId, options);
-    RunRecord run = new RunRecord(runId, pipeline.target(), RunStatus.RUNNING, pipeline.logicVersion(),
+    holdTarget(pipeline, runTarget, runId, options);
+    RunRecord run = new RunRecord(runId, runTarget, RunStatus.RUNNING, pipeline.logicVersion(),
         store.guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(), pipeline.clock().instant(), null,
         "", RunOptions.toJson(options));
     try {
       store.createRun(run, new PlannedSlices(runId, plan));
     } catch (RuntimeException e) {
-      store.releaseTarget(pipeline.target(), runId);
+      store.releaseTarget(runTarget, runId);
       throw e;
     }
-    return start(pipeline, plan, run, options, Mode.NEW);
+    return run;
   }
 
   /**
@@ -95,7 +115,7 @@ public final class RunLauncher {
    */
   public static <T> BackfillRun resume(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options) {
     ExecutionOptions effective = RunOptions.resumed(run.runId(), run.optionsJson(), options);
-    holdTarget(pipeline, run.runId(), effective);
+    holdTarget(pipeline, run.target(), run.runId(), effective);
     return start(pipeline, plan, run, effective, Mode.RESUME);
   }
 
@@ -113,16 +133,16 @@ public final class RunLauncher {
    */
   public static <T> BackfillRun join(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options) {
     ExecutionOptions effective = RunOptions.resumed(run.runId(), run.optionsJson(), options);
-    holdTarget(pipeline, run.runId(), effective.toBuilder().waitForTarget(Duration.ZERO).build());
+    holdTarget(pipeline, run.target(), run.runId(), effective.toBuilder().waitForTarget(Duration.ZERO).build());
     return start(pipeline, plan, run, effective, Mode.JOIN);
   }
 
   /** Holds the target for a run, waiting as long as the options allow while another run holds it. */
-  private static void holdTarget(Pipeline<?> pipeline, String runId, ExecutionOptions options) {
+  static void holdTarget(Pipeline<?> pipeline, String target, String runId, ExecutionOptions options) {
     StateStore store = pipeline.store();
     long deadline = pipeline.time().nanoTime() + options.targetWait().toNanos();
     while (true) {
-      TargetLease lease = store.acquireTarget(pipeline.target(), runId, options.workerId(), options.leaseTime());
+      TargetLease lease = store.acquireTarget(target, runId, options.workerId(), options.leaseTime());
       if (lease.heldBy(runId)) {
         return;
       }
@@ -159,7 +179,7 @@ public final class RunLauncher {
   private static <T> BackfillRun start(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
       Mode mode) {
     try {
-      return prepare(pipeline, plan, run, options, mode);
+      return launch(pipeline, plan, run, options, mode);
     } catch (Exception e) {
       String reason = Redaction.describe(e);
       StateStore store = pipeline.store();
@@ -176,7 +196,16 @@ public final class RunLauncher {
     }
   }
 
-  private static <T> BackfillRun prepare(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
+  private static <T> BackfillRun launch(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
+      Mode mode) throws Exception {
+    RunSession<T> session = prepare(pipeline, plan, run, options, mode);
+    Thread coordinator = new Thread(() -> coordinate(session), "backfill-run-" + run.runId());
+    coordinator.start();
+    return session;
+  }
+
+  /** A session of a run in this process, ready for workers: reopened on resume, the destination prepared. */
+  static <T> RunSession<T> prepare(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
       Mode mode) throws Exception {
     StateStore store = pipeline.store();
     if (mode == Mode.RESUME) {
@@ -201,8 +230,6 @@ public final class RunLauncher {
       }
     }
     session.holdTargetWhileWorking();
-    Thread coordinator = new Thread(() -> coordinate(session), "backfill-run-" + run.runId());
-    coordinator.start();
     return session;
   }
 
@@ -231,7 +258,7 @@ public final class RunLauncher {
         s.completeExceptionally(e);
       } finally {
         s.stopHoldingTarget();
-        s.guards.release(finalStatus(s));
+        s.guards.release(finalStatus(s));  // when the finisher itself failed
         MDC.clear();
       }
     }

@@ -9,6 +9,7 @@ import dev.backfill.Guarantee;
 import dev.backfill.Progress;
 import dev.backfill.RunGuard;
 import dev.backfill.RunReport;
+import dev.backfill.SliceStatus;
 import dev.backfill.TimeSource;
 import dev.backfill.event.BackfillEvent;
 import dev.backfill.spi.Redaction;
@@ -64,6 +65,8 @@ final class RunSession<T> implements BackfillRun {
   private volatile @Nullable String stopReason;
   private volatile boolean stopping;
   private volatile TimeSource.@Nullable Timer targetHeartbeat;
+  /** Told synchronously, on the worker thread, how each slice settled here (graph runs schedule on it). */
+  private volatile java.util.function.ObjIntConsumer<SliceStatus> onSettled = (status, index) -> { };
 
   RunSession(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options, RunLauncher.Mode mode,
       ProgressTracker tracker) {
@@ -85,6 +88,15 @@ final class RunSession<T> implements BackfillRun {
   RunContext runContext() {
     return new RunContext(run.runId(), run.target(), pipeline.strategy(), pipeline.partitioning(),
         mode != RunLauncher.Mode.NEW);
+  }
+
+  void onSettled(java.util.function.ObjIntConsumer<SliceStatus> hook) {
+    this.onSettled = hook;
+  }
+
+  /** A slice settled in this process: its status is recorded (SUCCEEDED committed with its data). */
+  void settled(int index, SliceStatus status) {
+    onSettled.accept(status, index);
   }
 
   void publish(BackfillEvent event) {

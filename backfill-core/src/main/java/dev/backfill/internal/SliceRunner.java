@@ -81,8 +81,13 @@ final class SliceRunner<T> {
 
   /** Settles a slice claimed after the run stopped: it never starts. */
   void skip(SliceLease lease) {
-    Slice slice = slice(lease);
     String reason = s.stopReason() != null ? s.stopReason() : "the run was cancelled (" + s.cancelMode() + ")";
+    skip(lease, reason);
+  }
+
+  /** Settles a claimed slice as SKIPPED without starting it, saying why (a graph's failed upstream). */
+  void skip(SliceLease lease, String reason) {
+    Slice slice = slice(lease);
     settle(slice, lease, s.time.clock().instant(), new Ended(SliceStatus.SKIPPED, "not started: " + reason));
   }
 
@@ -219,6 +224,7 @@ final class SliceRunner<T> {
         commit(slice, lease, c.writer(), new SliceOutcome(SliceStatus.SUCCEEDED, c.stats().rows(), start, end, null,
             c.checks(), null, c.stats()));
         s.tracker.ended(slice.index(), SliceStatus.SUCCEEDED, c.stats().rows());
+        s.settled(slice.index(), SliceStatus.SUCCEEDED);
         s.publish(new BackfillEvent.SliceSucceeded(runId, slice.key(), slice.index(), lease.attempt(), c.stats().rows(),
             took));
         log.debug("slice {} committed {} rows in {} ms (attempt {})", slice.key(), c.stats().rows(), took.toMillis(),
@@ -238,6 +244,7 @@ final class SliceRunner<T> {
           s.tracker.ended(slice.index(), e.status(), 0);
         }
         logEnd(slice, lease, e);
+        s.settled(slice.index(), e.status());
         if (e.status() == SliceStatus.FAILED || e.status() == SliceStatus.FAILED_CHECK) {
           // before the slice's event, so that anyone who saw the event also sees a stop it caused
           s.sliceFailed();

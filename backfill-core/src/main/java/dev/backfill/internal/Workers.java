@@ -50,16 +50,20 @@ final class Workers {
     if (n == 0) {
       return;
     }
+    inParallel(n, "backfill-" + s.run.target() + "-", this::loop);
+  }
+
+  /** Runs a loop on {@code n} threads of a pool of its own and waits until every one has returned. */
+  static void inParallel(int n, String threadPrefix, Runnable loop) throws Exception {
     AtomicInteger ids = new AtomicInteger();
-    ExecutorService threads = Executors.newFixedThreadPool(n,
-        r -> new Thread(r, "backfill-" + s.run.target() + "-" + ids.incrementAndGet()));
+    ExecutorService threads = Executors.newFixedThreadPool(n, r -> new Thread(r, threadPrefix + ids.incrementAndGet()));
     try {
       List<Future<?>> loops = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        loops.add(threads.submit(this::loop));
+        loops.add(threads.submit(loop));
       }
-      for (Future<?> loop : loops) {
-        loop.get();
+      for (Future<?> f : loops) {
+        f.get();
       }
     } finally {
       threads.shutdownNow();

@@ -290,4 +290,25 @@ public interface StateStore {
       ResourceProvider transaction) {
     return false;
   }
+
+  // ---- Graph runs (issue 16): claiming one slice by index --------------------------------------
+
+  /**
+   * Claims one given slice of a run if it is claimable now: PENDING, or RUNNING under an expired lease
+   * (its attempt counter increases). Sets it RUNNING with a new lease and a new fencing token, as
+   * {@link #claim(String, String, Duration)} does. Graph runs ({@code BackfillGraph}) claim this way,
+   * since a downstream slice may only start once the upstream partitions it needs have succeeded.
+   * The default refuses: stores that can run graphs override it atomically.
+   *
+   * @param runId run id
+   * @param index the slice's index
+   * @param workerId the claiming worker
+   * @param leaseTime how long the lease lasts without renewal
+   * @return the lease, or empty when that slice is not claimable now (held under a live lease, or ended)
+   * @throws UnsupportedOperationException when the store cannot claim a slice by index
+   */
+  default Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot claim a slice by index, which graph runs"
+        + " need; use InMemoryStateStore or JdbcStateStore, or implement StateStore.claimSlice");
+  }
 }

@@ -507,6 +507,30 @@ public final class JdbcStateStore implements StateStore {
     });
   }
 
+  @Override
+  public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+    requireNonNull(workerId, "workerId");
+    long millis = leaseTime.toMillis();
+    return tx.run("claim slice " + index + " of run " + runId, c -> {
+      // One conditional update: only a PENDING slice or one whose lease expired in database time moves.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = 'RUNNING',"
+          + " attempt = attempt + 1, version = version + 1, worker = ?, lease_until = " + dialect.nowPlusMillis() + ","
+          + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL"
+          + " WHERE run_id = ? AND slice_index = ? AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until <= "
+          + dialect.now() + "))")) {
+        ps.setString(1, workerId);
+        ps.setLong(2, millis);
+        ps.setString(3, runId);
+        ps.setInt(4, index);
+        if (ps.executeUpdate() != 1) {
+          requireRun(c, runId);
+          return Optional.empty();
+        }
+      }
+      return Optional.of(lease(c, runId, index, workerId));
+    });
+  }
+
   private @Nullable Integer lockCandidate(Connection c, String runId, String condition) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
         + condition + " ORDER BY slice_index LIMIT 1 FOR UPDATE SKIP LOCKED")) {

@@ -280,6 +280,11 @@ public final class Crash {
     }
 
     @Override
+    public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+      return happened() ? Optional.empty() : super.claimSlice(runId, index, workerId, leaseTime);
+    }
+
+    @Override
     public Optional<SliceLease> renew(SliceLease lease, Duration leaseTime) {
       // no heartbeat leaves a dead process; the lease runs out in the store on its own
       return happened() ? Optional.of(lease) : super.renew(lease, leaseTime);

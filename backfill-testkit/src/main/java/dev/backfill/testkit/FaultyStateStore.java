@@ -36,7 +36,7 @@ public final class FaultyStateStore extends ForwardingStateStore {
     CREATE_RUN,
     /** {@link StateStore#updateRun}. */
     UPDATE_RUN,
-    /** {@link StateStore#claim}. */
+    /** {@link StateStore#claim} and {@link StateStore#claimSlice}. */
     CLAIM,
     /** {@link StateStore#renew}. */
     RENEW,
@@ -155,6 +155,12 @@ public final class FaultyStateStore extends ForwardingStateStore {
   public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
     before(Op.CLAIM, null);
     return super.claim(runId, workerId, leaseTime);
+  }
+
+  @Override
+  public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+    before(Op.CLAIM, null);
+    return super.claimSlice(runId, index, workerId, leaseTime);
   }
 
   @Override

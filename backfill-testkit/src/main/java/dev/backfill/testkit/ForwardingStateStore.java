@@ -93,6 +93,11 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
+    return delegate.claimSlice(runId, index, workerId, leaseTime);
+  }
+
+  @Override
   public Optional<SliceLease> renew(SliceLease lease, Duration leaseTime) {
     return delegate.renew(lease, leaseTime);
   }

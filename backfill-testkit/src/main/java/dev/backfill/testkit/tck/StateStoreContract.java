@@ -289,6 +289,28 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void aSliceClaimedByIndexIsClaimedOnlyWhilePendingOrExpired() throws Exception {
+    RunRecord run = newRun("2024-01-01", 3, 1, now());
+
+    SliceLease second = store().claimSlice(run.runId(), 2, "worker-a", shortLease()).orElseThrow();
+    assertEquals(2, second.index(), "the slice asked for, not the lowest pending one");
+    assertEquals(1, second.attempt());
+    assertEquals(SliceStatus.PENDING, slice(run, 0).status(), "other slices stay pending");
+    assertEquals(Optional.empty(), store().claimSlice(run.runId(), 2, "worker-b", LONG_LEASE), "a live lease holds");
+    assertEquals(0, claim(run, "worker-b", LONG_LEASE).index(), "ordinary claims skip the claimed slice");
+
+    letLeasesExpire();
+    SliceLease taken = store().claimSlice(run.runId(), 2, "worker-b", LONG_LEASE).orElseThrow();
+    assertEquals(2, taken.attempt(), "taking over an expired lease starts the next attempt");
+    assertTrue(taken.version() > second.version(), "and moves the fencing token on");
+    assertThrows(LeaseLostException.class, () -> store().complete(second, outcome(SliceStatus.SUCCEEDED, 1),
+        ResourceProvider.NONE), "the old holder is fenced off");
+    complete(taken, SliceStatus.SUCCEEDED, 3);
+    assertEquals(Optional.empty(), store().claimSlice(run.runId(), 2, "worker-c", LONG_LEASE), "a succeeded slice stays");
+    assertEquals(Optional.empty(), store().claimSlice(run.runId(), 7, "worker-c", LONG_LEASE), "no such slice");
+  }
+
+  @Test
   void renewExtendsTheLease() {
     RunRecord run = newRun("2024-01-01", 1, 1, now());
     SliceLease lease = claim(run, "worker-a", Duration.ofMinutes(1));

@@ -16,6 +16,7 @@ class StateStoreContractCanFailTest {
 
     assertThat(results.failed()).containsExactlyInAnyOrder(
         "anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff",
+        "aSliceClaimedByIndexIsClaimedOnlyWhilePendingOrExpired",
         "reopenReturnsEveryUnsucceededSliceToPendingAndNeverASucceededOne");
     assertThat(results.message("anExpiredLeaseIsClaimedAgainWithANewTokenAndTheOldHolderIsFencedOff"))
         .contains("complete with a stale token");
