@@ -108,6 +108,7 @@ final class RunFinisher {
   }
 
   private void complete(RunReport report, boolean finishedHere) {
+    s.watch.progress(true);
     s.publish(new BackfillEvent.RunFinished(s.run.runId(), report));
     s.bus.close();
     if (finishedHere && report.status() != RunStatus.SUCCEEDED) {
