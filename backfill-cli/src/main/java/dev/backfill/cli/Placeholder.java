@@ -1,0 +1,1 @@
+package dev.backfill.cli; final class Placeholder {}

@@ -1,0 +1,1 @@
+package dev.backfill.web; final class Placeholder {}
