@@ -250,4 +250,14 @@ public final class RunHistory {
   public Optional<CancelRequest> cancelRequest(String runId) {
     return store.cancelRequest(runId);
   }
+
+  /**
+   * Writes runs as a JSON array (the shape the run page's {@code /api/runs} serves).
+   *
+   * @param runs summaries
+   * @return JSON text
+   */
+  public static String toJson(List<RunSummary> runs) {
+    return dev.backfill.internal.ReportJson.write(runs);
+  }
 }

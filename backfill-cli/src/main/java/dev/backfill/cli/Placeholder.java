@@ -1,1 +1,0 @@
-package dev.backfill.cli; final class Placeholder {}
