@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backfill.ExecutionOptions;
+import dev.backfill.RetryPolicy;
 import java.net.InetAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,8 +42,11 @@ public record RunInfo(String startedBy, String environment, String java, Map<Str
     o.put("slicesPerSecond", String.valueOf(options.slicesPerSecond()));
     o.put("rowsPerSecond", String.valueOf(options.rowsPerSecond()));
     o.put("sliceTimeout", options.timeout().map(Object::toString).orElse("none"));
-    o.put("retry", options.retry().toString());
-    o.put("failurePolicy", options.failurePolicy().toString());
+    RetryPolicy r = options.retry();
+    o.put("retry", r.maxAttempts() + " attempts, backoff " + r.initialBackoff() + " x" + r.multiplier() + " up to "
+        + r.maxBackoff() + ", jitter " + r.jitter());
+    int stopAfter = options.failurePolicy().stopAfter();
+    o.put("failurePolicy", stopAfter == Integer.MAX_VALUE ? "continue and report" : "stop after " + stopAfter);
     o.put("writeBatchSize", String.valueOf(options.writeBatchSize()));
     o.put("leaseTime", options.leaseTime().toString());
     o.put("workerId", options.workerId());

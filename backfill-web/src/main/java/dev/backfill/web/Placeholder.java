@@ -1,1 +1,0 @@
-package dev.backfill.web; final class Placeholder {}
