@@ -13,6 +13,8 @@ module dev.backfill.core {
   requires io.github.resilience4j.retry;
   requires io.github.resilience4j.ratelimiter;
   requires static transitive org.jspecify;
+  requires static me.tongfei.progressbar;
+  requires static micrometer.core;
 
   exports dev.backfill;
   exports dev.backfill.event;
