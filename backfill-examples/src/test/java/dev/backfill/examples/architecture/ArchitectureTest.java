@@ -61,17 +61,15 @@ class ArchitectureTest {
 
   private static final JavaClasses LIBRARY = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPaths(libraryPaths());
+      .importLocations(libraryLocations());
 
-  private static List<java.nio.file.Path> libraryPaths() {
-    List<java.nio.file.Path> paths = new java.util.ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      paths.add(java.nio.file.Paths.get(entry));
-    }
+  private static java.util.Set<com.tngtech.archunit.core.importer.Location> libraryLocations() {
+    java.util.Set<com.tngtech.archunit.core.importer.Location> locations =
+        new java.util.HashSet<>(com.tngtech.archunit.core.importer.Locations.ofPackage("dev.backfill"));
     if (java.nio.file.Files.isDirectory(CLI_CLASSES)) {
-      paths.add(CLI_CLASSES);
+      locations.add(com.tngtech.archunit.core.importer.Location.of(CLI_CLASSES));
     }
-    return paths;
+    return locations;
   }
 
   @Test
