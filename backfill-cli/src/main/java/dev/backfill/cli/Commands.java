@@ -48,6 +48,12 @@ final class Commands {
     abstract int run(RunHistory history);
   }
 
+  /** A command about one run. */
+  abstract static class OnRun extends Base {
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id.")
+    String runId;
+  }
+
   @Command(name = "runs", description = "List runs, newest first.")
   static final class Runs extends Base {
     @Option(names = "--target", description = "Only runs of this target.")
@@ -91,10 +97,7 @@ final class Commands {
   }
 
   @Command(name = "show", description = "Show a run: summary, progress and slices.")
-  static final class Show extends Base {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id.")
-    String runId;
-
+  static final class Show extends OnRun {
     @Option(names = "--json", description = "Print JSON (with attempts and log excerpts) instead of text.")
     boolean json;
 
@@ -133,10 +136,7 @@ final class Commands {
   }
 
   @Command(name = "logs", description = "Print the captured log lines of a slice, every attempt.")
-  static final class Logs extends Base {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id.")
-    String runId;
-
+  static final class Logs extends OnRun {
     @Parameters(index = "1", paramLabel = "PARTITION", description = "Slice key or one of its partition keys.")
     String partition;
 
@@ -157,10 +157,7 @@ final class Commands {
   }
 
   @Command(name = "report", description = "Write a run's report: one self-contained HTML file, or JSON.")
-  static final class Report extends Base {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id.")
-    String runId;
-
+  static final class Report extends OnRun {
     @Option(names = "--html", paramLabel = "FILE", description = "Write the HTML report here.")
     @Nullable Path html;
 
@@ -190,10 +187,7 @@ final class Commands {
   }
 
   @Command(name = "cancel", description = "Ask every worker of a run, in any JVM, to stop.")
-  static final class Cancel extends Base {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id.")
-    String runId;
-
+  static final class Cancel extends OnRun {
     @Option(names = "--immediate", description = "Roll running slices back instead of letting them finish.")
     boolean immediate;
 
@@ -206,10 +200,7 @@ final class Commands {
   }
 
   @Command(name = "mark-failed", description = "Mark a stalled run (no live worker) FAILED; resume stays possible.")
-  static final class MarkFailed extends Base {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id.")
-    String runId;
-
+  static final class MarkFailed extends OnRun {
     @Override
     int run(RunHistory history) {
       RunSummary s = history.markFailed(runId, BackfillCli.operator());

@@ -165,22 +165,42 @@ public final class HtmlReport {
     int label = 220;
     double scale = (CHART_WIDTH - label) / span;
     int rowHeight = 18;
+    // A worker process runs several slices at once: each gets a lane, the first free one.
+    List<List<List<Bar>>> lanesByWorker = new ArrayList<>();
+    int rows = 0;
+    for (List<Bar> bars : byWorker.values()) {
+      List<List<Bar>> lanes = new ArrayList<>();
+      bars.stream().sorted((a, b) -> a.from().compareTo(b.from())).forEach(bar -> {
+        List<Bar> free = lanes.stream().filter(l -> !l.get(l.size() - 1).to().isAfter(bar.from())).findFirst()
+            .orElseGet(() -> {
+              List<Bar> lane = new ArrayList<>();
+              lanes.add(lane);
+              return lane;
+            });
+        free.add(bar);
+      });
+      lanesByWorker.add(lanes);
+      rows += lanes.size();
+    }
     h.append("<svg id=\"timeline\" width=\"").append(CHART_WIDTH).append("\" height=\"")
-        .append(byWorker.size() * rowHeight + 20).append("\" role=\"img\">");
+        .append(rows * rowHeight + 20).append("\" role=\"img\">");
     int row = 0;
-    for (Map.Entry<String, List<Bar>> e : byWorker.entrySet()) {
-      int y = row * rowHeight;
-      h.append("<text x=\"0\" y=\"").append(y + 13).append("\" font-size=\"11\">").append(esc(shorten(e.getKey(), 34)))
-          .append("</text>");
-      for (Bar b : e.getValue()) {
-        double x = label + Duration.between(t0, b.from()).toMillis() * scale;
-        double w = Math.max(1, Duration.between(b.from(), b.to()).toMillis() * scale);
-        h.append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">",
-            b.status().name(), x, y + 2, w, rowHeight - 4))
-            .append("<title>").append(esc(b.key() + (b.attempt() > 0 ? " attempt " + b.attempt() : "") + " "
-                + b.status() + " " + millis(Duration.between(b.from(), b.to())))).append("</title></rect>");
+    int w = 0;
+    for (String worker : byWorker.keySet()) {
+      h.append("<text x=\"0\" y=\"").append(row * rowHeight + 13).append("\" font-size=\"11\">")
+          .append(esc(shorten(worker, 34))).append("</text>");
+      for (List<Bar> lane : lanesByWorker.get(w++)) {
+        int y = row * rowHeight;
+        for (Bar b : lane) {
+          double x = label + Duration.between(t0, b.from()).toMillis() * scale;
+          double width = Math.max(1, Duration.between(b.from(), b.to()).toMillis() * scale);
+          h.append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">",
+              b.status().name(), x, y + 2, width, rowHeight - 4))
+              .append("<title>").append(esc(b.key() + (b.attempt() > 0 ? " attempt " + b.attempt() : "") + " "
+                  + b.status() + " " + millis(Duration.between(b.from(), b.to())))).append("</title></rect>");
+        }
+        row++;
       }
-      row++;
     }
     h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", label,
         row * rowHeight + 14, esc(t0.toString())));

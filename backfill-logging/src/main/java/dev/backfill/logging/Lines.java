@@ -3,6 +3,8 @@ package dev.backfill.logging;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import dev.backfill.spi.SliceLogs;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** The default format of a captured line, the same for every back end. */
@@ -31,5 +33,12 @@ final class Lines {
       end--;
     }
     return line.substring(0, end);
+  }
+
+  /** Keeps a line of a slice running in this JVM; formats it only then. */
+  static void offer(@Nullable String run, @Nullable String partition, Supplier<String> line) {
+    if (SliceLogs.wants(run, partition)) {
+      SliceLogs.append(run, partition, line.get());
+    }
   }
 }

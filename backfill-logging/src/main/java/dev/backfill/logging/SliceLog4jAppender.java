@@ -72,21 +72,17 @@ public final class SliceLog4jAppender extends AbstractAppender {
   @Override
   public void append(LogEvent event) {
     ReadOnlyStringMap context = event.getContextData();
-    String run = context.getValue(BackfillRun.MDC_RUN);
-    String partition = context.getValue(BackfillRun.MDC_PARTITION);
-    if (!SliceLogs.wants(run, partition)) {
-      return;
-    }
+    Lines.offer(context.getValue(BackfillRun.MDC_RUN), context.getValue(BackfillRun.MDC_PARTITION), () -> format(event));
+  }
+
+  private String format(LogEvent event) {
     Layout<? extends Serializable> layout = getLayout();
-    String line;
     if (layout != null) {
-      line = Lines.trim(String.valueOf(layout.toSerializable(event)));
-    } else {
-      Throwable t = event.getThrown();
-      line = Lines.format(event.getTimeMillis(), event.getLevel().name(), event.getLoggerName(),
-          event.getMessage().getFormattedMessage(), t == null ? null : t.getClass().getName(),
-          t == null ? null : t.getMessage());
+      return Lines.trim(String.valueOf(layout.toSerializable(event)));
     }
-    SliceLogs.append(run, partition, line);
+    Throwable t = event.getThrown();
+    return Lines.format(event.getTimeMillis(), event.getLevel().name(), event.getLoggerName(),
+        event.getMessage().getFormattedMessage(), t == null ? null : t.getClass().getName(),
+        t == null ? null : t.getMessage());
   }
 }

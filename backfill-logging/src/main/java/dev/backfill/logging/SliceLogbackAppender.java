@@ -69,19 +69,15 @@ public final class SliceLogbackAppender extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
     Map<String, String> mdc = event.getMDCPropertyMap();
-    String run = mdc.get(BackfillRun.MDC_RUN);
-    String partition = mdc.get(BackfillRun.MDC_PARTITION);
-    if (!SliceLogs.wants(run, partition)) {
-      return;
-    }
-    String line;
+    Lines.offer(mdc.get(BackfillRun.MDC_RUN), mdc.get(BackfillRun.MDC_PARTITION), () -> format(event));
+  }
+
+  private String format(ILoggingEvent event) {
     if (layout != null) {
-      line = Lines.trim(layout.doLayout(event));
-    } else {
-      IThrowableProxy t = event.getThrowableProxy();
-      line = Lines.format(event.getTimeStamp(), event.getLevel().toString(), event.getLoggerName(),
-          event.getFormattedMessage(), t == null ? null : t.getClassName(), t == null ? null : t.getMessage());
+      return Lines.trim(layout.doLayout(event));
     }
-    SliceLogs.append(run, partition, line);
+    IThrowableProxy t = event.getThrowableProxy();
+    return Lines.format(event.getTimeStamp(), event.getLevel().toString(), event.getLoggerName(),
+        event.getFormattedMessage(), t == null ? null : t.getClassName(), t == null ? null : t.getMessage());
   }
 }
