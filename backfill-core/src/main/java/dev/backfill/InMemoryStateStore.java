@@ -314,29 +314,19 @@ public final class InMemoryStateStore implements StateStore {
 
   @Override
   public void recordRunInfo(String runId, String json) {
-    RunState state = state(runId);
-    synchronized (state) {
-      state.info = json;
-    }
+    locked(runId, state -> state.info = json);
   }
 
   @Override
   public Optional<String> runInfo(String runId) {
-    RunState state = state(runId);
-    synchronized (state) {
-      return Optional.ofNullable(state.info);
-    }
+    return locked(runId, state -> Optional.ofNullable(state.info));
   }
 
   @Override
   public void heartbeat(String runId, String workerId, Duration leaseTime) {
-    RunState state = state(runId);
     Instant until = now().plus(leaseTime);
-    synchronized (state) {
-      if (state.aliveUntil == null || until.isAfter(state.aliveUntil)) {
-        state.aliveUntil = until;
-      }
-    }
+    locked(runId, state -> state.aliveUntil = state.aliveUntil == null || until.isAfter(state.aliveUntil)
+        ? until : state.aliveUntil);
   }
 
   @Override
@@ -371,17 +361,19 @@ public final class InMemoryStateStore implements StateStore {
 
   @Override
   public Optional<CancelRequest> cancelRequest(String runId) {
-    RunState state = state(runId);
-    synchronized (state) {
-      return Optional.ofNullable(state.cancel);
-    }
+    return locked(runId, state -> Optional.ofNullable(state.cancel));
   }
 
   @Override
   public void clearCancelRequest(String runId) {
+    locked(runId, state -> state.cancel = null);
+  }
+
+  /** Reads or changes a run's state under its lock. */
+  private <R> R locked(String runId, java.util.function.Function<RunState, R> action) {
     RunState state = state(runId);
     synchronized (state) {
-      state.cancel = null;
+      return action.apply(state);
     }
   }
 
