@@ -9,13 +9,13 @@ abstract class AbstractJdbcRunHistoryTest extends AbstractRunHistoryTest {
   abstract TestDatabase.Engine engine();
 
   @Override
-  StateStore createStore() {
+  protected StateStore createStore() {
     db = TestDatabase.open(engine());
     return JdbcStateStore.create(db.dataSource());
   }
 
   @Override
-  void dropStore() {
+  protected void dropStore() {
     db.close();
   }
 }

@@ -6,10 +6,10 @@ import dev.backfill.spi.StateStore;
 /** The run history over core's in-memory store, with the same tests as over the JDBC store. */
 class InMemoryRunHistoryTest extends AbstractRunHistoryTest {
   @Override
-  StateStore createStore() {
+  protected StateStore createStore() {
     return new InMemoryStateStore();
   }
 
   @Override
-  void dropStore() {}
+  protected void dropStore() {}
 }
