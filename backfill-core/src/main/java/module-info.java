@@ -15,6 +15,8 @@ module dev.backfill.core {
   requires static transitive org.jspecify;
   // optional: only cron partitions need it (Partitioning.cron)
   requires static com.cronutils;
+  requires static me.tongfei.progressbar;
+  requires static micrometer.core;
 
   exports dev.backfill;
   exports dev.backfill.event;

@@ -393,12 +393,23 @@ public final class Backfill<T> {
   }
 
   /**
-   * Returns the runs of this target, newest first.
+   * Returns the runs of this target, newest first, as {@link RunHistory#runsOf} lists them (with slice
+   * counts, who started each and whether it is stalled).
    *
    * @return the runs
    */
   public List<RunSummary> runs() {
-    return pipeline.store().runs(runTarget()).stream().map(RunSummary::of).toList();
+    return history().runsOf(runTarget());
+  }
+
+  /**
+   * Returns the operator's view of this backfill's state store: runs of every target, one run in
+   * full, its slices and logs, reports, cancel and mark-failed.
+   *
+   * @return the history
+   */
+  public RunHistory history() {
+    return RunHistory.of(pipeline.store());
   }
 
   /**

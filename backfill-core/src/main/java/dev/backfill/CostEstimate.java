@@ -29,7 +29,13 @@ public record CostEstimate(
         + duration.map(CostEstimate::human).orElse("unknown") + " (" + durationBasis + ")";
   }
 
-  static String human(Duration d) {
+  /**
+   * Formats a duration for people: {@code 250ms}, {@code ~42s}, {@code ~12m}, {@code ~3h10m}.
+   *
+   * @param d the duration
+   * @return the text
+   */
+  public static String human(Duration d) {
     long s = d.toSeconds();
     if (s < 1) {
       return d.toMillis() + "ms";

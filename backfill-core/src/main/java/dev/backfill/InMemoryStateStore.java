@@ -2,6 +2,7 @@ package dev.backfill;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.spi.CancelRequest;
 import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.ResourceProvider;
@@ -105,6 +106,9 @@ public final class InMemoryStateStore implements StateStore {
     RunState state = state(runId);
     synchronized (state) {
       state.record = state.record.with(status, finishedAt, message);
+      if (status == RunStatus.RUNNING) {
+        state.cancel = null;   // a cancel request belongs to the run's previous session
+      }
     }
   }
 
@@ -201,12 +205,17 @@ public final class InMemoryStateStore implements StateStore {
 
   @Override
   public SliceLease nextAttempt(SliceLease lease, String error) {
+    return nextAttempt(lease, error, null);
+  }
+
+  @Override
+  public SliceLease nextAttempt(SliceLease lease, String error, @Nullable String logExcerpt) {
     RunState state = state(lease.runId());
     synchronized (state) {
       SliceRecord s = checkHeld(state, lease);
       Instant now = now();
       state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), SliceStatus.FAILED,
-          s.startedAt(), now, 0, error));
+          s.startedAt(), now, 0, error, logExcerpt));
       SliceRecord next = copy(s, SliceStatus.RUNNING, s.attempt() + 1, s.version(), s.leaseUntil(), now, null,
           0, error, List.of(), null);
       state.slices[lease.index()] = next;
@@ -228,7 +237,7 @@ public final class InMemoryStateStore implements StateStore {
           s.attempt(), s.version(), s.worker(), null, outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
           outcome.error(), checks, outcome.logExcerpt(), outcome.stats());
       state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), outcome.status(),
-          outcome.startedAt(), outcome.finishedAt(), outcome.rows(), outcome.error()));
+          outcome.startedAt(), outcome.finishedAt(), outcome.rows(), outcome.error(), outcome.logExcerpt()));
       state.running.remove(lease.index());
       keys = s.partitions();
       target = state.record.target();
@@ -312,6 +321,88 @@ public final class InMemoryStateStore implements StateStore {
   @Override
   public Guarantee guaranteeWith(ResourceProvider destination) {
     return Guarantee.AT_LEAST_ONCE;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operator's view (issue 15)
+
+  @Override
+  public List<RunRecord> runs(RunFilter filter) {
+    List<RunRecord> all = new ArrayList<>();
+    for (RunState state : runs.values()) {
+      synchronized (state) {
+        if (filter.matches(state.record)) {
+          all.add(state.record);
+        }
+      }
+    }
+    all.sort(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::runId).reversed());
+    return all.stream().skip(filter.offset()).limit(filter.limit()).toList();
+  }
+
+  @Override
+  public void recordRunInfo(String runId, String json) {
+    locked(runId, state -> state.info = json);
+  }
+
+  @Override
+  public Optional<String> runInfo(String runId) {
+    return locked(runId, state -> Optional.ofNullable(state.info));
+  }
+
+  @Override
+  public void heartbeat(String runId, String workerId, Duration leaseTime) {
+    Instant until = now().plus(leaseTime);
+    locked(runId, state -> state.aliveUntil = state.aliveUntil == null || until.isAfter(state.aliveUntil)
+        ? until : state.aliveUntil);
+  }
+
+  @Override
+  public Optional<Instant> aliveUntil(String runId) {
+    RunState state = state(runId);
+    synchronized (state) {
+      Instant latest = state.aliveUntil;
+      for (int i : state.running) {
+        Instant lease = state.slices[i].leaseUntil();
+        if (lease != null && (latest == null || lease.isAfter(latest))) {
+          latest = lease;
+        }
+      }
+      return Optional.ofNullable(latest);
+    }
+  }
+
+  @Override
+  public boolean requestCancel(String runId, CancelMode mode, String requestedBy) {
+    RunState state = state(runId);
+    synchronized (state) {
+      RunStatus status = state.record.status();
+      if (status != RunStatus.RUNNING && status != RunStatus.FINISHING) {
+        return false;
+      }
+      if (state.cancel == null || (state.cancel.mode() == CancelMode.GRACEFUL && mode == CancelMode.IMMEDIATE)) {
+        state.cancel = new CancelRequest(mode, now(), requestedBy);
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public Optional<CancelRequest> cancelRequest(String runId) {
+    return locked(runId, state -> Optional.ofNullable(state.cancel));
+  }
+
+  @Override
+  public void clearCancelRequest(String runId) {
+    locked(runId, state -> state.cancel = null);
+  }
+
+  /** Reads or changes a run's state under its lock. */
+  private <R> R locked(String runId, java.util.function.Function<RunState, R> action) {
+    RunState state = state(runId);
+    synchronized (state) {
+      return action.apply(state);
+    }
   }
 
   private RunState state(String runId) {
@@ -417,6 +508,9 @@ public final class InMemoryStateStore implements StateStore {
     final BitSet pending = new BitSet();
     final TreeSet<Integer> running = new TreeSet<>();
     final List<SliceAttempt> attempts = new ArrayList<>();
+    @Nullable String info;
+    @Nullable Instant aliveUntil;
+    @Nullable CancelRequest cancel;
     /** No pending bit is set below this index. */
     int lowestPending;
 

@@ -26,11 +26,38 @@ import java.util.Optional;
  * @param p50 median duration of finished slices
  * @param p95 95th percentile duration of finished slices
  * @param outliers slices (finished or running) slower than 3 × the median
+ * @param retries attempts that failed transiently and were retried, in this session
  */
 public record Progress(
     int total, int succeeded, int failed, int running, int remaining, int cancelled, int skipped,
     long rows, Duration elapsed, double slicesPerSecond, double rowsPerSecond,
-    Optional<Duration> eta, Optional<Duration> p50, Optional<Duration> p95, List<Outlier> outliers) {
+    Optional<Duration> eta, Optional<Duration> p50, Optional<Duration> p95, List<Outlier> outliers, int retries) {
+
+  /**
+   * A snapshot without a retry count.
+   *
+   * @param total slices
+   * @param succeeded committed
+   * @param failed failed
+   * @param running running
+   * @param remaining not started
+   * @param cancelled cancelled
+   * @param skipped skipped
+   * @param rows rows
+   * @param elapsed elapsed
+   * @param slicesPerSecond slice throughput
+   * @param rowsPerSecond row throughput
+   * @param eta expected time left
+   * @param p50 median duration
+   * @param p95 95th percentile duration
+   * @param outliers slow slices
+   */
+  public Progress(int total, int succeeded, int failed, int running, int remaining, int cancelled, int skipped,
+      long rows, Duration elapsed, double slicesPerSecond, double rowsPerSecond,
+      Optional<Duration> eta, Optional<Duration> p50, Optional<Duration> p95, List<Outlier> outliers) {
+    this(total, succeeded, failed, running, remaining, cancelled, skipped, rows, elapsed, slicesPerSecond,
+        rowsPerSecond, eta, p50, p95, outliers, 0);
+  }
 
   /**
    * A slice far slower than the median.
@@ -52,6 +79,15 @@ public record Progress(
   }
 
   /**
+   * Returns the slices that are done (succeeded, failed, cancelled or skipped).
+   *
+   * @return done slices
+   */
+  public int done() {
+    return succeeded + failed + cancelled + skipped;
+  }
+
+  /**
    * Returns a one-line summary for logs and consoles.
    *
    * @return e.g. {@code 12/31 slices (39%), 2 running, 1 failed, 40,000 rows, ETA ~2m10s, p50 1.2s, p95 3.4s}
@@ -60,7 +96,8 @@ public record Progress(
     StringBuilder s = new StringBuilder();
     s.append(succeeded + failed + cancelled + skipped).append('/').append(total).append(" slices (")
         .append(Math.round(fractionDone() * 100)).append("%), ").append(running).append(" running, ")
-        .append(failed).append(" failed, ").append(String.format(Locale.ROOT, "%,d", rows)).append(" rows, ")
+        .append(failed).append(" failed, ").append(retries > 0 ? retries + " retried, " : "")
+        .append(String.format(Locale.ROOT, "%,d", rows)).append(" rows, ")
         .append(String.format(Locale.ROOT, "%.1f slices/s", slicesPerSecond));
     eta.ifPresent(d -> s.append(", ETA ").append(CostEstimate.human(d)));
     p50.ifPresent(d -> s.append(", p50 ").append(millis(d)));

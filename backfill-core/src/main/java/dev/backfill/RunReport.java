@@ -125,4 +125,14 @@ public record RunReport(String runId, String target, RunStatus status, Guarantee
     }
     return s.toString();
   }
+
+  /**
+   * Writes the report as JSON (Jackson): run, counts and every slice; instants as ISO-8601 strings,
+   * durations in milliseconds. {@link RunHistory#run(String)} has the full history of a run.
+   *
+   * @return JSON text
+   */
+  public String toJson() {
+    return dev.backfill.internal.ReportJson.write(this);
+  }
 }

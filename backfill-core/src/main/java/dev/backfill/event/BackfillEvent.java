@@ -1,6 +1,7 @@
 package dev.backfill.event;
 
 import dev.backfill.CheckResult;
+import dev.backfill.Progress;
 import dev.backfill.RunReport;
 import dev.backfill.SliceStatus;
 import java.time.Duration;
@@ -118,4 +119,14 @@ public sealed interface BackfillEvent {
    * @param result the result
    */
   record CheckEvaluated(String runId, String sliceKey, int index, CheckResult result) implements BackfillEvent {}
+
+  /**
+   * The run's progress changed: slices done of total, failed, retried, rows, throughput, ETA and skew
+   * outliers. Sent at most once a second while something changes, and once more just before
+   * {@link RunFinished}; a console progress bar or a metrics binder listens for it.
+   *
+   * @param runId run id
+   * @param progress the snapshot
+   */
+  record ProgressUpdated(String runId, Progress progress) implements BackfillEvent {}
 }

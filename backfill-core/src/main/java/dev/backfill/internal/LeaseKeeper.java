@@ -40,12 +40,12 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   /**
-   * Records the failed attempt and starts the next one under the same lease.
+   * Records the failed attempt (with its log excerpt) and starts the next one under the same lease.
    *
    * @throws LeaseLostException when the lease was lost meanwhile
    */
-  synchronized SliceLease nextAttempt(String error) {
-    lease = session.store.nextAttempt(lease, error);
+  synchronized SliceLease nextAttempt(String error, @Nullable String logExcerpt) {
+    lease = session.store.nextAttempt(lease, error, logExcerpt);
     return lease;
   }
 

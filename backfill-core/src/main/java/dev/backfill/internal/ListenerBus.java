@@ -35,6 +35,11 @@ final class ListenerBus implements AutoCloseable {
     });
   }
 
+  /** Tells whether anyone listens, so that events costly to build can be skipped. */
+  boolean hasListeners() {
+    return dispatcher != null;
+  }
+
   void publish(BackfillEvent event) {
     if (dispatcher == null) {
       return;

@@ -19,6 +19,7 @@ final class ProgressTracker {
 
   private final Clock clock;
   private final int concurrency;
+  private final double slicesPerSecond;
   private final Instant startedAt;
   private final int total;
   private int succeeded;
@@ -27,16 +28,22 @@ final class ProgressTracker {
   private int skipped;
   private int pending;
   private long rows;
+  private int retries;
   private final Map<Integer, Running> running = new HashMap<>();
   private long[] durations = new long[64];
   private String[] keys = new String[64];
   private int finished;
 
-  private record Running(String key, Instant since) {}
+  /** A slice in progress since an instant. */
+  record Running(String key, Instant since) {}
 
-  ProgressTracker(Clock clock, int concurrency, int total, Map<SliceStatus, Integer> initial) {
+  /** Percentiles, mean and outliers of slice durations. */
+  record Timing(Optional<Duration> p50, Optional<Duration> p95, double meanNanos, List<Progress.Outlier> outliers) {}
+
+  ProgressTracker(Clock clock, int concurrency, double slicesPerSecond, int total, Map<SliceStatus, Integer> initial) {
     this.clock = clock;
     this.concurrency = concurrency;
+    this.slicesPerSecond = slicesPerSecond;
     this.startedAt = clock.instant();
     this.total = total;
     this.succeeded = initial.getOrDefault(SliceStatus.SUCCEEDED, 0);
@@ -81,6 +88,10 @@ final class ProgressTracker {
     }
   }
 
+  synchronized void retried() {
+    retries++;
+  }
+
   synchronized void skippedPending(int count) {
     skipped += count;
     pending -= count;
@@ -90,34 +101,52 @@ final class ProgressTracker {
     Instant now = clock.instant();
     Duration elapsed = Duration.between(startedAt, now);
     double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
-    long[] done = Arrays.copyOf(durations, finished);
+    Timing t = timing(Arrays.copyOf(durations, finished), keys, running.values(), now);
+    int left = pending + running.size();
+    Optional<Duration> eta = finished == 0 ? Optional.empty() : Optional.of(eta(t.meanNanos(), left, concurrency,
+        slicesPerSecond));
+    return new Progress(total, succeeded, failed, running.size(), pending, cancelled, skipped, rows, elapsed,
+        finished / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
+  }
+
+  /**
+   * The time left for {@code left} slices of a mean duration on {@code concurrency} lanes, and no
+   * less than a slice rate limit allows. Retry backoff is inside the observed durations.
+   */
+  static Duration eta(double meanNanos, int left, int concurrency, double slicesPerSecond) {
+    int lanes = Math.max(1, Math.min(concurrency, left));
+    double nanos = meanNanos * left / lanes;
+    if (slicesPerSecond > 0) {
+      nanos = Math.max(nanos, left / slicesPerSecond * 1e9);
+    }
+    return Duration.ofNanos(Math.round(nanos));
+  }
+
+  /**
+   * Percentiles and mean of finished durations, and the slices (finished or running) slower than
+   * {@value #OUTLIER_FACTOR} × the median, slowest first.
+   */
+  static Timing timing(long[] done, String[] doneKeys, Iterable<Running> inProgress, Instant now) {
     Optional<Duration> p50 = percentile(done, 50);
     Optional<Duration> p95 = percentile(done, 95);
-    Optional<Duration> eta = Optional.empty();
     List<Progress.Outlier> outliers = new ArrayList<>();
-    if (finished > 0) {
-      double mean = Arrays.stream(done).average().orElse(0);
-      int left = pending + running.size();
-      int lanes = Math.max(1, Math.min(concurrency, left));
-      eta = Optional.of(Duration.ofNanos(Math.round(mean * left / lanes)));
-      long median = p50.orElseThrow().toNanos();
-      if (median > 0) {
-        for (int i = 0; i < finished; i++) {
-          if (durations[i] > OUTLIER_FACTOR * median) {
-            outliers.add(new Progress.Outlier(keys[i], Duration.ofNanos(durations[i]), (double) durations[i] / median, false));
-          }
+    double mean = Arrays.stream(done).average().orElse(0);
+    long median = p50.map(Duration::toNanos).orElse(0L);
+    if (median > 0) {
+      for (int i = 0; i < done.length; i++) {
+        if (done[i] > OUTLIER_FACTOR * median) {
+          outliers.add(new Progress.Outlier(doneKeys[i], Duration.ofNanos(done[i]), (double) done[i] / median, false));
         }
-        for (Running r : running.values()) {
-          long d = Duration.between(r.since(), now).toNanos();
-          if (d > OUTLIER_FACTOR * median) {
-            outliers.add(new Progress.Outlier(r.key(), Duration.ofNanos(d), (double) d / median, true));
-          }
-        }
-        outliers.sort((a, b) -> b.duration().compareTo(a.duration()));
       }
+      for (Running r : inProgress) {
+        long d = Duration.between(r.since(), now).toNanos();
+        if (d > OUTLIER_FACTOR * median) {
+          outliers.add(new Progress.Outlier(r.key(), Duration.ofNanos(d), (double) d / median, true));
+        }
+      }
+      outliers.sort((a, b) -> b.duration().compareTo(a.duration()));
     }
-    return new Progress(total, succeeded, failed, running.size(), pending, cancelled, skipped, rows, elapsed,
-        finished / seconds, rows / seconds, eta, p50, p95, List.copyOf(outliers));
+    return new Timing(p50, p95, mean, List.copyOf(outliers));
   }
 
   /** The nearest-rank percentile: a duration some slice really took, never an interpolation. */

@@ -60,6 +60,7 @@ final class RunFinisher {
       finishSession(failure);
     } finally {
       // a graph's targets finish here too: nothing this process holds for the run outlives it
+      s.watch.stop();
       s.stopHoldingTarget();
       RunStatus status;
       try {
@@ -198,6 +199,7 @@ final class RunFinisher {
   }
 
   private void complete(RunReport report, boolean finishedHere) {
+    s.watch.progress(true);
     s.publish(new BackfillEvent.RunFinished(s.run.runId(), report));
     s.bus.close();
     if (finishedHere && report.status() != RunStatus.SUCCEEDED) {

@@ -208,13 +208,18 @@ public final class RunLauncher {
   static <T> RunSession<T> prepare(Pipeline<T> pipeline, BackfillPlan plan, RunRecord run, ExecutionOptions options,
       Mode mode) throws Exception {
     StateStore store = pipeline.store();
+    if (mode == Mode.NEW) {
+      recordRunInfo(store, run, RunInfo.current(options, plan.options().environment()));
+    }
     if (mode == Mode.RESUME) {
+      store.clearCancelRequest(run.runId());
       int reopened = store.reopen(run.runId());
       store.updateRun(run.runId(), RunStatus.RUNNING, null, "");
       log.info("resuming run {} of {}: {} slice(s) did not commit and run again", run.runId(), run.target(), reopened);
     }
     Map<SliceStatus, Integer> initial = mode == Mode.NEW ? Map.of() : store.countSlices(run.runId());
-    ProgressTracker tracker = new ProgressTracker(pipeline.time().clock(), options.maxConcurrency(), run.sliceCount(),
+    ProgressTracker tracker = new ProgressTracker(pipeline.time().clock(), options.maxConcurrency(), options.slicesPerSecond(),
+        run.sliceCount(),
         initial);
     RunSession<T> session = new RunSession<>(pipeline, plan, run, options, mode, tracker);
     // Prepared before any worker of any process can claim a slice; joining workers never prepare.
@@ -230,6 +235,7 @@ public final class RunLauncher {
       }
     }
     session.holdTargetWhileWorking();
+    session.watch.start();
     return session;
   }
 
@@ -251,6 +257,7 @@ public final class RunLauncher {
       log.error("run {} of {} failed: {}", s.run.runId(), s.run.target(), failure);
     } finally {
       progressLog.cancel();
+      s.watch.stop();
       try {
         new RunFinisher(s, workers).finish(failure);
       } catch (Throwable e) {
@@ -269,6 +276,15 @@ public final class RunLauncher {
       return s.store.run(s.run.runId()).map(RunRecord::status).orElse(RunStatus.FAILED);
     } catch (RuntimeException e) {
       return RunStatus.FAILED;
+    }
+  }
+
+  /** Who started the run, from where, with which options: kept for the operator's view, never fatal. */
+  private static void recordRunInfo(StateStore store, RunRecord run, RunInfo info) {
+    try {
+      store.recordRunInfo(run.runId(), info.toJson());
+    } catch (RuntimeException e) {
+      log.warn("run {}: the state store could not record who started it: {}", run.runId(), Redaction.describe(e));
     }
   }
 

@@ -12,6 +12,7 @@ import dev.backfill.RunReport;
 import dev.backfill.SliceStatus;
 import dev.backfill.TimeSource;
 import dev.backfill.event.BackfillEvent;
+import dev.backfill.spi.CancelRequest;
 import dev.backfill.spi.Redaction;
 import dev.backfill.spi.RunContext;
 import dev.backfill.spi.RunRecord;
@@ -53,6 +54,7 @@ final class RunSession<T> implements BackfillRun {
   final RateLimits limits;
   /** The guards and destination lock held by a session that started or resumed the run. */
   final RunGuards guards;
+  final RunWatch watch;
   private final CompletableFuture<RunReport> result = new CompletableFuture<>();
   /** Attempts in progress, cancelled by an IMMEDIATE cancel. */
   private final Set<AttemptContext> active = ConcurrentHashMap.newKeySet();
@@ -83,6 +85,7 @@ final class RunSession<T> implements BackfillRun {
     this.checks = new SliceChecks(store, run.target());
     this.limits = new RateLimits(options, run.runId(), time);
     this.guards = new RunGuards(new RunGuard.GuardedRun(run.runId(), run.target(), mode == RunLauncher.Mode.RESUME));
+    this.watch = new RunWatch(this);
   }
 
   RunContext runContext() {
@@ -239,14 +242,41 @@ final class RunSession<T> implements BackfillRun {
     return tracker.snapshot();
   }
 
+  /**
+   * Cancels the run here and records the request in the state store, so that the run's workers in
+   * other processes stop too.
+   */
   @Override
   public void cancel(CancelMode mode) {
     if (isDone()) {
       return;
     }
+    try {
+      store.requestCancel(run.runId(), mode, System.getProperty("user.name", "?") + "@" + RunInfo.host()
+          + " (BackfillRun.cancel)");
+    } catch (RuntimeException e) {
+      log.warn("run {}: the state store could not record the cancel request, so only this process stops: {}",
+          run.runId(), Redaction.describe(e));
+    }
+    cancelHere(mode, "");
+  }
+
+  /** Applies a cancel request found in the state store, once per mode. */
+  void cancelRequested(CancelRequest request) {
+    CancelMode current = cancelMode.get();
+    if (current == CancelMode.IMMEDIATE || current == request.mode()) {
+      return;
+    }
+    cancelHere(request.mode(), " by " + request.requestedBy() + " at " + request.requestedAt());
+  }
+
+  private void cancelHere(CancelMode mode, String by) {
+    if (isDone()) {
+      return;
+    }
     cancelMode.accumulateAndGet(mode, (old, now) -> old == CancelMode.IMMEDIATE ? old : now);
     stopping = true;
-    log.warn("run {} of {} cancelled ({})", run.runId(), run.target(), mode);
+    log.warn("run {} of {} cancelled ({}){}", run.runId(), run.target(), mode, by);
     waiting.forEach(Thread::interrupt);
     if (mode == CancelMode.IMMEDIATE) {
       active.forEach(ctx -> ctx.cancel(AttemptContext.Reason.OPERATOR));

@@ -12,6 +12,7 @@ import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.Redaction;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceLogs;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceWriter;
 import io.github.resilience4j.retry.Retry;
@@ -68,6 +69,7 @@ final class SliceRunner<T> {
     Slice slice = slice(first);
     MDC.put(BackfillRun.MDC_PARTITION, slice.key());
     s.tracker.started(first.index(), slice.key());
+    s.watch.changed();
     Retry.AsyncContext<Object> decisions = retry.asyncContext();
     try (LeaseKeeper keeper = new LeaseKeeper(s, first)) {
       boolean again = true;
@@ -75,6 +77,7 @@ final class SliceRunner<T> {
         again = attemptOnce(slice, keeper, decisions);
       }
     } finally {
+      SliceLogs.close(s.run.runId(), slice.key());
       MDC.remove(BackfillRun.MDC_PARTITION);
     }
   }
@@ -103,6 +106,7 @@ final class SliceRunner<T> {
     AttemptContext ctx = new AttemptContext(s.run.runId(), s.run.target(), slice, lease.attempt(), s.time.clock(),
         deadline);
     keeper.watch(ctx);
+    SliceLogs.open(s.run.runId(), slice.key());
     s.attemptStarted(ctx);
     TimeSource.Timer timeout = s.options.timeout()
         .map(d -> s.time.schedule(d, () -> ctx.cancel(AttemptContext.Reason.TIMEOUT)))
@@ -195,8 +199,10 @@ final class SliceRunner<T> {
     Duration backoff = Duration.ofMillis(delay);
     s.publish(new BackfillEvent.SliceRetrying(s.run.runId(), slice.key(), slice.index(), lease.attempt(), error, backoff));
     log.warn("slice {} attempt {} failed, retrying in {} ms: {}", slice.key(), lease.attempt(), delay, error);
+    s.tracker.retried();
+    s.watch.changed();
     try {
-      keeper.nextAttempt(error);
+      keeper.nextAttempt(error, SliceLogs.take(s.run.runId(), slice.key()));
     } catch (LeaseLostException e) {
       settle(slice, lease, start, new LeaseLost(e.getMessage()));
       return false;
@@ -220,18 +226,20 @@ final class SliceRunner<T> {
     Instant end = s.time.clock().instant();
     Duration took = Duration.between(start, end);
     String runId = s.run.runId();
+    String logExcerpt = SliceLogs.take(runId, slice.key());
     if (ending instanceof Committed c) {
         commit(slice, lease, c.writer(), new SliceOutcome(SliceStatus.SUCCEEDED, c.stats().rows(), start, end, null,
-            c.checks(), null, c.stats()));
+            c.checks(), logExcerpt, c.stats()));
         s.tracker.ended(slice.index(), SliceStatus.SUCCEEDED, c.stats().rows());
         s.settled(slice.index(), SliceStatus.SUCCEEDED);
+        s.watch.changed();
         s.publish(new BackfillEvent.SliceSucceeded(runId, slice.key(), slice.index(), lease.attempt(), c.stats().rows(),
             took));
         log.debug("slice {} committed {} rows in {} ms (attempt {})", slice.key(), c.stats().rows(), took.toMillis(),
             lease.attempt());
     } else if (ending instanceof Ended e) {
         try {
-          s.store.complete(lease, new SliceOutcome(e.status(), e.rows(), start, end, e.error(), e.checks(), null),
+          s.store.complete(lease, new SliceOutcome(e.status(), e.rows(), start, end, e.error(), e.checks(), logExcerpt),
               ResourceProvider.NONE);
         } catch (LeaseLostException lost) {
           // another worker holds the slice now: its outcome is the one that counts
@@ -243,6 +251,7 @@ final class SliceRunner<T> {
         } else {
           s.tracker.ended(slice.index(), e.status(), 0);
         }
+        s.watch.changed();
         logEnd(slice, lease, e);
         s.settled(slice.index(), e.status());
         if (e.status() == SliceStatus.FAILED || e.status() == SliceStatus.FAILED_CHECK) {

@@ -90,6 +90,9 @@ final class Workers {
             break;
           }
           long seen = changes();
+          if (s.watch.pollCancel()) {
+            break;
+          }
           Optional<SliceLease> lease = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime());
           if (lease.isEmpty()) {
             boolean waitedEnough = idleSince >= 0 && time.nanoTime() - idleSince > maxIdleNanos;

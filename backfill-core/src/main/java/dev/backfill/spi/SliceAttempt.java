@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt end of the attempt
  * @param rows rows written
  * @param error error message, or null
+ * @param logExcerpt the last log lines of the attempt (see {@link SliceLogs}), or null when none were captured
  */
 public record SliceAttempt(String runId, int index, String key, int attempt, String worker, SliceStatus status,
-    @Nullable Instant startedAt, Instant finishedAt, long rows, @Nullable String error) {
+    @Nullable Instant startedAt, Instant finishedAt, long rows, @Nullable String error, @Nullable String logExcerpt) {
 
   /**
    * Validates the attempt.
@@ -39,6 +40,7 @@ public record SliceAttempt(String runId, int index, String key, int attempt, Str
    * @param finishedAt end
    * @param rows rows
    * @param error error
+   * @param logExcerpt log lines
    */
   public SliceAttempt {
     requireNonNull(runId, "runId");
@@ -46,5 +48,24 @@ public record SliceAttempt(String runId, int index, String key, int attempt, Str
     requireNonNull(worker, "worker");
     requireNonNull(status, "status");
     requireNonNull(finishedAt, "finishedAt");
+  }
+
+  /**
+   * An attempt without a log excerpt.
+   *
+   * @param runId run id
+   * @param index slice index
+   * @param key slice key
+   * @param attempt attempt number
+   * @param worker worker id
+   * @param status outcome
+   * @param startedAt start
+   * @param finishedAt end
+   * @param rows rows
+   * @param error error
+   */
+  public SliceAttempt(String runId, int index, String key, int attempt, String worker, SliceStatus status,
+      @Nullable Instant startedAt, Instant finishedAt, long rows, @Nullable String error) {
+    this(runId, index, key, attempt, worker, status, startedAt, finishedAt, rows, error, null);
   }
 }

@@ -1,7 +1,9 @@
 package dev.backfill.spi;
 
+import dev.backfill.CancelMode;
 import dev.backfill.Guarantee;
 import dev.backfill.PartitionKey;
+import dev.backfill.RunFilter;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -310,5 +313,119 @@ public interface StateStore {
   default Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
     throw new UnsupportedOperationException(getClass().getName() + " cannot claim a slice by index, which graph runs"
         + " need; use InMemoryStateStore or JdbcStateStore, or implement StateStore.claimSlice");
+  }
+
+  // =============================================================================================
+  // Operator's view (issue 15): history across targets, who started a run, heartbeats that tell a
+  // live run from a stalled one, cancel requests that reach every worker in any JVM, and the log
+  // excerpt of every attempt. The defaults keep stores written before these methods working (with
+  // less history); the stores of this library override them all.
+
+  /**
+   * Lists runs across targets (or of the filter's one), newest first, filtered by status and
+   * creation time, one page at a time. The records may carry an empty {@code planJson} (plans can be
+   * large); {@link #run} returns the full record. The default serves only filters naming a target.
+   *
+   * @param filter target, statuses, creation window, offset and limit
+   * @return the page of runs, newest first
+   * @throws UnsupportedOperationException when the filter names no target and the store cannot list
+   *     all runs
+   */
+  default List<RunRecord> runs(RunFilter filter) {
+    String target = filter.target();
+    if (target == null) {
+      throw new UnsupportedOperationException(getClass().getSimpleName()
+          + " cannot list runs across targets; name a target with RunFilter.all().target(...)");
+    }
+    return runs(target).stream().filter(filter::matches).skip(filter.offset()).limit(filter.limit()).toList();
+  }
+
+  /**
+   * Records what the operator's view shows about how a run was started (who, where, with which
+   * options), as JSON written by the executor; stores keep it verbatim. The default keeps nothing.
+   *
+   * @param runId run id
+   * @param json the run's start information
+   */
+  default void recordRunInfo(String runId, String json) {}
+
+  /**
+   * Returns what {@link #recordRunInfo} recorded.
+   *
+   * @param runId run id
+   * @return the JSON, if recorded
+   */
+  default Optional<String> runInfo(String runId) {
+    return Optional.empty();
+  }
+
+  /**
+   * Tells the store that a worker of a run is alive for at least another lease time, measured in
+   * the store's time. Every worker process of a run calls it regularly, busy or idle. The default
+   * keeps nothing (slice leases alone then tell whether a run is alive).
+   *
+   * @param runId run id
+   * @param workerId the worker
+   * @param leaseTime how long the worker vouches for itself from now
+   */
+  default void heartbeat(String runId, String workerId, Duration leaseTime) {}
+
+  /**
+   * Returns until when some worker of a run has vouched to be alive: the latest of the run's
+   * heartbeats and the leases of its RUNNING slices, in the store's time ({@link #now}). A RUNNING
+   * run whose time has passed is stalled: its workers stopped without finishing it.
+   *
+   * @param runId run id
+   * @return the instant, empty when no worker ever vouched
+   */
+  default Optional<Instant> aliveUntil(String runId) {
+    return slices(runId).stream().filter(s -> s.status() == SliceStatus.RUNNING).map(SliceRecord::leaseUntil)
+        .filter(Objects::nonNull).max(Instant::compareTo);
+  }
+
+  /**
+   * Records a request to cancel a run; every worker of the run, in any process, sees it at its next
+   * heartbeat or claim and cancels its part. An IMMEDIATE request replaces a GRACEFUL one, never the
+   * other way round.
+   *
+   * @param runId run id
+   * @param mode how to cancel
+   * @param requestedBy who asks (user, host, tool), for the history
+   * @return true when recorded; false when the run is not RUNNING or FINISHING
+   * @throws UnsupportedOperationException when the store cannot record requests (the default)
+   */
+  default boolean requestCancel(String runId, CancelMode mode, String requestedBy) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot record cancel requests");
+  }
+
+  /**
+   * Returns the pending cancel request of a run.
+   *
+   * @param runId run id
+   * @return the request, if one was made since the run last (re)started
+   */
+  default Optional<CancelRequest> cancelRequest(String runId) {
+    return Optional.empty();
+  }
+
+  /**
+   * Forgets a run's cancel request; called when the run is resumed.
+   *
+   * @param runId run id
+   */
+  default void clearCancelRequest(String runId) {}
+
+  /**
+   * Like {@link #nextAttempt(SliceLease, String)}, and keeps the failed attempt's log excerpt with it.
+   * The default drops the excerpt.
+   *
+   * @param lease the current lease
+   * @param error the failure
+   * @param logExcerpt last log lines of the failed attempt, or null
+   * @return the lease for the next attempt
+   * @throws LeaseLostException if the lease was lost
+   */
+  default SliceLease nextAttempt(SliceLease lease, String error, @Nullable String logExcerpt) {
+    return nextAttempt(lease, error);
   }
 }

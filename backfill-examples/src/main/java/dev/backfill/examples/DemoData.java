@@ -112,4 +112,64 @@ final class DemoData {
     }
     return lines;
   }
+
+  /**
+   * Fills {@code events(id, ts, customer_id, amount)} with {@code perDay} purchases a day over a range
+   * of days, spread evenly over each day, by 200 customers, in one statement (H2's SYSTEM_RANGE).
+   *
+   * @param ds the database
+   * @param zone zone in which days start
+   * @param days the days, as a daily range
+   * @param perDay events per day
+   * @return rows inserted
+   * @throws SQLException on failure
+   */
+  static long createManyEvents(DataSource ds, ZoneId zone, dev.backfill.PartitionRange days, int perDay)
+      throws SQLException {
+    LocalDate first = LocalDate.parse(days.start());
+    long count = java.time.temporal.ChronoUnit.DAYS.between(first, LocalDate.parse(days.end())) + 1;
+    try (Connection c = ds.getConnection()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, ts TIMESTAMP WITH TIME ZONE NOT NULL,"
+            + " customer_id INT NOT NULL, amount DECIMAL(10, 2) NOT NULL)");
+      }
+      long total = 0;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO events SELECT ? + X,"
+          + " DATEADD(MILLISECOND, CAST(X * ? AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE)),"
+          + " MOD(X * 7919, 200) + 1, CAST(MOD(X * 104729, 20000) AS DECIMAL(10, 2)) / 100 FROM SYSTEM_RANGE(0, ? - 1)")) {
+        for (long d = 0; d < count; d++) {
+          ZonedDateTime start = first.plusDays(d).atStartOfDay(zone);
+          long millis = java.time.Duration.between(start, start.plusDays(1)).toMillis();
+          ps.setLong(1, d * perDay);
+          ps.setDouble(2, (double) millis / perDay);
+          ps.setObject(3, start.toOffsetDateTime());
+          ps.setInt(4, perDay);
+          total += ps.executeUpdate();
+        }
+      }
+      return total;
+    }
+  }
+
+  /**
+   * Estimates a day's aggregate rows: the customers with events in its window.
+   *
+   * @param ds the database
+   * @param day a daily partition
+   * @return the estimate
+   * @throws SQLException on failure
+   */
+  static java.util.Optional<dev.backfill.spi.Estimate> customersOf(DataSource ds, dev.backfill.Partition day)
+      throws SQLException {
+    dev.backfill.TimeWindow w = day.window().orElseThrow();
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(DISTINCT customer_id) FROM events WHERE ts >= ? AND ts < ?")) {
+      ps.setObject(1, w.startOffsetDateTime());
+      ps.setObject(2, w.endOffsetDateTime());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return java.util.Optional.of(dev.backfill.spi.Estimate.rows(rs.getLong(1)));
+      }
+    }
+  }
 }

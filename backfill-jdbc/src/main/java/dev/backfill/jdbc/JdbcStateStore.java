@@ -7,18 +7,22 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backfill.BackfillException;
 import dev.backfill.CheckResult;
+import dev.backfill.CancelMode;
 import dev.backfill.Guarantee;
 import dev.backfill.InvalidConfigurationException;
 import dev.backfill.PartitionKey;
+import dev.backfill.RunFilter;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import dev.backfill.UnknownRunException;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.jdbc.internal.StoreLimits;
+import dev.backfill.jdbc.internal.StoreHistory;
 import dev.backfill.jdbc.internal.StoreTables;
 import dev.backfill.jdbc.internal.StoreTargets;
 import dev.backfill.jdbc.internal.StoreTx;
+import dev.backfill.spi.CancelRequest;
 import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.ResourceProvider;
@@ -89,6 +93,7 @@ public final class JdbcStateStore implements StateStore {
   private final StoreTables t;
   private final StoreTx tx;
   private final StoreTargets targets;
+  private final StoreHistory history;
   private final String description;
 
   private JdbcStateStore(DataSource dataSource, Dialect dialect, @Nullable String schema, String prefix) {
@@ -97,6 +102,7 @@ public final class JdbcStateStore implements StateStore {
     this.t = new StoreTables(dialect, schema, prefix);
     this.tx = new StoreTx(dataSource, dialect, "backfill-state-store-" + prefix);
     this.targets = new StoreTargets(dialect, t);
+    this.history = new StoreHistory(t, dialect, tx);
     this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
     tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
       t.migrate(c);
@@ -313,6 +319,14 @@ public final class JdbcStateStore implements StateStore {
   public void updateRun(String runId, RunStatus status, @Nullable Instant finishedAt, String message) {
     tx.run("update run " + runId, c -> {
       updateRunOn(c, runId, status, finishedAt, message);
+      if (status == RunStatus.RUNNING) {
+        // a cancel request belongs to the run's previous session
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.runs + " SET cancel_mode = NULL,"
+            + " cancel_requested_at = NULL, cancel_requested_by = NULL WHERE run_id = ?")) {
+          ps.setString(1, runId);
+          ps.executeUpdate();
+        }
+      }
       return null;
     });
   }
@@ -353,10 +367,7 @@ public final class JdbcStateStore implements StateStore {
   }
 
   private RunRecord runRecord(ResultSet rs) throws SQLException {
-    return new RunRecord(rs.getString("run_id"), rs.getString("target"), RunStatus.valueOf(rs.getString("status")),
-        rs.getString("logic_version"), Guarantee.valueOf(rs.getString("guarantee")), text(rs, "plan_json"),
-        rs.getInt("slice_count"), dialect.readStoredInstant(rs, "created_at"), dialect.readStoredInstant(rs, "finished_at"),
-        text(rs, "message"), orEmpty(text(rs, "options_json")));
+    return history.runRecord(rs, true);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -428,7 +439,7 @@ public final class JdbcStateStore implements StateStore {
                 rs.getInt("attempt"), rs.getString("worker"), SliceStatus.valueOf(rs.getString("status")),
                 dialect.readStoredInstant(rs, "started_at"),
                 requireNonNull(dialect.readStoredInstant(rs, "finished_at")), rs.getLong("row_count"),
-                text(rs, "error")));
+                text(rs, "error"), text(rs, "log_excerpt")));
           }
         }
       }
@@ -446,11 +457,12 @@ public final class JdbcStateStore implements StateStore {
    * @return whether the attempt was written
    */
   private boolean recordAttempt(Connection c, SliceLease lease, SliceStatus status, @Nullable Instant startedAt,
-      @Nullable Instant finishedAt, long rows, @Nullable String error, boolean stillRunning) throws SQLException {
+      @Nullable Instant finishedAt, long rows, @Nullable String error, @Nullable String logExcerpt, boolean stillRunning)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.attempts + " (run_id, slice_index, attempt,"
-        + " slice_key, worker, status, started_at, finished_at, row_count, error, recorded_at)"
+        + " slice_key, worker, status, started_at, finished_at, row_count, error, log_excerpt, recorded_at)"
         + " SELECT run_id, slice_index, attempt, slice_key, ?, ?, " + (startedAt == null ? "started_at" : "?") + ", "
-        + (finishedAt == null ? dialect.now() : "?") + ", ?, ?, " + dialect.now() + " FROM " + t.slices
+        + (finishedAt == null ? dialect.now() : "?") + ", ?, ?, ?, " + dialect.now() + " FROM " + t.slices
         + " WHERE run_id = ? AND slice_index = ? AND version = ?" + (stillRunning ? " AND status = 'RUNNING'" : ""))) {
       int i = 1;
       ps.setString(i++, lease.workerId());
@@ -463,6 +475,7 @@ public final class JdbcStateStore implements StateStore {
       }
       ps.setLong(i++, rows);
       setText(ps, i++, error);
+      setText(ps, i++, logExcerpt);
       ps.setString(i++, lease.runId());
       ps.setInt(i++, lease.index());
       ps.setLong(i, lease.version());
@@ -605,6 +618,11 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public SliceLease nextAttempt(SliceLease lease, String error) {
+    return nextAttempt(lease, error, null);
+  }
+
+  @Override
+  public SliceLease nextAttempt(SliceLease lease, String error, @Nullable String logExcerpt) {
     return tx.run("start the next attempt at slice " + lease.index() + " of run " + lease.runId(), c -> {
       SliceLease current0 = lease(c, lease.runId(), lease.index(), lease.workerId());
       if (current0.version() == lease.version() && current0.attempt() == lease.attempt() + 1) {
@@ -612,7 +630,7 @@ public final class JdbcStateStore implements StateStore {
         return new SliceLease(lease.runId(), lease.index(), lease.workerId(), current0.attempt(), lease.version(),
             current0.leaseUntil());
       }
-      if (!recordAttempt(c, lease, SliceStatus.FAILED, null, null, 0, error, true)) {
+      if (!recordAttempt(c, lease, SliceStatus.FAILED, null, null, 0, error, logExcerpt, true)) {
         throw leaseLost(c, lease);
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET attempt = attempt + 1,"
@@ -664,7 +682,7 @@ public final class JdbcStateStore implements StateStore {
         }
       }
       recordAttempt(c, lease, outcome.status(), outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
-          outcome.error(), false);
+          outcome.error(), outcome.logExcerpt(), false);
       SliceStatus s = outcome.status();
       if (s == SliceStatus.SUCCEEDED || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK) {
         recordPartitions(c, lease, outcome);
@@ -912,6 +930,49 @@ public final class JdbcStateStore implements StateStore {
         return requireNonNull(dialect.readStoredInstant(rs, "db_now"));
       }
     });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operator's view (issue 15), in StoreHistory
+
+  @Override
+  public List<RunRecord> runs(RunFilter filter) {
+    return history.runs(filter);
+  }
+
+  @Override
+  public void recordRunInfo(String runId, String json) {
+    history.recordInfo(runId, json);
+  }
+
+  @Override
+  public Optional<String> runInfo(String runId) {
+    return history.info(runId);
+  }
+
+  @Override
+  public void heartbeat(String runId, String workerId, Duration leaseTime) {
+    history.heartbeat(runId, leaseTime);
+  }
+
+  @Override
+  public Optional<Instant> aliveUntil(String runId) {
+    return history.aliveUntil(runId);
+  }
+
+  @Override
+  public boolean requestCancel(String runId, CancelMode mode, String requestedBy) {
+    return history.requestCancel(runId, mode, requestedBy);
+  }
+
+  @Override
+  public Optional<CancelRequest> cancelRequest(String runId) {
+    return history.cancelRequest(runId);
+  }
+
+  @Override
+  public void clearCancelRequest(String runId) {
+    history.clearCancel(runId);
   }
 
   @Override

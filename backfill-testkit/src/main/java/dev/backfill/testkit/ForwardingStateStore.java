@@ -167,4 +167,52 @@ public abstract class ForwardingStateStore implements StateStore {
       ResourceProvider transaction) {
     return delegate.updateRunWithin(runId, status, finishedAt, message, transaction);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operator's view (issue 15)
+
+  @Override
+  public List<RunRecord> runs(dev.backfill.RunFilter filter) {
+    return delegate.runs(filter);
+  }
+
+  @Override
+  public void recordRunInfo(String runId, String json) {
+    delegate.recordRunInfo(runId, json);
+  }
+
+  @Override
+  public Optional<String> runInfo(String runId) {
+    return delegate.runInfo(runId);
+  }
+
+  @Override
+  public void heartbeat(String runId, String workerId, Duration leaseTime) {
+    delegate.heartbeat(runId, workerId, leaseTime);
+  }
+
+  @Override
+  public Optional<Instant> aliveUntil(String runId) {
+    return delegate.aliveUntil(runId);
+  }
+
+  @Override
+  public boolean requestCancel(String runId, dev.backfill.CancelMode mode, String requestedBy) {
+    return delegate.requestCancel(runId, mode, requestedBy);
+  }
+
+  @Override
+  public Optional<dev.backfill.spi.CancelRequest> cancelRequest(String runId) {
+    return delegate.cancelRequest(runId);
+  }
+
+  @Override
+  public void clearCancelRequest(String runId) {
+    delegate.clearCancelRequest(runId);
+  }
+
+  @Override
+  public SliceLease nextAttempt(SliceLease lease, String error, @Nullable String logExcerpt) {
+    return delegate.nextAttempt(lease, error, logExcerpt);
+  }
 }

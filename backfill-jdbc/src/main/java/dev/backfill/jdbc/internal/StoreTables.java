@@ -24,7 +24,7 @@ public final class StoreTables {
   private static final Logger log = LoggerFactory.getLogger(StoreTables.class);
 
   /** The schema version this library creates and reads. */
-  public static final int LATEST = 4;
+  public static final int LATEST = 5;
 
   private final Dialect dialect;
   private final @Nullable String schema;
@@ -151,6 +151,18 @@ public final class StoreTables {
               + "lease_until " + ts + " NOT NULL)",
           "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS options_json " + text + " NULL",
           "ALTER TABLE " + slices + " ADD COLUMN IF NOT EXISTS stats_json " + text + " NULL");
+    }
+    if (n == 5) {
+      // The operator's view (issue 15): who started a run and how, the workers' heartbeat that tells a
+      // live run from a stalled one, cancel requests from any process, and each attempt's log lines.
+      return List.of(
+          "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS info_json " + text + " NULL",
+          "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS alive_until " + ts + " NULL",
+          "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS cancel_mode VARCHAR(16) NULL",
+          "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS cancel_requested_at " + ts + " NULL",
+          "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS cancel_requested_by VARCHAR(255) NULL",
+          "ALTER TABLE " + attempts + " ADD COLUMN IF NOT EXISTS log_excerpt " + text + " NULL",
+          "CREATE INDEX IF NOT EXISTS " + dialect.quote(prefix + "runs_created") + " ON " + runs + " (created_at)");
     }
     throw new IllegalArgumentException("no migration step " + n);
   }

@@ -1,0 +1,65 @@
+package dev.backfill.internal;
+
+import dev.backfill.Progress;
+import dev.backfill.SliceStatus;
+import dev.backfill.spi.SliceRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The progress of a run as the state store shows it to any process (the run page, the CLI), from its
+ * slices' statuses and the timings of their last attempts; the same figures a running session's
+ * {@link ProgressTracker} computes from its own events.
+ */
+public final class StoredProgress {
+  private StoredProgress() {}
+
+  /**
+   * Computes the progress of a run.
+   *
+   * @param slices the run's slices
+   * @param retries failed attempts that were retried
+   * @param since when the run was created
+   * @param now the store's time
+   * @param concurrency slices in flight at once, for the ETA
+   * @param slicesPerSecond slice rate limit (0 for none), for the ETA
+   * @return the snapshot
+   */
+  public static Progress of(List<SliceRecord> slices, int retries, Instant since, Instant now, int concurrency,
+      double slicesPerSecond) {
+    int[] counts = new int[SliceStatus.values().length];
+    long rows = 0;
+    List<Long> done = new ArrayList<>();
+    List<String> doneKeys = new ArrayList<>();
+    List<ProgressTracker.Running> running = new ArrayList<>();
+    for (SliceRecord s : slices) {
+      counts[s.status().ordinal()]++;
+      if (s.status() == SliceStatus.SUCCEEDED) {
+        rows += s.rows();
+      }
+      boolean finished = s.status() == SliceStatus.SUCCEEDED || s.status() == SliceStatus.FAILED
+          || s.status() == SliceStatus.FAILED_CHECK;
+      if (finished && s.duration().isPresent()) {
+        done.add(s.duration().get().toNanos());
+        doneKeys.add(s.key());
+      } else if (s.status() == SliceStatus.RUNNING && s.startedAt() != null) {
+        running.add(new ProgressTracker.Running(s.key(), s.startedAt()));
+      }
+    }
+    long[] durations = done.stream().mapToLong(Long::longValue).toArray();
+    ProgressTracker.Timing t = ProgressTracker.timing(durations, doneKeys.toArray(new String[0]), running, now);
+    Duration elapsed = Duration.between(since, now).isNegative() ? Duration.ZERO : Duration.between(since, now);
+    double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
+    int pending = counts[SliceStatus.PENDING.ordinal()];
+    int inFlight = counts[SliceStatus.RUNNING.ordinal()];
+    Optional<Duration> eta = durations.length == 0 ? Optional.empty()
+        : Optional.of(ProgressTracker.eta(t.meanNanos(), pending + inFlight, concurrency, slicesPerSecond));
+    int failed = counts[SliceStatus.FAILED.ordinal()] + counts[SliceStatus.FAILED_CHECK.ordinal()];
+    return new Progress(slices.size(), counts[SliceStatus.SUCCEEDED.ordinal()], failed, inFlight, pending,
+        counts[SliceStatus.CANCELLED.ordinal()], counts[SliceStatus.SKIPPED.ordinal()], rows, elapsed,
+        durations.length / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
+  }
+}
