@@ -56,23 +56,33 @@ final class RunFinisher {
    * @param failure why the workers failed, or null
    */
   void finish(@Nullable String failure) {
+    Finished finished = null;
     try {
-      finishSession(failure);
+      finished = finishSession(failure);
     } finally {
-      // a graph's targets finish here too: nothing this process holds for the run outlives it
+      // a graph's targets finish here too: nothing this process holds for the run outlives it, and all of
+      // it is let go (guards left, destination lock released) before a caller's await() returns
       s.watch.stop();
       s.stopHoldingTarget();
       RunStatus status;
-      try {
-        status = s.store.run(s.run.runId()).map(RunRecord::status).orElse(RunStatus.FAILED);
-      } catch (RuntimeException e) {
-        status = RunStatus.FAILED;
+      if (finished != null) {
+        status = finished.report().status();
+      } else {
+        try {
+          status = s.store.run(s.run.runId()).map(RunRecord::status).orElse(RunStatus.FAILED);
+        } catch (RuntimeException e) {
+          status = RunStatus.FAILED;
+        }
       }
       s.guards.release(status);
     }
+    complete(finished.report(), finished.here());
   }
 
-  private void finishSession(@Nullable String failure) {
+  /** How this session ended: the report to hand out, and whether this session finished the run. */
+  private record Finished(RunReport report, boolean here) {}
+
+  private Finished finishSession(@Nullable String failure) {
     List<String> messages = new ArrayList<>();
     if (failure != null) {
       messages.add("run failed: " + failure);
@@ -93,13 +103,12 @@ final class RunFinisher {
       if (!ended.message().isEmpty()) {
         messages.add(ended.message());
       }
-      complete(report(messages), false);
-      return;
+      return new Finished(report(messages), false);
     }
-    finishRun(failure, messages);
+    return new Finished(finishRun(failure, messages), true);
   }
 
-  private void finishRun(@Nullable String failure, List<String> messages) {
+  private RunReport finishRun(@Nullable String failure, List<String> messages) {
     List<SliceRecord> slices = s.store.slices(s.run.runId());
     boolean allSucceeded = failure == null && slices.stream().allMatch(r -> r.status() == SliceStatus.SUCCEEDED);
     CancelMode cancelled = s.cancelMode();
@@ -159,7 +168,7 @@ final class RunFinisher {
       log.warn("run {} could not release its hold on {} (it expires with its lease): {}", s.run.runId(), s.run.target(),
           Redaction.describe(e));
     }
-    complete(RunLauncher.report(s.store, s.run, s.tracker.startedAt(), s.time.clock().instant()), true);
+    return RunLauncher.report(s.store, s.run, s.tracker.startedAt(), s.time.clock().instant());
   }
 
   /** Why a run that was neither cancelled nor failed as a whole did not succeed, never empty. */

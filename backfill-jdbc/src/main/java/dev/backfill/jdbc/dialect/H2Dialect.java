@@ -240,33 +240,53 @@ public final class H2Dialect extends Dialect {
   @Override
   public boolean tryLock(Connection connection, String name) throws SQLException {
     // H2 has no named locks: a row of a lock table, locked by an open transaction of this connection.
+    // Nothing here may wait on the holder's row lock, so the session's lock timeout is 0 while trying
+    // and is put back afterwards (the connection goes back to the pool once the lock is released).
     boolean auto = connection.getAutoCommit();
+    int lockTimeout;
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT LOCK_TIMEOUT()")) {
+      rs.next();
+      lockTimeout = rs.getInt(1);
+    }
     try (Statement s = connection.createStatement()) {
+      s.execute("SET LOCK_TIMEOUT 0");
       connection.setAutoCommit(true);
       s.execute("CREATE TABLE IF NOT EXISTS " + quote("backfill_locks") + " (" + quote("name")
           + " VARCHAR(255) NOT NULL PRIMARY KEY)");
-      try (PreparedStatement ps = connection.prepareStatement("MERGE INTO " + quote("backfill_locks") + " KEY ("
-          + quote("name") + ") VALUES (?)")) {
+      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + quote("backfill_locks") + " SELECT ?"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + quote("backfill_locks") + " WHERE " + quote("name") + " = ?)")) {
         ps.setString(1, name);
+        ps.setString(2, name);
         ps.executeUpdate();
+      } catch (SQLException e) {
+        if (!isLockBusy(e) && !"23505".equals(e.getSQLState())) {
+          throw e;
+        }
+        // another writer inserted or holds the row: it exists, which is all this step needs
+      }
+      connection.setAutoCommit(false);
+      try (PreparedStatement ps = connection.prepareStatement("SELECT " + quote("name") + " FROM "
+          + quote("backfill_locks") + " WHERE " + quote("name") + " = ? FOR UPDATE")) {
+        ps.setString(1, name);
+        ps.executeQuery().close();
+        return true;
+      } catch (SQLException e) {
+        connection.rollback();
+        connection.setAutoCommit(auto);
+        if (isLockBusy(e)) {
+          return false;
+        }
+        throw e;
+      }
+    } finally {
+      try (Statement s = connection.createStatement()) {
+        s.execute("SET LOCK_TIMEOUT " + lockTimeout);
       }
     }
-    connection.setAutoCommit(false);
-    try (Statement s = connection.createStatement();
-        PreparedStatement ps = connection.prepareStatement("SELECT " + quote("name") + " FROM " + quote("backfill_locks")
-            + " WHERE " + quote("name") + " = ? FOR UPDATE")) {
-      s.execute("SET LOCK_TIMEOUT 0");
-      ps.setString(1, name);
-      ps.executeQuery().close();
-      return true;
-    } catch (SQLException e) {
-      connection.rollback();
-      connection.setAutoCommit(auto);
-      if ("HYT00".equals(e.getSQLState()) || e.getErrorCode() == 50200 || e.getErrorCode() == 90131) {
-        return false;
-      }
-      throw e;
-    }
+  }
+
+  private static boolean isLockBusy(SQLException e) {
+    return "HYT00".equals(e.getSQLState()) || e.getErrorCode() == 50200 || e.getErrorCode() == 90131;
   }
 
   @Override
