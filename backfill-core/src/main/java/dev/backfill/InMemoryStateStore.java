@@ -440,7 +440,7 @@ public final class InMemoryStateStore implements StateStore {
     Instant now = now();
     synchronized (targets) {
       TargetLease held = targets.get(target);
-      if (held == null || held.heldBy(runId) || ended(held.runId())) {
+      if (held == null || held.heldBy(runId) || ended(held, now)) {
         TargetLease mine = new TargetLease(target, runId, workerId,
             held != null && held.heldBy(runId) ? held.since() : now, now.plus(leaseTime));
         targets.put(target, mine);
@@ -450,10 +450,15 @@ public final class InMemoryStateStore implements StateStore {
     }
   }
 
-  private boolean ended(String runId) {
-    RunState state = runs.get(runId);
+  /**
+   * A holder whose run has a final status lets the target go; so does one whose run was never created
+   * once its lease expired (a holder creates its run after taking the target, so a live lease without
+   * a run is a run being created right now).
+   */
+  private boolean ended(TargetLease held, Instant now) {
+    RunState state = runs.get(held.runId());
     if (state == null) {
-      return true;
+      return !held.leaseUntil().isAfter(now);
     }
     synchronized (state) {
       return state.record.status().isFinal();

@@ -59,7 +59,7 @@ public final class StoreTargets {
       return requireNonNull(read(c, target, false).orElse(null));
     }
     TargetLease lease = held.get();
-    if (!lease.heldBy(runId) && !ended(c, lease.runId())) {
+    if (!lease.heldBy(runId) && !ended(c, lease)) {
       return lease;
     }
     String since = lease.heldBy(runId) ? "since" : dialect.now();
@@ -74,12 +74,26 @@ public final class StoreTargets {
     return requireNonNull(read(c, target, false).orElse(null));
   }
 
-  /** A holder run that no longer exists or has a final status lets the target go. */
-  private boolean ended(Connection c, String runId) throws SQLException {
+  /**
+   * A holder whose run has a final status lets the target go; so does one whose run does not exist once
+   * its lease expired. A holder takes the target before it creates its run, so a live lease without a
+   * run is a run being created right now (by another process, whose insert this transaction cannot see
+   * yet), and it keeps the target.
+   */
+  private boolean ended(Connection c, TargetLease lease) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT status FROM " + t.runs + " WHERE run_id = ?")) {
-      ps.setString(1, runId);
+      ps.setString(1, lease.runId());
       try (ResultSet rs = ps.executeQuery()) {
-        return !rs.next() || RunStatus.valueOf(rs.getString(1)).isFinal();
+        if (rs.next()) {
+          return RunStatus.valueOf(rs.getString(1)).isFinal();
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + t.targets + " WHERE target = ? AND lease_until > "
+        + dialect.now())) {
+      ps.setString(1, lease.target());
+      try (ResultSet rs = ps.executeQuery()) {
+        return !rs.next();
       }
     }
   }

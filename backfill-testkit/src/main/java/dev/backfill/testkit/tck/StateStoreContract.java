@@ -29,6 +29,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
+import dev.backfill.spi.TargetLease;
 import dev.backfill.testkit.InMemoryDestination;
 import dev.backfill.testkit.InMemorySource;
 import dev.backfill.testkit.ManualClock;
@@ -732,6 +733,54 @@ public abstract class StateStoreContract {
   }
 
   /** The store's time, truncated to milliseconds so that every engine stores it exactly. */
+  // ---- Target leases: one run writes a target at a time -------------------------------------------
+
+  @Test
+  void aTargetIsHeldByOneRunAtATimeAndTheOthersAreToldWhoHoldsIt() {
+    RunRecord first = newRun("2024-01-01", 1, 1, now());
+    RunRecord second = newRun("2024-01-01", 1, 1, now());
+
+    TargetLease held = store().acquireTarget(target, first.runId(), "w1", LONG_LEASE);
+    TargetLease refused = store().acquireTarget(target, second.runId(), "w2", LONG_LEASE);
+
+    assertTrue(held.heldBy(first.runId()), "the first run holds the free target: " + held);
+    assertEquals(first.runId(), refused.runId(), "the second run is told who holds the target");
+    assertEquals("w1", refused.workerId(), "and which worker");
+    assertFalse(store().renewTarget(target, second.runId(), LONG_LEASE), "a run not holding the target cannot renew it");
+    assertTrue(store().renewTarget(target, first.runId(), LONG_LEASE), "the holder renews its hold");
+  }
+
+  @Test
+  void aHolderWhoseRunIsStillBeingCreatedKeepsTheTarget() {
+    // A run takes its target before it creates its run record (another process may be inserting it right
+    // now): a live hold by a run the store does not know yet is not a dead one.
+    String creating = "run-" + suffix + "-creating";
+    RunRecord other = newRun("2024-01-01", 1, 1, now());
+    assertTrue(store().acquireTarget(target, creating, "w1", LONG_LEASE).heldBy(creating));
+
+    TargetLease seen = store().acquireTarget(target, other.runId(), "w2", LONG_LEASE);
+
+    assertEquals(creating, seen.runId(), "the run being created keeps its target");
+  }
+
+  @Test
+  void aHolderWhoseRunEndedOrNeverCameLetsTheTargetGo() throws Exception {
+    RunRecord ended = newRun("2024-01-01", 1, 1, now());
+    RunRecord next = newRun("2024-01-01", 1, 1, now());
+    assertTrue(store().acquireTarget(target, ended.runId(), "w1", LONG_LEASE).heldBy(ended.runId()));
+    store().updateRun(ended.runId(), RunStatus.FAILED, now(), "marked failed by an operator");
+
+    assertTrue(store().acquireTarget(target, next.runId(), "w2", LONG_LEASE).heldBy(next.runId()),
+        "a run with a final status holds nothing");
+
+    store().releaseTarget(target, next.runId());
+    String neverCreated = "run-" + suffix + "-died-before-creating";
+    assertTrue(store().acquireTarget(target, neverCreated, "w3", shortLease()).heldBy(neverCreated));
+    letLeasesExpire();
+    assertTrue(store().acquireTarget(target, next.runId(), "w2", LONG_LEASE).heldBy(next.runId()),
+        "a hold whose run never came is let go once its lease expired");
+  }
+
   private Instant now() {
     return store().now().truncatedTo(ChronoUnit.MILLIS);
   }
