@@ -40,9 +40,10 @@ public final class Redaction {
   }
 
   /**
-   * Masks the value after every secret's name: to the next {@code &} (the next URL parameter) or the
-   * end of the line, and a value that starts with a quote at least to its closing quote, since a
-   * password may hold any character, quotes included: masking too much is harmless, too little is not.
+   * Masks the value after every secret's name: a value that starts with a quote to a closing quote
+   * where a value can end ({@code 'a b;c' next}, JSON's {@code "s3,cr",}); any other value to the next
+   * {@code &} (the next URL parameter) or the end of the line, since a password may hold any character,
+   * a leading quote included ({@code password='Pw'Lm)Rv}): masking too much is harmless, too little is not.
    */
   private static String maskValues(String text) {
     java.util.regex.Matcher m = KEY.matcher(text);
