@@ -310,11 +310,13 @@ public final class Backfill<T> {
     }
     BackfillPlan plan = BackfillPlan.fromJson(run.planJson());
     checkPlanFits(plan, "run " + runId);
-    if (run.status() != RunStatus.RUNNING) {
-      return RunLauncher.finished(pipeline.store(), run, pipeline.clock().instant(),
-          "run " + runId + " is " + run.status() + "; nothing to join");
-    }
     warnWhenHistoryDiesWithTheJvm("worker");
+    if (run.status() != RunStatus.RUNNING) {
+      // a run another worker is finishing is reported as it ends, not as FINISHING
+      RunRecord ended = RunLauncher.awaitEnd(pipeline.store(), run, options.leaseTime().multipliedBy(2));
+      return RunLauncher.finished(pipeline.store(), ended, pipeline.clock().instant(),
+          "run " + runId + " is " + ended.status() + "; nothing to join");
+    }
     return RunLauncher.join(pipeline, plan, run, options);
   }
 

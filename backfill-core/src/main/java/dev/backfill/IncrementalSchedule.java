@@ -206,7 +206,8 @@ public final class IncrementalSchedule implements AutoCloseable {
             try {
               tick();
             } catch (RuntimeException e) {
-              log.error("schedule of {}: the tick failed: {}", backfill.target(), e.getMessage(), e);
+              // masked, without the raw exception: its message may carry a JDBC URL with a password
+              log.error("schedule of {}: the tick failed: {}", backfill.target(), dev.backfill.spi.Redaction.describe(e));
             }
           });
         }

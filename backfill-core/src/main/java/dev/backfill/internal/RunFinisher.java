@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RunFinisher {
   private static final Logger log = LoggerFactory.getLogger(RunFinisher.class);
-  /** How often a worker that does not finish the run looks whether it ended (wall time). */
-  private static final long POLL_MILLIS = 50;
 
   private final RunSession<?> s;
   private final java.util.function.IntSupplier runningElsewhere;
@@ -185,19 +183,7 @@ final class RunFinisher {
    * the store. A run in any other status is reported as it is.
    */
   private RunRecord awaitFinalStatus() {
-    long deadline = System.nanoTime() + s.options.leaseTime().multipliedBy(2).toNanos();
-    while (true) {
-      RunRecord current = s.store.run(s.run.runId()).orElse(s.run);
-      if (current.status() != RunStatus.FINISHING || System.nanoTime() > deadline) {
-        return current;
-      }
-      try {
-        Thread.sleep(POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return current;
-      }
-    }
+    return RunLauncher.awaitEnd(s.store, s.store.run(s.run.runId()).orElse(s.run), s.options.leaseTime().multipliedBy(2));
   }
 
   /** A report of this session with the run's current state and this session's messages. */

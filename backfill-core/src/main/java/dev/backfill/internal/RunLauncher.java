@@ -184,6 +184,8 @@ public final class RunLauncher {
       String reason = Redaction.describe(e);
       StateStore store = pipeline.store();
       if (mode != Mode.JOIN) {
+        // nothing runs them now: a FAILED run keeps no slice PENDING that looks as if a worker would come
+        skipPending(store, run, "not started: the run could not start: " + reason);
         store.updateRun(run.runId(), RunStatus.FAILED, pipeline.clock().instant(),
             "the run could not start: " + reason);
         store.releaseTarget(run.target(), run.runId());
@@ -361,5 +363,39 @@ public final class RunLauncher {
     RunRecord current = store.run(run.runId()).orElse(run);
     return new RunReport(run.runId(), run.target(), current.status(), run.guarantee(), slices, startedAt, finishedAt,
         rows, current.message());
+  }
+
+  /** Marks a run's pending slices SKIPPED (a resume runs them); a store failure here is only logged. */
+  private static void skipPending(StateStore store, RunRecord run, String message) {
+    try {
+      store.markPending(run.runId(), SliceStatus.SKIPPED, message);
+    } catch (RuntimeException e) {
+      log.warn("run {}: its pending slices could not be marked skipped: {}", run.runId(), Redaction.describe(e));
+    }
+  }
+
+  /**
+   * Waits while another worker finishes a run (status FINISHING), so that a worker joining at that
+   * moment reports how the run ended: at most {@code patience} of wall time (the finishing worker may
+   * itself die), polling the store. A run in any other status is returned as it is.
+   *
+   * @param store the state store
+   * @param run the run as last read
+   * @param patience how long to wait at most
+   * @return the run as read last
+   */
+  public static RunRecord awaitEnd(StateStore store, RunRecord run, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    RunRecord current = run;
+    while (current.status() == RunStatus.FINISHING && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return current;
+      }
+      current = store.run(run.runId()).orElse(current);
+    }
+    return current;
   }
 }

@@ -40,9 +40,10 @@ public final class Redaction {
   }
 
   /**
-   * Masks the value after every secret's name. A quoted value is masked to its closing quote; an
-   * unquoted one to the next {@code &} (the next URL parameter) or the end of the line, since a
-   * password may hold any character: masking too much is harmless, too little is not.
+   * Masks the value after every secret's name: a value that starts with a quote to a closing quote
+   * where a value can end ({@code 'a b;c' next}, JSON's {@code "s3,cr",}); any other value to the next
+   * {@code &} (the next URL parameter) or the end of the line, since a password may hold any character,
+   * a leading quote included ({@code password='Pw'Lm)Rv}): masking too much is harmless, too little is not.
    */
   private static String maskValues(String text) {
     java.util.regex.Matcher m = KEY.matcher(text);
@@ -60,14 +61,20 @@ public final class Redaction {
     if (start >= text.length()) {
       return start;
     }
-    char first = text.charAt(start);
-    if (first == '\'' || first == '"') {
-      int close = text.indexOf(first, start + 1);
-      return close < 0 ? text.length() : close + 1;
-    }
     int end = start;
     while (end < text.length() && text.charAt(end) != '&' && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
       end++;
+    }
+    char first = text.charAt(start);
+    if (first == '\'' || first == '"') {
+      // A leading quote may be the password's own first character (password='a'b in a URL): a quote
+      // closes the value only where a value can end (the end, a space, , } ] ) &); otherwise the value
+      // runs to the unquoted end.
+      for (int close = text.indexOf(first, start + 1); close >= 0; close = text.indexOf(first, close + 1)) {
+        if (close + 1 == text.length() || ",}]) &\t\r\n".indexOf(text.charAt(close + 1)) >= 0) {
+          return close + 1;
+        }
+      }
     }
     return end;
   }

@@ -29,7 +29,8 @@ class RedactionTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"'Pw)Lm;Rv", "a b,c", "x;y)z'w", "p@ss:w/rd", "\"q\"", "tab\tand,comma"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"'Pw)Lm;Rv", "a b,c", "x;y)z'w", "p@ss:w/rd", "\"q\"", "tab\tand,comma",
+      "'Pw'Lm)Rv;Tx,Qz Kd'Yy"})
   void masksPasswordsWhateverCharactersTheyHold(String password) {
     String url = "jdbc:postgresql://db:5432/test?user=etl&password=" + password + "&ssl=true";
     String props = "{user=etl, password=" + password + "}";

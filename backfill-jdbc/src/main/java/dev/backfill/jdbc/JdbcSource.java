@@ -11,6 +11,7 @@ import dev.backfill.jdbc.internal.DialectHolder;
 import dev.backfill.jdbc.internal.NamedSql;
 import dev.backfill.jdbc.internal.Query;
 import dev.backfill.jdbc.internal.RowReader;
+import dev.backfill.spi.Redaction;
 import dev.backfill.spi.Availability;
 import dev.backfill.spi.Estimate;
 import dev.backfill.spi.RecordSink;
@@ -247,7 +248,7 @@ public final class JdbcSource<T> implements SourceNode<T> {
     try {
       ps.cancel();
     } catch (SQLException e) {
-      log.debug("cancelling a source query failed: {}", e.toString());
+      log.debug("cancelling a source query failed: {}", Redaction.describe(e));
     }
   }
 
@@ -260,7 +261,7 @@ public final class JdbcSource<T> implements SourceNode<T> {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      log.debug("resetting a source connection failed: {}", e.toString());
+      log.debug("resetting a source connection failed: {}", Redaction.describe(e));
     }
   }
 

@@ -48,8 +48,9 @@ final class ColumnFit {
       Family from = family(p.getValue());
       Family to = family(target);
       if (incompatible(from, to)) {
-        findings.add(PreflightFinding.error(producer + " produces column " + p.getKey() + " as " + from.name().toLowerCase(Locale.ROOT)
-            + ", but " + table + "." + p.getKey() + " is " + typeNames.get(name) + "; cast it in the query"));
+        findings.add(PreflightFinding.error(producer + " produces column " + p.getKey() + " as " + jdbcName(p.getValue())
+            + ", but " + table + "." + p.getKey() + " is " + typeNames.get(name) + " (a " + from.name().toLowerCase(Locale.ROOT)
+            + " does not convert to a " + to.name().toLowerCase(Locale.ROOT) + "); cast it in the query"));
       } else if (from == Family.TEXT && to != Family.TEXT && to != Family.OTHER) {
         findings.add(PreflightFinding.warning(producer + " produces column " + p.getKey() + " as text for "
             + table + "." + p.getKey() + " of type " + typeNames.get(name) + "; every value must convert"));
@@ -70,6 +71,15 @@ final class ColumnFit {
       case BINARY -> to == Family.NUMBER || to == Family.TIME || to == Family.BOOLEAN;
       default -> false;
     };
+  }
+
+  /** The JDBC name of a {@code java.sql.Types} code, as drivers report it ({@code DATE}, {@code BIGINT}). */
+  private static String jdbcName(int type) {
+    try {
+      return java.sql.JDBCType.valueOf(type).getName();
+    } catch (IllegalArgumentException e) {
+      return "type " + type;
+    }
   }
 
   private static Family family(int type) {

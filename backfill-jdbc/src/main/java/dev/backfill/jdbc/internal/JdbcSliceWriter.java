@@ -9,6 +9,7 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.SliceTable;
 import dev.backfill.jdbc.dialect.BulkInsert;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.Redaction;
 import dev.backfill.spi.SliceCancelledException;
 import dev.backfill.spi.SliceStatsCollector;
 import dev.backfill.spi.SliceWriter;
@@ -407,7 +408,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         insert.close();
       }
     } catch (SQLException e) {
-      log.debug("closing the insert of slice {} failed: {}", slice.key(), e.toString());
+      log.debug("closing the insert of slice {} failed: {}", slice.key(), Redaction.describe(e));
     }
     boolean clean = true;
     if (rollback) {
@@ -416,7 +417,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       } catch (SQLException e) {
         clean = false;
         log.warn("rollback of slice {} on {} failed (the connection is closed without commit): {}", slice.key(), table,
-            e.toString());
+            Redaction.describe(e));
       }
     }
     try {
@@ -430,12 +431,12 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         }
       }
     } catch (SQLException e) {
-      log.debug("restoring the connection of slice {} failed: {}", slice.key(), e.toString());
+      log.debug("restoring the connection of slice {} failed: {}", slice.key(), Redaction.describe(e));
     } finally {
       try {
         connection.close();
       } catch (SQLException e) {
-        log.debug("closing the connection of slice {} failed: {}", slice.key(), e.toString());
+        log.debug("closing the connection of slice {} failed: {}", slice.key(), Redaction.describe(e));
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.backfill.jdbc.internal;
 import dev.backfill.BackfillException;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.spi.FailureClassifier;
+import dev.backfill.spi.Redaction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -58,7 +59,7 @@ public final class StoreTx {
         .retryOnException(this::retryable)
         .build());
     retry.getEventPublisher().onRetry(e -> log.debug("state store transaction retried (attempt {}): {}",
-        e.getNumberOfRetryAttempts(), String.valueOf(e.getLastThrowable())));
+        e.getNumberOfRetryAttempts(), e.getLastThrowable() == null ? "" : Redaction.describe(e.getLastThrowable())));
   }
 
   /**
@@ -187,7 +188,7 @@ public final class StoreTx {
     try {
       c.rollback();
     } catch (SQLException e) {
-      log.debug("rollback failed: {}", e.toString());
+      log.debug("rollback failed: {}", Redaction.describe(e));
     }
   }
 }
