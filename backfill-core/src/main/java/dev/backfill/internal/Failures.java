@@ -120,6 +120,23 @@ public final class Failures {
     return Kind.UNKNOWN;
   }
 
+  /**
+   * What to tell about a failure that waited in vain for a pooled connection (a pool's timeout: a
+   * {@link java.sql.SQLTransientConnectionException} without SQL state, as HikariCP throws): most likely
+   * the pool is too small for the run; empty for any other failure.
+   *
+   * @param failure the failure
+   * @param concurrency the run's concurrency
+   * @return a hint starting with "; ", or ""
+   */
+  static String poolHint(Throwable failure, int concurrency) {
+    boolean poolTimeout = causes(failure).stream().anyMatch(t -> t instanceof java.sql.SQLTransientConnectionException sql
+        && sql.getSQLState() == null);
+    return poolTimeout ? "; no pooled connection was free in time: at concurrency " + concurrency + " the pool needs about "
+        + (2 * concurrency + 2) + " connections (a transaction and a streaming read per slice, the store's, the lock's)"
+        : "";
+  }
+
   /** The cause chain, bounded and safe against cycles. */
   static List<Throwable> causes(Throwable failure) {
     try {

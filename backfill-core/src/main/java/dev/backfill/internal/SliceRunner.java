@@ -193,7 +193,7 @@ final class SliceRunner<T> {
     String error = Redaction.describe(cause);
     long delay = cause instanceof Error ? -1 : decisions.onError(cause);
     if (delay < 0) {
-      settle(slice, lease, start, new Ended(SliceStatus.FAILED, error));
+      settle(slice, lease, start, new Ended(SliceStatus.FAILED, error + Failures.poolHint(cause, s.options.maxConcurrency())));
       return false;
     }
     Duration backoff = Duration.ofMillis(delay);
