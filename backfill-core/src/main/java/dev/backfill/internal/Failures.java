@@ -113,6 +113,9 @@ public final class Failures {
         }
       }
     }
+    if (t instanceof dev.backfill.spi.RetryAfter) {
+      return Kind.TRANSIENT;
+    }
     if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof TimeoutException
         || t instanceof IOException || t instanceof SliceTimeoutException) {
       return Kind.TRANSIENT;
@@ -135,6 +138,29 @@ public final class Failures {
     return poolTimeout ? "; no pooled connection was free in time: at concurrency " + concurrency + " the pool needs about "
         + (2 * concurrency + 2) + " connections (a transaction and a streaming read per slice, the store's, the lock's)"
         : "";
+  }
+
+  /**
+   * The longest wait a failure's cause chain asks for through {@link dev.backfill.spi.RetryAfter}.
+   *
+   * @param failure the failure
+   * @return milliseconds, 0 when nothing asks
+   */
+  static long retryAfterMillis(Throwable failure) {
+    long most = 0;
+    for (Throwable t : causes(failure)) {
+      if (t instanceof dev.backfill.spi.RetryAfter hint) {
+        try {
+          java.time.Duration d = hint.retryAfter();
+          if (d != null && !d.isNegative()) {
+            most = Math.max(most, d.toMillis());
+          }
+        } catch (RuntimeException e) {
+          // a broken hint is no hint
+        }
+      }
+    }
+    return most;
   }
 
   /** The cause chain, bounded and safe against cycles. */
