@@ -49,6 +49,7 @@ final class RateLimits {
             + " was cancelled while waiting for its request limit");
       }
       ctx.throwIfCancelled();
+      session.tracker.requested();
     };
   }
 

@@ -159,6 +159,21 @@ class RequestLimitTest {
         .hasMessageContaining("requestsPerSecond -1.0 is not allowed; expected 0 (no limit) or a positive rate");
   }
 
+  @Test
+  void theEtaOfARequestLimitedRunCountsTheRequestsLeftAtTheLimit() {
+    Backfill<Row> backfill = backfill(api);
+    driver.start(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-10")),
+        ExecutionOptions.builder().maxConcurrency(2).requestsPerSecond(1).build());
+    driver.step();
+
+    // the first slice's 4 requests took 3 s; 9 slices of 4 requests are left at 1 request/s, shared by both
+    // workers: 36 s, not 9 × 3 s / 2 workers
+    assertThat(driver.progress().eta()).contains(Duration.ofSeconds(36));
+    Instant at = driver.clock().instant();
+    driver.runToEnd();
+    assertThat(Duration.between(at, last())).as("what the rest really took").isGreaterThanOrEqualTo(Duration.ofSeconds(35));
+  }
+
   private Instant last() {
     return requests.stream().max(Instant::compareTo).orElseThrow();
   }
