@@ -52,7 +52,9 @@ public final class ExecutionOptions {
     /** {@link #writeBatchSize()}. */
     WRITE_BATCH_SIZE,
     /** {@link #leaseTime()}. */
-    LEASE_TIME
+    LEASE_TIME,
+    /** {@link #requestsPerSecond()}. */
+    REQUESTS_PER_SECOND
   }
 
   private final int maxConcurrency;
@@ -70,8 +72,14 @@ public final class ExecutionOptions {
   private final Duration targetWait;
   private final Duration lockWait;
   private final Set<Setting> explicit;
+  private final double requestsPerSecond;
 
   private ExecutionOptions(Builder b) {
+    if (!(b.requestsPerSecond >= 0) || Double.isInfinite(b.requestsPerSecond)) {
+      throw new InvalidConfigurationException("requestsPerSecond " + b.requestsPerSecond + " is not allowed; expected 0"
+          + " (no limit) or a positive rate");
+    }
+    this.requestsPerSecond = b.requestsPerSecond;
     if (b.maxConcurrency < 1) {
       throw new InvalidConfigurationException("maxConcurrency " + b.maxConcurrency + " is not allowed; expected 1 or more slices in flight");
     }
@@ -161,6 +169,7 @@ public final class ExecutionOptions {
     b.targetWait = targetWait;
     b.lockWait = lockWait;
     b.explicit.addAll(explicit);
+    b.requestsPerSecond = requestsPerSecond;
     return b;
   }
 
@@ -184,6 +193,7 @@ public final class ExecutionOptions {
         case FAILURE_POLICY -> b.failurePolicy = stored.failurePolicy;
         case WRITE_BATCH_SIZE -> b.writeBatchSize = stored.writeBatchSize;
         case LEASE_TIME -> b.leaseTime = stored.leaseTime;
+        case REQUESTS_PER_SECOND -> b.requestsPerSecond = stored.requestsPerSecond;
       }
     }
     return b.build();
@@ -334,6 +344,15 @@ public final class ExecutionOptions {
     return lockWait;
   }
 
+  /**
+   * Returns the limit on requests the run's sources send through {@link dev.backfill.spi.SliceContext#requests()}.
+   *
+   * @return requests per second over all slices of the run in a process, 0 for no limit
+   */
+  public double requestsPerSecond() {
+    return requestsPerSecond;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ExecutionOptions e && maxConcurrency == e.maxConcurrency
@@ -341,13 +360,15 @@ public final class ExecutionOptions {
         && Objects.equals(sliceTimeout, e.sliceTimeout) && retry.equals(e.retry) && failurePolicy.equals(e.failurePolicy)
         && writeBatchSize == e.writeBatchSize && leaseTime.equals(e.leaseTime) && workerId.equals(e.workerId)
         && listeners.equals(e.listeners) && Objects.equals(confirmation, e.confirmation) && Objects.equals(runId, e.runId)
-        && targetWait.equals(e.targetWait) && lockWait.equals(e.lockWait) && explicit.equals(e.explicit);
+        && targetWait.equals(e.targetWait) && lockWait.equals(e.lockWait) && explicit.equals(e.explicit)
+        && Double.compare(requestsPerSecond, e.requestsPerSecond) == 0;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(maxConcurrency, slicesPerSecond, rowsPerSecond, sliceTimeout, retry, failurePolicy,
-        writeBatchSize, leaseTime, workerId, listeners, confirmation, runId, targetWait, lockWait, explicit);
+        writeBatchSize, leaseTime, workerId, listeners, confirmation, runId, targetWait, lockWait, explicit,
+        requestsPerSecond);
   }
 
   @Override
@@ -355,7 +376,7 @@ public final class ExecutionOptions {
     return "ExecutionOptions[maxConcurrency=" + maxConcurrency + ", slicesPerSecond=" + slicesPerSecond
         + ", rowsPerSecond=" + rowsPerSecond + ", sliceTimeout=" + sliceTimeout + ", retry=" + retry.describe()
         + ", failurePolicy=" + failurePolicy + ", writeBatchSize=" + writeBatchSize + ", leaseTime=" + leaseTime
-        + ", workerId=" + workerId + ", targetWait=" + targetWait + "]";
+        + ", workerId=" + workerId + ", targetWait=" + targetWait + ", requestsPerSecond=" + requestsPerSecond + "]";
   }
 
   /** Builds {@link ExecutionOptions}; each setter also marks its setting as explicit. */
@@ -375,6 +396,7 @@ public final class ExecutionOptions {
     private Duration targetWait = Duration.ZERO;
     private Duration lockWait = Duration.ofMinutes(1);
     private final Set<Setting> explicit = EnumSet.noneOf(Setting.class);
+    private double requestsPerSecond;
 
     private Builder() {}
 
@@ -541,6 +563,19 @@ public final class ExecutionOptions {
      */
     public Builder waitForDestinationLock(Duration wait) {
       this.lockWait = requireNonNull(wait, "wait");
+      return this;
+    }
+
+    /**
+     * Limits the requests the run's sources send through {@link dev.backfill.spi.SliceContext#requests()}:
+     * one limiter shared by all slices of the run in this process, stored with the run so a resume keeps it.
+     *
+     * @param rate positive requests per second, or 0 for no limit
+     * @return this builder
+     */
+    public Builder requestsPerSecond(double rate) {
+      this.requestsPerSecond = rate;
+      explicit.add(Setting.REQUESTS_PER_SECOND);
       return this;
     }
 

@@ -32,6 +32,7 @@ final class AttemptContext implements SliceContext {
   private final List<Runnable> callbacks = new ArrayList<>();
   private @Nullable Reason cancelled;
   private boolean active = true;
+  private volatile dev.backfill.spi.RequestLimiter requests = dev.backfill.spi.RequestLimiter.UNLIMITED;
 
   AttemptContext(String runId, String target, Slice slice, int attempt, Clock clock, @Nullable Instant deadline) {
     this.runId = runId;
@@ -66,6 +67,16 @@ final class AttemptContext implements SliceContext {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public dev.backfill.spi.RequestLimiter requests() {
+    return requests;
+  }
+
+  /** Hands the source the run's request limiter. */
+  void requests(dev.backfill.spi.RequestLimiter limiter) {
+    this.requests = limiter;
   }
 
   @Override

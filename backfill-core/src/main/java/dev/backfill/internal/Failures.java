@@ -113,11 +113,54 @@ public final class Failures {
         }
       }
     }
+    if (t instanceof dev.backfill.spi.RetryAfter) {
+      return Kind.TRANSIENT;
+    }
     if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof TimeoutException
         || t instanceof IOException || t instanceof SliceTimeoutException) {
       return Kind.TRANSIENT;
     }
     return Kind.UNKNOWN;
+  }
+
+  /**
+   * What to tell about a failure that waited in vain for a pooled connection (a pool's timeout: a
+   * {@link java.sql.SQLTransientConnectionException} without SQL state, as HikariCP throws): most likely
+   * the pool is too small for the run; empty for any other failure.
+   *
+   * @param failure the failure
+   * @param concurrency the run's concurrency
+   * @return a hint starting with "; ", or ""
+   */
+  static String poolHint(Throwable failure, int concurrency) {
+    boolean poolTimeout = causes(failure).stream().anyMatch(t -> t instanceof java.sql.SQLTransientConnectionException sql
+        && sql.getSQLState() == null);
+    return poolTimeout ? "; no pooled connection was free in time: at concurrency " + concurrency + " the pool needs about "
+        + (2 * concurrency + 2) + " connections (a transaction and a streaming read per slice, the store's, the lock's)"
+        : "";
+  }
+
+  /**
+   * The longest wait a failure's cause chain asks for through {@link dev.backfill.spi.RetryAfter}.
+   *
+   * @param failure the failure
+   * @return milliseconds, 0 when nothing asks
+   */
+  static long retryAfterMillis(Throwable failure) {
+    long most = 0;
+    for (Throwable t : causes(failure)) {
+      if (t instanceof dev.backfill.spi.RetryAfter hint) {
+        try {
+          java.time.Duration d = hint.retryAfter();
+          if (d != null && !d.isNegative()) {
+            most = Math.max(most, d.toMillis());
+          }
+        } catch (RuntimeException e) {
+          // a broken hint is no hint
+        }
+      }
+    }
+    return most;
   }
 
   /** The cause chain, bounded and safe against cycles. */

@@ -33,6 +33,9 @@ final class ProgressTracker {
   private long[] durations = new long[64];
   private String[] keys = new String[64];
   private int finished;
+  private long rowsPerSecond;
+  private double requestsPerSecond;
+  private long requests;
 
   /** A slice in progress since an instant. */
   record Running(String key, Instant since) {}
@@ -88,6 +91,17 @@ final class ProgressTracker {
     }
   }
 
+  /** Also bounds the ETA by the run's row and request rate limits (0 for none). */
+  synchronized void limitedBy(long rowsLimit, double requestsLimit) {
+    this.rowsPerSecond = rowsLimit;
+    this.requestsPerSecond = requestsLimit;
+  }
+
+  /** A source sent one request through the run's request limiter. */
+  synchronized void requested() {
+    requests++;
+  }
+
   synchronized void retried() {
     retries++;
   }
@@ -103,10 +117,26 @@ final class ProgressTracker {
     double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
     Timing t = timing(Arrays.copyOf(durations, finished), keys, running.values(), now);
     int left = pending + running.size();
-    Optional<Duration> eta = finished == 0 ? Optional.empty() : Optional.of(eta(t.meanNanos(), left, concurrency,
-        slicesPerSecond));
+    Optional<Duration> eta = finished == 0 ? Optional.empty() : Optional.of(atLeastRateLimits(eta(t.meanNanos(), left,
+        concurrency, slicesPerSecond), left));
     return new Progress(total, succeeded, failed, running.size(), pending, cancelled, skipped, rows, elapsed,
         finished / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
+  }
+
+  /**
+   * No less than the row and request limits allow for the slices left, at the rows and requests a
+   * finished slice took so far: slices of a run that shares one limiter queue for it however many run
+   * at once, which the first slices' durations do not show yet.
+   */
+  private Duration atLeastRateLimits(Duration eta, int left) {
+    double nanos = eta.toNanos();
+    if (rowsPerSecond > 0) {
+      nanos = Math.max(nanos, (double) rows / finished * left / rowsPerSecond * 1e9);
+    }
+    if (requestsPerSecond > 0) {
+      nanos = Math.max(nanos, (double) requests / finished * left / requestsPerSecond * 1e9);
+    }
+    return Duration.ofNanos(Math.round(nanos));
   }
 
   /**

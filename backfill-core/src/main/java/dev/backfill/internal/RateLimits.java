@@ -17,6 +17,7 @@ final class RateLimits {
   private final @Nullable RateLimiter slices;
   private final @Nullable RateLimiter rows;
   private final int rowPermitsPerCall;
+  private final @Nullable RateLimiter requests;
 
   private final TimeSource time;
 
@@ -27,6 +28,29 @@ final class RateLimits {
     int perTenth = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.rowsPerSecond() / 10));
     this.rows = options.rowsPerSecond() > 0 ? limiter("rows-" + runId, perTenth, Duration.ofMillis(100), time) : null;
     this.rowPermitsPerCall = perTenth;
+    this.requests = options.requestsPerSecond() > 0 ? limiter("requests-" + runId, 1,
+        Duration.ofNanos(Math.max(1, Math.round(1e9 / options.requestsPerSecond()))), time) : null;
+  }
+
+  /**
+   * The run's request limiter as a source sees it: each {@code acquire} reserves a permit and waits for
+   * it inside the running slice, so only an IMMEDIATE cancel (or the attempt's own cancel) cuts it short.
+   */
+  dev.backfill.spi.RequestLimiter requestLimiter(RunSession<?> session, AttemptContext ctx) {
+    RateLimiter limiter = requests;
+    if (limiter == null) {
+      return dev.backfill.spi.RequestLimiter.UNLIMITED;
+    }
+    return () -> {
+      ctx.throwIfCancelled();
+      long nanos = limiter.reservePermission();
+      if (nanos > 0 && !session.awaitUnlessCancelledImmediately(until(time.nanoTime() + nanos))) {
+        throw new dev.backfill.spi.SliceCancelledException("slice " + ctx.slice().key() + " of run " + ctx.runId()
+            + " was cancelled while waiting for its request limit");
+      }
+      ctx.throwIfCancelled();
+      session.tracker.requested();
+    };
   }
 
   private static RateLimiter limiter(String name, int perPeriod, Duration period, TimeSource time) {

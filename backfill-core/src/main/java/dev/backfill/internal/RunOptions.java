@@ -41,6 +41,7 @@ final class RunOptions {
     n.put("stopAfterFailures", o.failurePolicy().stopAfter());
     n.put("writeBatchSize", o.writeBatchSize());
     n.put("leaseTime", o.leaseTime().toString());
+    n.put("requestsPerSecond", o.requestsPerSecond());
     return n.toString();
   }
 
@@ -93,7 +94,8 @@ final class RunOptions {
         .retry(retry)
         .failurePolicy(FailurePolicy.stopAfter(n.path("stopAfterFailures").asInt(Integer.MAX_VALUE)))
         .writeBatchSize(n.path("writeBatchSize").asInt(1000))
-        .leaseTime(Duration.parse(n.path("leaseTime").asText("PT5M")));
+        .leaseTime(Duration.parse(n.path("leaseTime").asText("PT5M")))
+        .requestsPerSecond(n.path("requestsPerSecond").asDouble(0));
     if (n.hasNonNull("sliceTimeout")) {
       b.sliceTimeout(Duration.parse(n.get("sliceTimeout").asText()));
     }

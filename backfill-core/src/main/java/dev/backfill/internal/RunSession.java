@@ -84,6 +84,7 @@ final class RunSession<T> implements BackfillRun {
     this.tracker = tracker;
     this.checks = new SliceChecks(store, run.target());
     this.limits = new RateLimits(options, run.runId(), time);
+    tracker.limitedBy(options.rowsPerSecond(), options.requestsPerSecond());
     this.guards = new RunGuards(new RunGuard.GuardedRun(run.runId(), run.target(), mode == RunLauncher.Mode.RESUME));
     this.watch = new RunWatch(this);
   }

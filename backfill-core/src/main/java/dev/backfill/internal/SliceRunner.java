@@ -105,6 +105,7 @@ final class SliceRunner<T> {
     Instant deadline = s.options.timeout().map(start::plus).orElse(null);
     AttemptContext ctx = new AttemptContext(s.run.runId(), s.run.target(), slice, lease.attempt(), s.time.clock(),
         deadline);
+    ctx.requests(s.limits.requestLimiter(s, ctx));
     keeper.watch(ctx);
     SliceLogs.open(s.run.runId(), slice.key());
     s.attemptStarted(ctx);
@@ -192,8 +193,11 @@ final class SliceRunner<T> {
     }
     String error = Redaction.describe(cause);
     long delay = cause instanceof Error ? -1 : decisions.onError(cause);
+    if (delay >= 0) {
+      delay = Math.max(delay, Failures.retryAfterMillis(cause));
+    }
     if (delay < 0) {
-      settle(slice, lease, start, new Ended(SliceStatus.FAILED, error));
+      settle(slice, lease, start, new Ended(SliceStatus.FAILED, error + Failures.poolHint(cause, s.options.maxConcurrency())));
       return false;
     }
     Duration backoff = Duration.ofMillis(delay);

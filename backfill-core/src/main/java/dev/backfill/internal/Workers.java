@@ -34,6 +34,11 @@ final class Workers {
   private final SliceRunner<?> runner;
   /** Slices this process's workers hold right now. */
   private final Set<Integer> held = ConcurrentHashMap.newKeySet();
+  /**
+   * Slices this process gave up when the state store failed under them: still RUNNING in the store under
+   * this process's lease, but nobody works them (a resume reopens them).
+   */
+  private final Set<Integer> abandoned = ConcurrentHashMap.newKeySet();
   /** Signalled when a worker ends a slice or an idle period passes; idle workers wait on it. */
   private final Object wake = new Object();
   /** Guarded by {@link #wake}: slices ended plus idle periods passed, so a waiter knows something changed. */
@@ -72,7 +77,7 @@ final class Workers {
 
   /** Slices RUNNING under leases this process does not hold. */
   int runningElsewhere() {
-    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size();
+    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size() - abandoned.size();
   }
 
   private void loop() {
@@ -118,11 +123,7 @@ final class Workers {
 
   /** A store that waited in vain for a pooled connection most likely shares a pool too small for the run. */
   private String poolHint(RuntimeException e) {
-    boolean poolTimeout = Failures.causes(e).stream().anyMatch(t -> t instanceof java.sql.SQLTransientConnectionException sql
-        && sql.getSQLState() == null);
-    int n = s.options.maxConcurrency();
-    return poolTimeout ? "; no pooled connection was free in time: at concurrency " + n + " the pool needs about "
-        + (2 * n + 2) + " connections (a transaction and a streaming read per slice, the store's, the lock's)" : "";
+    return Failures.poolHint(e, s.options.maxConcurrency());
   }
 
   private void work(SliceLease lease) {
@@ -134,6 +135,9 @@ final class Workers {
       } else {
         runner.run(lease);
       }
+    } catch (RuntimeException e) {
+      abandoned.add(lease.index());
+      throw e;
     } finally {
       held.remove(lease.index());
       changed();

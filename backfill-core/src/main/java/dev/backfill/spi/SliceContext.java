@@ -81,4 +81,15 @@ public interface SliceContext {
    * @param action what to do on cancel, e.g. {@code statement::cancel}
    */
   void onCancel(Runnable action);
+
+  /**
+   * Returns the run's request limit, shared by all its slices in this process: call
+   * {@link RequestLimiter#acquire()} before each request to a quota'd service. Unlimited unless the run
+   * was started with {@code ExecutionOptions.Builder.requestsPerSecond}.
+   *
+   * @return the limiter
+   */
+  default RequestLimiter requests() {
+    return RequestLimiter.UNLIMITED;
+  }
 }

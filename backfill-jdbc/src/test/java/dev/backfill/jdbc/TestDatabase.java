@@ -135,6 +135,27 @@ public final class TestDatabase implements AutoCloseable {
     return other;
   }
 
+  /**
+   * Another pool over this namespace with a given size and connection timeout, as a host configures
+   * its own pool; closed with this database.
+   *
+   * @param size maximum connections
+   * @param connectionTimeoutMillis how long a borrower waits for a connection
+   */
+  public HikariDataSource newPool(int size, long connectionTimeoutMillis) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(dataSource.getPoolName() + "-" + others.size());
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(dataSource.getUsername());
+    config.setPassword(dataSource.getPassword());
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(connectionTimeoutMillis);
+    HikariDataSource other = new HikariDataSource(config);
+    others.add(other);
+    return other;
+  }
+
   private Dialect dialect;
 
   public Dialect dialect() {
