@@ -4,7 +4,6 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Row;
 import dev.backfill.Slice;
 import dev.backfill.SliceStats;
-import dev.backfill.TimeWindow;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.SliceTable;
 import dev.backfill.jdbc.dialect.BulkInsert;
@@ -15,11 +14,8 @@ import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +48,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private final boolean initialAutoCommit;
   private final int initialIsolation;
   private final TableName table;
-  private final String tableSql;
+  /** Where rows go: the table, or the staging table of a partition exchange. */
+  private String tableSql;
+  private @Nullable SliceClearing clearing;
   private final WriteStrategy strategy;
   private final Slice slice;
   private final @Nullable PushdownQuery pushdown;
@@ -116,44 +114,17 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       throw e;
     }
     try {
-      writer.guarded(writer::deleteSpan);
+      writer.guarded(() -> {
+        SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns, writer.tracker);
+        writer.clearing = cleared;
+        writer.tableSql = cleared.writeTable().sql(dialect);
+      });
     } catch (SQLException | RuntimeException e) {
       // the caller never gets this writer, so nobody else would give its connection back
       writer.abort();
       throw e;
     }
     return writer;
-  }
-
-  private void deleteSpan() throws SQLException {
-    List<String> spanColumns = strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
-        : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
-        : List.of();
-    if (spanColumns.isEmpty()) {
-      return;
-    }
-    // Merge deleting missing keys = delete the span, then upsert: rows of the span that the slice no
-    // longer produces are gone, the others come back with the slice's values, rows elsewhere merge.
-    Map<String, Slice.Span> spans = new LinkedHashMap<>();
-    Map<String, TimeWindow> windows = new LinkedHashMap<>();
-    for (String c : spanColumns) {
-      Slice.Span span = spans.computeIfAbsent(c, slice::span);
-      boolean timeDimension = span.first() instanceof LocalDate || span.first() instanceof LocalDateTime;
-      if (timeDimension && slice.window().isPresent() && instantColumns != null
-          && instantColumns.get(connection, dialect).contains(c.toLowerCase(Locale.ROOT))) {
-        // An instant column holds the slice's exact window: the two hours repeated in autumn, one
-        // local value, are two windows there.
-        windows.put(c, slice.window().get());
-      }
-    }
-    Dialect.Sql delete = dialect.deleteSpan(tableSql, spans, windows);
-    try (PreparedStatement ps = connection.prepareStatement(delete.text())) {
-      for (int i = 0; i < delete.params().size(); i++) {
-        dialect.bind(ps, i + 1, delete.params().get(i));
-      }
-      long deleted = tracker.update(ps);
-      log.debug("slice {}: deleted {} rows of {} before writing", slice.key(), deleted, table);
-    }
   }
 
   @Override
@@ -290,11 +261,17 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   @Override
   public SliceStats stats() throws SQLException {
     SliceStats s = pushdownStats;
-    if (s != null) {
+    if (s == null) {
+      guarded(this::endBulk);
+      s = collector.stats();
+    }
+    SliceClearing c = clearing;
+    if (c == null || c.replaced() == 0) {
       return s;
     }
-    guarded(this::endBulk);
-    return collector.stats();
+    Map<String, Double> metrics = new HashMap<>(s.metrics());
+    metrics.put(PartitionLayout.METRIC, (double) c.replaced());
+    return new SliceStats(s.rows(), s.nulls(), metrics);
   }
 
   @Override
@@ -310,6 +287,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       endBulk();
       connection.commit();
       committed = true;
+      if (clearing != null) {
+        clearing.afterCommit();
+      }
     } finally {
       try {
         close(!committed);
@@ -356,7 +336,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       return Optional.of(type.cast(dataSource));
     }
     if (type == SliceTable.class) {
-      return Optional.of(type.cast(new SliceTable(table.toString(), tableSql)));
+      TableName written = clearing == null ? table : clearing.writeTable();
+      return Optional.of(type.cast(new SliceTable(written.toString(), tableSql)));
     }
     return Optional.empty();
   }
@@ -417,6 +398,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         clean = false;
         log.warn("rollback of slice {} on {} failed (the connection is closed without commit): {}", slice.key(), table,
             e.toString());
+      }
+      if (clean && clearing != null) {
+        clearing.afterRollback();
       }
     }
     try {
