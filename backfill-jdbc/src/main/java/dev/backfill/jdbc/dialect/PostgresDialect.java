@@ -404,4 +404,11 @@ public final class PostgresDialect extends Dialect {
   public String truncatePartitionsSql(String table, List<String> partitions) {
     return "TRUNCATE TABLE " + String.join(", ", partitions);
   }
+
+  /** A temporary table dropped at commit, filled by COPY; an identity column keeps the load's order. */
+  @Override
+  public List<String> mergeStageSql(String table, String stage, List<String> columns) {
+    return List.of("CREATE TEMPORARY TABLE " + stage + " ON COMMIT DROP AS SELECT " + quoteAll(columns) + " FROM " + table
+        + " WITH NO DATA", "ALTER TABLE " + stage + " ADD COLUMN " + quote("bfx_seq") + " BIGINT GENERATED ALWAYS AS IDENTITY");
+  }
 }

@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +50,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   /** Where rows go: the table, or the staging table of a partition exchange. */
   private String tableSql;
   private @Nullable SliceClearing clearing;
+  private @Nullable StagedMerge staged;
   private final WriteStrategy strategy;
   private final Slice slice;
   private final @Nullable PushdownQuery pushdown;
@@ -87,7 +87,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
 
   /**
    * Opens a writer: takes a connection, starts its transaction and, for overwrite (or merge deleting
-   * missing keys), deletes the slice's span.
+   * missing keys), clears the slice's span (see {@link SliceClearing}: a delete, or whole partitions replaced).
    *
    * @param dataSource the destination's data source
    * @param dialect its engine
@@ -138,25 +138,33 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     guarded(() -> {
       List<String> cols = columns;
       if (cols == null) {
-        cols = asRow(batch.get(0)).columns();
-        insertText = insertSql(cols, null); // validates the columns (and merge keys) before anything is sent
+        cols = WriteSql.asRow(batch.get(0)).columns();
+        // validates the columns (and merge keys) before anything is sent
+        insertText = WriteSql.of(dialect, tableSql, table, strategy, cols, null);
         columns = cols;
+        staged = StagedMerge.open(connection, dialect, tableSql, strategy, cols, batch.size(), tracker);
+        if (staged != null) {
+          insertText = dialect.insertSql(staged.stageSql(), cols);
+        }
       }
       List<Row> rows = new ArrayList<>(batch.size());
       for (T record : batch) {
-        Row row = asRow(record);
+        Row row = WriteSql.asRow(record);
         if (row.columns() != cols && !row.columns().equals(cols)) {
           throw new InvalidConfigurationException("a row of slice " + slice.key() + " for " + table + " has columns "
               + row.columns() + " but the slice's first row had " + cols + "; every row must have the same columns");
         }
         rows.add(row);
       }
+      if (staged != null) {
+        staged.beforeAdding(rows.size());
+      }
       BulkInsert fast = bulk(cols);
       if (fast != null && fast.accepts(rows)) {
         tracker.ensureNotCancelled();
         fast.write(rows);
       } else {
-        endBulk();
+        finishLoad();
         PreparedStatement ps = insert;
         if (ps == null) {
           ps = connection.prepareStatement(insertText);
@@ -174,8 +182,18 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     });
   }
 
-  /** Ends an open bulk load so the connection can run other statements. Called under the lock. */
+  /**
+   * Ends an open bulk load so the connection can run other statements, and upserts what a staged merge
+   * holds. Called under the lock.
+   */
   private void endBulk() throws SQLException {
+    finishLoad();
+    if (staged != null) {
+      staged.merge();
+    }
+  }
+
+  private void finishLoad() throws SQLException {
     BulkInsert b = bulk;
     if (b != null) {
       long loaded = b.finish();
@@ -185,47 +203,14 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
   }
 
-  /** The dialect's bulk path for plain inserts, asked once per slice; merge always upserts. */
+  /** The dialect's bulk path for plain inserts or a staged merge, asked once per slice; else merge upserts. */
   private @Nullable BulkInsert bulk(List<String> cols) throws SQLException {
     if (!bulkAsked) {
       bulkAsked = true;
-      bulk = strategy instanceof WriteStrategy.Merge ? null : dialect.bulkInsert(connection, tableSql, cols).orElse(null);
+      bulk = staged != null ? dialect.bulkInsert(connection, staged.stageSql(), cols).orElse(null)
+          : strategy instanceof WriteStrategy.Merge ? null : dialect.bulkInsert(connection, tableSql, cols).orElse(null);
     }
     return bulk;
-  }
-
-  private Row asRow(Object record) {
-    if (record instanceof Row row) {
-      return row;
-    }
-    throw new InvalidConfigurationException("JdbcDestination writes dev.backfill.Row records, got "
-        + record.getClass().getName() + "; map records to Row with Backfill.Builder.map(...)");
-  }
-
-  /** Builds the insert or upsert for the slice's columns (validating each as an identifier). */
-  private String insertSql(List<String> cols, @Nullable String query) {
-    for (String c : cols) {
-      Dialect.checkIdentifier(c, "column name");
-    }
-    if (strategy instanceof WriteStrategy.Merge m) {
-      for (String key : m.keys()) {
-        if (cols.stream().noneMatch(c -> c.equalsIgnoreCase(key))) {
-          throw new InvalidConfigurationException(strategy.describe() + ": key column '" + key
-              + "' is not among the columns written to " + table + " " + cols);
-        }
-      }
-      List<String> keysAsWritten = m.keys().stream()
-          .map(k -> cols.stream().filter(c -> c.equalsIgnoreCase(k)).findFirst().orElse(k)).toList();
-      List<String> update = cols.stream()
-          .filter(c -> keysAsWritten.stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals(c.toLowerCase(Locale.ROOT))))
-          .toList();
-      String newerBy = m.newerBy() == null ? null : cols.stream().filter(c -> c.equalsIgnoreCase(m.newerBy())).findFirst()
-          .orElseThrow(() -> new InvalidConfigurationException(strategy.describe() + ": ordering column '" + m.newerBy()
-              + "' is not among the columns written to " + table + " " + cols + "; every row must carry it"));
-      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update, newerBy)
-          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query, newerBy);
-    }
-    return query == null ? dialect.insertSql(tableSql, cols) : dialect.insertSelectSql(tableSql, cols, query);
   }
 
   @Override
@@ -244,7 +229,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       if (!counted) {
         pushdownStats = q.stats(connection, dialect, slice.tokens(), cols, tracker);
       }
-      try (PreparedStatement ps = connection.prepareStatement(insertSql(cols, sql.jdbc()))) {
+      try (PreparedStatement ps = connection.prepareStatement(WriteSql.of(dialect, tableSql, table, strategy, cols,
+          sql.jdbc()))) {
         sql.bind(ps, 0, dialect, slice.tokens());
         long moved = tracker.update(ps);
         log.debug("slice {}: INSERT ... SELECT into {} moved {} rows", slice.key(), table, moved);
@@ -265,13 +251,14 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       guarded(this::endBulk);
       s = collector.stats();
     }
-    SliceClearing c = clearing;
-    if (c == null || c.replaced() == 0) {
-      return s;
-    }
     Map<String, Double> metrics = new HashMap<>(s.metrics());
-    metrics.put(PartitionLayout.METRIC, (double) c.replaced());
-    return new SliceStats(s.rows(), s.nulls(), metrics);
+    if (clearing != null && clearing.replaced() > 0) {
+      metrics.put(PartitionLayout.METRIC, (double) clearing.replaced());
+    }
+    if (staged != null && staged.merged() > 0) {
+      metrics.put(StagedMerge.METRIC, (double) staged.merged());
+    }
+    return metrics.equals(s.metrics()) ? s : new SliceStats(s.rows(), s.nulls(), metrics);
   }
 
   @Override
