@@ -38,6 +38,14 @@ final class Workers {
   private final Object wake = new Object();
   /** Guarded by {@link #wake}: slices ended plus idle periods passed, so a waiter knows something changed. */
   private long changes;
+  /** Leases claimed for this process's idle workers in the same round trip, not yet started. */
+  private final java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
+  /** Workers of this process inside a slice. */
+  private final AtomicInteger busy = new AtomicInteger();
+  private int threads;
+
+  /** A lease claimed ahead and when (time source nanos). */
+  private record Ahead(SliceLease lease, long claimedAt) {}
 
   Workers(RunSession<?> session) {
     this.s = session;
@@ -50,7 +58,50 @@ final class Workers {
     if (n == 0) {
       return;
     }
+    threads = n;
     inParallel(n, "backfill-" + s.run.target() + "-", this::loop);
+    // a lease claimed ahead that no worker took (they stopped meanwhile) never starts
+    for (Ahead a; (a = pollAhead()) != null; ) {
+      if (s.stopping()) {
+        runner.skip(a.lease());
+      } else {
+        work(a.lease());
+      }
+    }
+  }
+
+  private @org.jspecify.annotations.Nullable Ahead pollAhead() {
+    synchronized (ahead) {
+      return ahead.poll();
+    }
+  }
+
+  /**
+   * The next slice for this worker: one claimed ahead, renewed first when it waited a third of the
+   * lease time, or else as many as this process has idle workers, claimed in one round trip.
+   */
+  private Optional<SliceLease> next() {
+    synchronized (ahead) {
+      for (Ahead a; (a = ahead.poll()) != null; ) {
+        if (s.time.nanoTime() - a.claimedAt() < s.options.leaseTime().toNanos() / 3) {
+          return Optional.of(a.lease());
+        }
+        Optional<SliceLease> renewed = s.store.renew(a.lease(), s.options.leaseTime());
+        if (renewed.isPresent()) {
+          return renewed;
+        }
+      }
+      int idle = Math.max(1, threads - busy.get());
+      List<SliceLease> claimed = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime(), idle);
+      if (claimed.isEmpty()) {
+        return Optional.empty();
+      }
+      long now = s.time.nanoTime();
+      for (SliceLease l : claimed.subList(1, claimed.size())) {
+        ahead.add(new Ahead(l, now));
+      }
+      return Optional.of(claimed.get(0));
+    }
   }
 
   /** Runs a loop on {@code n} threads of a pool of its own and waits until every one has returned. */
@@ -72,7 +123,11 @@ final class Workers {
 
   /** Slices RUNNING under leases this process does not hold. */
   int runningElsewhere() {
-    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size();
+    int aheadCount;
+    synchronized (ahead) {
+      aheadCount = ahead.size();
+    }
+    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size() - aheadCount;
   }
 
   private void loop() {
@@ -93,7 +148,7 @@ final class Workers {
           if (s.watch.pollCancel()) {
             break;
           }
-          Optional<SliceLease> lease = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime());
+          Optional<SliceLease> lease = next();
           if (lease.isEmpty()) {
             boolean waitedEnough = idleSince >= 0 && time.nanoTime() - idleSince > maxIdleNanos;
             if (s.stopping() || waitedEnough || runningElsewhere() <= 0) {
@@ -127,6 +182,7 @@ final class Workers {
 
   private void work(SliceLease lease) {
     held.add(lease.index());
+    busy.incrementAndGet();
     try {
       if (s.stopping()) {
         // claimed while the run was stopping: the slice never starts
@@ -135,6 +191,7 @@ final class Workers {
         runner.run(lease);
       }
     } finally {
+      busy.decrementAndGet();
       held.remove(lease.index());
       changed();
     }

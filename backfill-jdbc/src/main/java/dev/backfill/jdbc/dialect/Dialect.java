@@ -1294,4 +1294,14 @@ public abstract class Dialect {
   public List<String> mergeStageSql(String table, String stage, List<String> columns) {
     return List.of();
   }
+
+  /**
+   * Tells whether {@link #beginWrite} changes the connection's isolation level, so that callers read
+   * it first to restore it (a round trip on some drivers, skipped where nothing changes it).
+   *
+   * @return false here
+   */
+  public boolean beginWriteChangesIsolation() {
+    return false;
+  }
 }

@@ -497,4 +497,10 @@ public final class MariaDbDialect extends Dialect {
         + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND LEFT(TABLE_NAME, CHAR_LENGTH(?)) = ? ORDER BY 1", schema,
         prefix, prefix);
   }
+
+  /** {@link #beginWrite} sets READ COMMITTED. */
+  @Override
+  public boolean beginWriteChangesIsolation() {
+    return true;
+  }
 }

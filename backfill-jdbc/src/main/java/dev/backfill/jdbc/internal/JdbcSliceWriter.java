@@ -75,7 +75,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     this.dialect = dialect;
     this.connection = connection;
     this.initialAutoCommit = connection.getAutoCommit();
-    this.initialIsolation = connection.getTransactionIsolation();
+    // reading the isolation level is a round trip on PostgreSQL: only where beginWrite changes it
+    this.initialIsolation = dialect.beginWriteChangesIsolation() ? connection.getTransactionIsolation() : -1;
     this.table = table;
     this.tableSql = table.sql(dialect);
     this.strategy = strategy;
@@ -393,7 +394,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     try {
       if (clean) {
         // Restore what the pool handed out; never switch auto-commit on while a transaction is open.
-        if (connection.getTransactionIsolation() != initialIsolation) {
+        if (initialIsolation != -1 && connection.getTransactionIsolation() != initialIsolation) {
           connection.setTransactionIsolation(initialIsolation);
         }
         if (connection.getAutoCommit() != initialAutoCommit) {
