@@ -57,7 +57,10 @@ import org.jspecify.annotations.Nullable;
  *       With {@code deletingMissingWithin(columns)} the slice's span is deleted first, so keys the
  *       slice no longer produces disappear. A plain merge is last commit wins; with
  *       {@code newerBy(column)} the upsert itself only replaces a row that is not newer, so slices
- *       may commit in any order.
+ *       may commit in any order. On PostgreSQL a slice whose first batch holds at least 256 rows is
+ *       COPYed into a temporary table (dropped at commit) and upserted from it with one
+ *       {@code INSERT ... SELECT ... ON CONFLICT} per round, a key the slice repeats being applied in
+ *       the slice's order (last or newest wins, as row by row); it reports {@code jdbc.staged_merge_rows}.
  *   <li>{@code fullRebuild()}: each run fills a shadow table of its own ({@code <table>_bf_<hash of the
  *       run id>}, created like the table when the run begins, filled further by a resume), so no other
  *       run can drop or fill it. When the run succeeded, one transaction deletes the table's rows,
