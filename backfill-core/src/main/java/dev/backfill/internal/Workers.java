@@ -40,9 +40,8 @@ final class Workers {
   private long changes;
   /** Leases claimed for this process's idle workers in the same round trip, not yet started. */
   private final java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
-  /** Workers of this process inside a slice. */
-  private final AtomicInteger busy = new AtomicInteger();
-  private int threads;
+  /** Workers of this process past their rate limit and asking for a slice: one claim serves them all. */
+  private final AtomicInteger wanting = new AtomicInteger();
 
   /** A lease claimed ahead and when (time source nanos). */
   private record Ahead(SliceLease lease, long claimedAt) {}
@@ -58,7 +57,6 @@ final class Workers {
     if (n == 0) {
       return;
     }
-    threads = n;
     inParallel(n, "backfill-" + s.run.target() + "-", this::loop);
     // a lease claimed ahead that no worker took (they stopped meanwhile) never starts
     for (Ahead a; (a = pollAhead()) != null; ) {
@@ -78,7 +76,7 @@ final class Workers {
 
   /**
    * The next slice for this worker: one claimed ahead, renewed first when it waited a third of the
-   * lease time, or else as many as this process has idle workers, claimed in one round trip.
+   * lease time, or else one for each worker of this process asking now, claimed in one round trip.
    */
   private Optional<SliceLease> next() {
     synchronized (ahead) {
@@ -91,7 +89,8 @@ final class Workers {
           return renewed;
         }
       }
-      int idle = Math.max(1, threads - busy.get());
+      // the others asking wait on this lock and take from the queue as soon as it is released
+      int idle = Math.max(1, wanting.get());
       List<SliceLease> claimed = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime(), idle);
       if (claimed.isEmpty()) {
         return Optional.empty();
@@ -148,7 +147,13 @@ final class Workers {
           if (s.watch.pollCancel()) {
             break;
           }
-          Optional<SliceLease> lease = next();
+          Optional<SliceLease> lease;
+          wanting.incrementAndGet();
+          try {
+            lease = next();
+          } finally {
+            wanting.decrementAndGet();
+          }
           if (lease.isEmpty()) {
             boolean waitedEnough = idleSince >= 0 && time.nanoTime() - idleSince > maxIdleNanos;
             if (s.stopping() || waitedEnough || runningElsewhere() <= 0) {
@@ -182,7 +187,6 @@ final class Workers {
 
   private void work(SliceLease lease) {
     held.add(lease.index());
-    busy.incrementAndGet();
     try {
       if (s.stopping()) {
         // claimed while the run was stopping: the slice never starts
@@ -191,7 +195,6 @@ final class Workers {
         runner.run(lease);
       }
     } finally {
-      busy.decrementAndGet();
       held.remove(lease.index());
       changed();
     }
