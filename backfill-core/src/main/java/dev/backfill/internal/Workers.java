@@ -80,27 +80,36 @@ final class Workers {
    */
   private Optional<SliceLease> next() {
     synchronized (ahead) {
-      for (Ahead a; (a = ahead.poll()) != null; ) {
-        if (s.time.nanoTime() - a.claimedAt() < s.options.leaseTime().toNanos() / 3) {
-          return Optional.of(a.lease());
-        }
-        Optional<SliceLease> renewed = s.store.renew(a.lease(), s.options.leaseTime());
-        if (renewed.isPresent()) {
-          return renewed;
-        }
+      try {
+        return nextLocked();
+      } finally {
+        // under the lock, so the next worker in counts only the workers still waiting for a slice
+        wanting.decrementAndGet();
       }
-      // the others asking wait on this lock and take from the queue as soon as it is released
-      int idle = Math.max(1, wanting.get());
-      List<SliceLease> claimed = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime(), idle);
-      if (claimed.isEmpty()) {
-        return Optional.empty();
-      }
-      long now = s.time.nanoTime();
-      for (SliceLease l : claimed.subList(1, claimed.size())) {
-        ahead.add(new Ahead(l, now));
-      }
-      return Optional.of(claimed.get(0));
     }
+  }
+
+  private Optional<SliceLease> nextLocked() {
+    for (Ahead a; (a = ahead.poll()) != null; ) {
+      if (s.time.nanoTime() - a.claimedAt() < s.options.leaseTime().toNanos() / 3) {
+        return Optional.of(a.lease());
+      }
+      Optional<SliceLease> renewed = s.store.renew(a.lease(), s.options.leaseTime());
+      if (renewed.isPresent()) {
+        return renewed;
+      }
+    }
+    // the others asking wait on this lock and take from the queue as soon as it is released
+    int idle = Math.max(1, wanting.get());
+    List<SliceLease> claimed = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime(), idle);
+    if (claimed.isEmpty()) {
+      return Optional.empty();
+    }
+    long now = s.time.nanoTime();
+    for (SliceLease l : claimed.subList(1, claimed.size())) {
+      ahead.add(new Ahead(l, now));
+    }
+    return Optional.of(claimed.get(0));
   }
 
   /** Runs a loop on {@code n} threads of a pool of its own and waits until every one has returned. */
@@ -147,13 +156,8 @@ final class Workers {
           if (s.watch.pollCancel()) {
             break;
           }
-          Optional<SliceLease> lease;
           wanting.incrementAndGet();
-          try {
-            lease = next();
-          } finally {
-            wanting.decrementAndGet();
-          }
+          Optional<SliceLease> lease = next();
           if (lease.isEmpty()) {
             boolean waitedEnough = idleSince >= 0 && time.nanoTime() - idleSince > maxIdleNanos;
             if (s.stopping() || waitedEnough || runningElsewhere() <= 0) {
