@@ -83,8 +83,8 @@ public final class BenchMain implements Runnable {
     @Option(names = "--engines", split = ",", defaultValue = "h2,postgres,mariadb", description = "h2, postgres, mariadb")
     List<String> engines;
 
-    @Option(names = "--strategies", split = ",", defaultValue = "append,overwrite,merge,pushdown",
-        description = "append, overwrite, merge, pushdown")
+    @Option(names = "--strategies", split = ",", defaultValue = "append,overwrite,merge,pushdown,overwrite-partitioned",
+        description = "append, overwrite, merge, pushdown, overwrite-partitioned")
     List<String> strategies;
 
     @Option(names = "--contenders", split = ",", defaultValue = "ours,jdbc,jdbc-copy,spring-batch",

@@ -90,7 +90,7 @@ public final class RunLauncher {
     }
     holdTarget(pipeline, runTarget, runId, options);
     RunRecord run = new RunRecord(runId, runTarget, RunStatus.RUNNING, pipeline.logicVersion(),
-        store.guaranteeWith(pipeline.destination()), plan.toJson(), plan.sliceCount(), pipeline.clock().instant(), null,
+        RunSession.guarantee(pipeline), plan.toJson(), plan.sliceCount(), pipeline.clock().instant(), null,
         "", RunOptions.toJson(options));
     try {
       store.createRun(run, new PlannedSlices(runId, plan));

@@ -79,7 +79,7 @@ final class RunSession<T> implements BackfillRun {
     this.mode = mode;
     this.store = pipeline.store();
     this.time = pipeline.time();
-    this.exactlyOnce = store.guaranteeWith(pipeline.destination()) == Guarantee.EXACTLY_ONCE;
+    this.exactlyOnce = guarantee(pipeline) == Guarantee.EXACTLY_ONCE;
     this.bus = new ListenerBus(options.listeners(), run.runId(), run.target());
     this.tracker = tracker;
     this.checks = new SliceChecks(store, run.target());
@@ -317,5 +317,15 @@ final class RunSession<T> implements BackfillRun {
   private BackfillException notFinished(ExecutionException e) {
     return new BackfillException("run " + run.runId() + " could not finish: " + Redaction.describe(e.getCause()),
         e.getCause());
+  }
+
+  /**
+   * The run's guarantee: exactly-once when the store can share the destination's transaction and the
+   * destination commits each slice's data in that one transaction for the run's strategy.
+   */
+  static Guarantee guarantee(Pipeline<?> pipeline) {
+    Guarantee g = pipeline.store().guaranteeWith(pipeline.destination());
+    return g == Guarantee.EXACTLY_ONCE && !pipeline.destination().commitsInOneTransaction(pipeline.strategy())
+        ? Guarantee.AT_LEAST_ONCE : g;
   }
 }

@@ -43,6 +43,13 @@ final class Workers {
   private final Object wake = new Object();
   /** Guarded by {@link #wake}: slices ended plus idle periods passed, so a waiter knows something changed. */
   private long changes;
+  /** Leases claimed for this process's idle workers in the same round trip, not yet started. */
+  private final java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
+  /** Workers of this process past their rate limit and asking for a slice: one claim serves them all. */
+  private final AtomicInteger wanting = new AtomicInteger();
+
+  /** A lease claimed ahead and when (time source nanos). */
+  private record Ahead(SliceLease lease, long claimedAt) {}
 
   Workers(RunSession<?> session) {
     this.s = session;
@@ -56,6 +63,58 @@ final class Workers {
       return;
     }
     inParallel(n, "backfill-" + s.run.target() + "-", this::loop);
+    // a lease claimed ahead that no worker took (they stopped meanwhile) never starts
+    for (Ahead a; (a = pollAhead()) != null; ) {
+      if (s.stopping()) {
+        runner.skip(a.lease());
+      } else {
+        work(a.lease());
+      }
+    }
+  }
+
+  private @org.jspecify.annotations.Nullable Ahead pollAhead() {
+    synchronized (ahead) {
+      return ahead.poll();
+    }
+  }
+
+  /**
+   * The next slice for this worker: one claimed ahead, renewed first when it waited a third of the
+   * lease time, or else one for each worker of this process asking now, claimed in one round trip.
+   */
+  private Optional<SliceLease> next() {
+    synchronized (ahead) {
+      try {
+        return nextLocked();
+      } finally {
+        // under the lock, so the next worker in counts only the workers still waiting for a slice
+        wanting.decrementAndGet();
+      }
+    }
+  }
+
+  private Optional<SliceLease> nextLocked() {
+    for (Ahead a; (a = ahead.poll()) != null; ) {
+      if (s.time.nanoTime() - a.claimedAt() < s.options.leaseTime().toNanos() / 3) {
+        return Optional.of(a.lease());
+      }
+      Optional<SliceLease> renewed = s.store.renew(a.lease(), s.options.leaseTime());
+      if (renewed.isPresent()) {
+        return renewed;
+      }
+    }
+    // the others asking wait on this lock and take from the queue as soon as it is released
+    int idle = Math.max(1, wanting.get());
+    List<SliceLease> claimed = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime(), idle);
+    if (claimed.isEmpty()) {
+      return Optional.empty();
+    }
+    long now = s.time.nanoTime();
+    for (SliceLease l : claimed.subList(1, claimed.size())) {
+      ahead.add(new Ahead(l, now));
+    }
+    return Optional.of(claimed.get(0));
   }
 
   /** Runs a loop on {@code n} threads of a pool of its own and waits until every one has returned. */
@@ -77,7 +136,11 @@ final class Workers {
 
   /** Slices RUNNING under leases this process does not hold. */
   int runningElsewhere() {
-    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size() - abandoned.size();
+    int aheadCount;
+    synchronized (ahead) {
+      aheadCount = ahead.size();
+    }
+    return s.store.countSlices(s.run.runId()).getOrDefault(SliceStatus.RUNNING, 0) - held.size() - abandoned.size() - aheadCount;
   }
 
   private void loop() {
@@ -98,7 +161,8 @@ final class Workers {
           if (s.watch.pollCancel()) {
             break;
           }
-          Optional<SliceLease> lease = s.store.claim(s.run.runId(), s.options.workerId(), s.options.leaseTime());
+          wanting.incrementAndGet();
+          Optional<SliceLease> lease = next();
           if (lease.isEmpty()) {
             boolean waitedEnough = idleSince >= 0 && time.nanoTime() - idleSince > maxIdleNanos;
             if (s.stopping() || waitedEnough || runningElsewhere() <= 0) {

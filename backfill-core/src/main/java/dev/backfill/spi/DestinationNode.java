@@ -131,4 +131,18 @@ public interface DestinationNode<T> extends ResourceProvider {
   default String describe() {
     return getClass().getSimpleName();
   }
+
+  /**
+   * Tells whether a slice's writer makes all of its data visible in the one transaction that
+   * {@link SliceWriter#commit()} commits, so that a state store sharing it can record the slice in it
+   * (exactly-once). A writer that makes data visible after that commit (for example by exchanging a
+   * table partition, DDL that commits on its own) returns false, and runs of that strategy are
+   * at-least-once: a slice interrupted in between runs again. True by default.
+   *
+   * @param strategy the run's strategy
+   * @return true when a slice's data commits in one transaction
+   */
+  default boolean commitsInOneTransaction(WriteStrategy strategy) {
+    return true;
+  }
 }

@@ -139,6 +139,34 @@ public interface StateStore {
   Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime);
 
   /**
+   * Claims up to {@code max} claimable slices of a run at once, in the order
+   * {@link #claim(String, String, Duration)} takes them, so that one round trip feeds every idle
+   * worker thread of a process. Each lease is an ordinary lease: its slice must start (or be renewed)
+   * before the lease expires, or another worker may take it. The default claims one at a time.
+   *
+   * @param runId the run
+   * @param workerId the claiming worker
+   * @param leaseTime how long each lease lasts without renewal
+   * @param max the most slices to claim, at least 1
+   * @return the leases, empty when nothing is claimable now
+   * @throws IllegalArgumentException when {@code max < 1}
+   */
+  default java.util.List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, got " + max);
+    }
+    java.util.List<SliceLease> leases = new java.util.ArrayList<>();
+    while (leases.size() < max) {
+      Optional<SliceLease> lease = claim(runId, workerId, leaseTime);
+      if (lease.isEmpty()) {
+        break;
+      }
+      leases.add(lease.get());
+    }
+    return leases;
+  }
+
+  /**
    * Extends a lease (heartbeat).
    *
    * @param lease the current lease

@@ -23,14 +23,44 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code append()}: batched inserts (see the dialects for the JDBC URL settings that make
  *       batches fast).
  *   <li>{@code overwritePartition(columns)}: deletes the rows whose columns lie in the slice's span,
- *       then inserts the slice, in one transaction: readers see the old rows or the new ones.
+ *       then inserts the slice, in one transaction: readers see the old rows or the new ones. When the
+ *       table is natively partitioned by the one overwritten column (read from the catalog; PostgreSQL
+ *       declarative range or list partitions, MariaDB {@code PARTITION BY RANGE/LIST [COLUMNS]}) and a
+ *       slice's span is exactly whole partitions, the slice replaces them instead, and reports the
+ *       metric {@code jdbc.partitions_replaced}; the plan says how many partitions qualify and why the
+ *       others do not. Anything else deletes row by row: spans that cover part of a partition, hash or
+ *       expression partitioning, tables with triggers (which replacing would not fire) or referenced by
+ *       foreign keys, instant ({@code timestamptz}) columns.
+ *       <ul>
+ *         <li>PostgreSQL: {@code TRUNCATE} of the child partitions, then the insert, in the slice's
+ *             transaction, so the slice stays atomic and exactly-once. It needs the {@code TRUNCATE}
+ *             privilege on each partition (without it, overwrite deletes row by row). TRUNCATE holds an
+ *             {@code ACCESS EXCLUSIVE} lock on the partitions until the slice commits, so readers of
+ *             those partitions wait for the slice instead of seeing the old rows; and TRUNCATE is not
+ *             MVCC-safe: a {@code REPEATABLE READ} or {@code SERIALIZABLE} transaction whose snapshot
+ *             was taken before the slice committed sees the replaced partitions empty.
+ *         <li>MariaDB: the slice fills a staging table {@code <table>_bfx_<random>} (created
+ *             {@code LIKE} the table, without partitioning) in its transaction; after that commit
+ *             {@code ALTER TABLE ... EXCHANGE PARTITION p WITH TABLE staging} runs in auto-commit (inside a
+ *             transaction MariaDB 10.11 waits for the lock-wait timeout) and the staging table is dropped.
+ *             The exchange is one atomic metadata swap: readers see the partition's old rows or all new
+ *             ones, and wait for its metadata lock (as it waits for theirs: a long reader delays it). As
+ *             DDL commits on its own, the slice's status cannot commit with its data, so such runs are
+ *             at-least-once (the run report says so): a slice interrupted between its exchange and its
+ *             status runs again and replaces its partition with the same rows. A slice spanning several
+ *             partitions deletes row by row; staging tables a killed process left are dropped when the
+ *             next run of the table begins or ends.
+ *       </ul>
  *   <li>{@code merge(keys)}: upserts by key (PostgreSQL {@code ON CONFLICT}, MariaDB
  *       {@code ON DUPLICATE KEY}, H2 {@code MERGE ... KEY}); the keys need a primary key or unique
  *       constraint on exactly the keys on every engine, checked when planning and before executing.
  *       With {@code deletingMissingWithin(columns)} the slice's span is deleted first, so keys the
  *       slice no longer produces disappear. A plain merge is last commit wins; with
  *       {@code newerBy(column)} the upsert itself only replaces a row that is not newer, so slices
- *       may commit in any order.
+ *       may commit in any order. On PostgreSQL a slice whose first batch holds at least 256 rows is
+ *       COPYed into a temporary table (dropped at commit) and upserted from it with one
+ *       {@code INSERT ... SELECT ... ON CONFLICT} per round, a key the slice repeats being applied in
+ *       the slice's order (last or newest wins, as row by row); it reports {@code jdbc.staged_merge_rows}.
  *   <li>{@code fullRebuild()}: each run fills a shadow table of its own ({@code <table>_bf_<hash of the
  *       run id>}, created like the table when the run begins, filled further by a resume), so no other
  *       run can drop or fill it. When the run succeeded, one transaction deletes the table's rows,

@@ -1036,4 +1036,77 @@ public final class JdbcStateStore implements StateStore {
       throw new IllegalStateException("state store holds malformed JSON: " + json, e);
     }
   }
+
+  // ---- Batch claims (issue 17): one round trip feeds every idle worker thread of a process ------
+
+  /**
+   * Claims up to {@code max} slices in one transaction: on engines with {@code SKIP LOCKED} one
+   * locking select for expired leases and one for PENDING slices, one update and one read of the
+   * leases, however many slices; elsewhere one claim after another.
+   */
+  @Override
+  public List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, got " + max);
+    }
+    requireNonNull(workerId, "workerId");
+    if (max == 1 || !dialect.supportsSkipLocked()) {
+      return StateStore.super.claim(runId, workerId, leaseTime, max);
+    }
+    long millis = leaseTime.toMillis();
+    return tx.run("claim up to " + max + " slices of run " + runId, c -> {
+      List<Integer> indexes = lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max);
+      if (indexes.size() < max) {
+        indexes.addAll(lockCandidates(c, runId, "status = 'PENDING'", max - indexes.size()));
+      }
+      if (indexes.isEmpty()) {
+        requireRun(c, runId);
+        return List.<SliceLease>of();
+      }
+      String in = " AND slice_index IN (" + String.join(", ", java.util.Collections.nCopies(indexes.size(), "?")) + ")";
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = 'RUNNING',"
+          + " attempt = attempt + 1, version = version + 1, worker = ?, lease_until = " + dialect.nowPlusMillis() + ","
+          + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL"
+          + " WHERE run_id = ?" + in)) {
+        int i = 1;
+        ps.setString(i++, workerId);
+        ps.setLong(i++, millis);
+        ps.setString(i++, runId);
+        for (int index : indexes) {
+          ps.setInt(i++, index);
+        }
+        ps.executeUpdate();
+      }
+      java.util.Map<Integer, SliceLease> leases = new java.util.HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, lease_until FROM " + t.slices
+          + " WHERE run_id = ?" + in)) {
+        int i = 1;
+        ps.setString(i++, runId);
+        for (int index : indexes) {
+          ps.setInt(i++, index);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            leases.put(rs.getInt(1), new SliceLease(runId, rs.getInt(1), workerId, rs.getInt("attempt"),
+                rs.getLong("version"), requireNonNull(dialect.readStoredInstant(rs, "lease_until"))));
+          }
+        }
+      }
+      return indexes.stream().map(leases::get).toList();
+    });
+  }
+
+  private List<Integer> lockCandidates(Connection c, String runId, String condition, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
+        + condition + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
+      ps.setString(1, runId);
+      List<Integer> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
+        }
+      }
+      return out;
+    }
+  }
 }

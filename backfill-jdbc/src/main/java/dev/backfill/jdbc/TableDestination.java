@@ -92,6 +92,15 @@ abstract class TableDestination<T> implements DestinationNode<T> {
     return type == DataSource.class ? Optional.of(type.cast(target.dataSource())) : Optional.empty();
   }
 
+  /**
+   * Tells whether a slice's data commits in one transaction: not for an overwrite that may exchange
+   * MariaDB partitions (see {@link JdbcDestination}), which makes such runs at-least-once.
+   */
+  @Override
+  public boolean commitsInOneTransaction(WriteStrategy strategy) {
+    return target.commitsInOneTransaction(strategy);
+  }
+
   @Override
   public String toString() {
     return describe();

@@ -237,6 +237,15 @@ final class ClaimGate {
       return gate.claim(delegate(), runId, workerId, leaseTime);
     }
 
+    /** Each step lets one slice start: a batch claim takes one slice through the gate. */
+    @Override
+    public java.util.List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be at least 1, got " + max);
+      }
+      return gate.claim(delegate(), runId, workerId, leaseTime).map(java.util.List::of).orElse(java.util.List.of());
+    }
+
     @Override
     public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
       gate.completed(delegate(), lease, outcome, transaction);

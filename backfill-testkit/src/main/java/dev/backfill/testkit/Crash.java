@@ -280,6 +280,11 @@ public final class Crash {
     }
 
     @Override
+    public java.util.List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+      return happened() ? java.util.List.of() : super.claim(runId, workerId, leaseTime, max);
+    }
+
+    @Override
     public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
       return happened() ? Optional.empty() : super.claimSlice(runId, index, workerId, leaseTime);
     }

@@ -157,6 +157,13 @@ public final class FaultyStateStore extends ForwardingStateStore {
     return super.claim(runId, workerId, leaseTime);
   }
 
+  /** A batch claim is one claim: one chance for the fault. */
+  @Override
+  public java.util.List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+    before(Op.CLAIM, null);
+    return super.claim(runId, workerId, leaseTime, max);
+  }
+
   @Override
   public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
     before(Op.CLAIM, null);

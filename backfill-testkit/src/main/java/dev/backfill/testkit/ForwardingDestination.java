@@ -96,6 +96,11 @@ public abstract class ForwardingDestination<T> implements DestinationNode<T> {
   }
 
   @Override
+  public boolean commitsInOneTransaction(WriteStrategy strategy) {
+    return delegate.commitsInOneTransaction(strategy);
+  }
+
+  @Override
   public boolean isPushdown() {
     return delegate.isPushdown();
   }

@@ -93,6 +93,11 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public java.util.List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+    return delegate.claim(runId, workerId, leaseTime, max);
+  }
+
+  @Override
   public Optional<SliceLease> claimSlice(String runId, int index, String workerId, Duration leaseTime) {
     return delegate.claimSlice(runId, index, workerId, leaseTime);
   }

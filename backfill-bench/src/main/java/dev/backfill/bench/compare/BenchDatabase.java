@@ -137,12 +137,32 @@ public final class BenchDatabase implements AutoCloseable {
    * @throws SQLException on failure
    */
   public void resetDestination(Strategy strategy) throws SQLException {
+    resetDestination(strategy, false);
+  }
+
+  /**
+   * Recreates the destination before a run, as {@link #resetDestination(Strategy)}, optionally
+   * partitioned by day (one partition per day of the dataset; the key then includes the day, as both
+   * engines require).
+   *
+   * @param strategy the work about to be measured
+   * @param partitioned true for a table partitioned by day
+   * @throws SQLException on failure
+   */
+  public void resetDestination(Strategy strategy, boolean partitioned) throws SQLException {
     try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS " + DESTINATION);
-      st.execute("CREATE TABLE " + DESTINATION + " (id BIGINT NOT NULL PRIMARY KEY, day DATE NOT NULL,"
-          + " customer_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL, region VARCHAR(8) NOT NULL)");
+      String columns = "(id BIGINT NOT NULL, day DATE NOT NULL, customer_id BIGINT NOT NULL, amount DECIMAL(12,2)"
+          + " NOT NULL, region VARCHAR(8) NOT NULL, PRIMARY KEY (" + (partitioned ? "id, day" : "id") + "))";
+      if (partitioned) {
+        for (String ddl : engine.partitionedByDay(DESTINATION, columns, dataset().dayList())) {
+          st.execute(ddl);
+        }
+      } else {
+        st.execute("CREATE TABLE " + DESTINATION + " " + columns);
+      }
       st.execute("CREATE INDEX bench_dst_day ON " + DESTINATION + " (day)");
-      if (strategy == Strategy.OVERWRITE || strategy == Strategy.MERGE) {
+      if (strategy == Strategy.OVERWRITE || strategy == Strategy.OVERWRITE_PARTITIONED || strategy == Strategy.MERGE) {
         st.execute("INSERT INTO " + DESTINATION + " (" + COLUMNS + ") SELECT id, day, customer_id, 0, region FROM " + SOURCE);
       }
       analyze(st, DESTINATION);

@@ -42,4 +42,15 @@ public interface Contender {
    * @throws Exception on failure
    */
   default void reset(BenchDatabase db) throws Exception {}
+
+  /**
+   * Whether this contender's destination is partitioned by day for this work (ours, for
+   * {@link Strategy#OVERWRITE_PARTITIONED}); the others write the plain table.
+   *
+   * @param strategy the work
+   * @return true for a table with one partition per day
+   */
+  default boolean partitionedDestination(Strategy strategy) {
+    return false;
+  }
 }

@@ -3,6 +3,9 @@ package dev.backfill.bench.compare;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -67,6 +70,16 @@ public enum Engine {
           + " ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, customer_id = EXCLUDED.customer_id,"
           + " amount = EXCLUDED.amount, region = EXCLUDED.region";
     }
+
+    @Override
+    List<String> partitionedByDay(String table, String columns, List<LocalDate> days) {
+      List<String> ddl = new ArrayList<>(List.of("CREATE TABLE " + table + " " + columns + " PARTITION BY RANGE (day)"));
+      for (LocalDate d : days) {
+        ddl.add("CREATE TABLE " + table + "_" + d.toString().replace("-", "") + " PARTITION OF " + table
+            + " FOR VALUES FROM ('" + d + "') TO ('" + d.plusDays(1) + "')");
+      }
+      return ddl;
+    }
   },
 
   /** MariaDB on 127.0.0.1:3306 as {@code root}; Connector/J 3 sends batches in bulk. */
@@ -96,6 +109,16 @@ public enum Engine {
       return "INSERT INTO " + table + " (id, day, customer_id, amount, region) VALUES (?, ?, ?, ?, ?)"
           + " ON DUPLICATE KEY UPDATE day = VALUES(day), customer_id = VALUES(customer_id),"
           + " amount = VALUES(amount), region = VALUES(region)";
+    }
+
+    @Override
+    List<String> partitionedByDay(String table, String columns, List<LocalDate> days) {
+      StringBuilder parts = new StringBuilder("PARTITION p_before VALUES LESS THAN ('" + days.get(0) + "')");
+      for (LocalDate d : days) {
+        parts.append(", PARTITION p").append(d.toString().replace("-", "")).append(" VALUES LESS THAN ('")
+            .append(d.plusDays(1)).append("')");
+      }
+      return List.of("CREATE TABLE " + table + " " + columns + " PARTITION BY RANGE COLUMNS(day) (" + parts + ")");
     }
   };
 
@@ -140,6 +163,19 @@ public enum Engine {
    * @return SQL with five parameters: id, day, customer_id, amount, region
    */
   abstract String upsert(String table);
+
+  /**
+   * Creates a table partitioned by {@code day}, one partition per day.
+   *
+   * @param table the table
+   * @param columns its column list in parentheses
+   * @param days the days, ascending
+   * @return the statements
+   * @throws UnsupportedOperationException on H2 (no native partitions)
+   */
+  List<String> partitionedByDay(String table, String columns, List<LocalDate> days) {
+    throw new UnsupportedOperationException(label() + " has no native partitions");
+  }
 
   /**
    * Parses an engine name as given on the command line.

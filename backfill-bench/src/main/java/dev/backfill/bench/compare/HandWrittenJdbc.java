@@ -33,7 +33,7 @@ public class HandWrittenJdbc implements Contender {
 
   @Override
   public boolean supports(Strategy strategy, Engine engine) {
-    return true;
+    return strategy != Strategy.OVERWRITE_PARTITIONED || engine != Engine.H2;
   }
 
   @Override
@@ -59,7 +59,7 @@ public class HandWrittenJdbc implements Contender {
     try (Connection write = ds.getConnection()) {
       write.setAutoCommit(false);
       try {
-        if (strategy == Strategy.OVERWRITE) {
+        if (strategy == Strategy.OVERWRITE || strategy == Strategy.OVERWRITE_PARTITIONED) {
           try (PreparedStatement delete = write.prepareStatement(
               "DELETE FROM " + BenchDatabase.DESTINATION + " WHERE day = ?")) {
             delete.setDate(1, Date.valueOf(day));

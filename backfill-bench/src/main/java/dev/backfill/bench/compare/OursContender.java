@@ -33,7 +33,12 @@ public final class OursContender implements Contender {
 
   @Override
   public boolean supports(Strategy strategy, Engine engine) {
-    return true;
+    return strategy != Strategy.OVERWRITE_PARTITIONED || engine != Engine.H2;
+  }
+
+  @Override
+  public boolean partitionedDestination(Strategy strategy) {
+    return strategy == Strategy.OVERWRITE_PARTITIONED;
   }
 
   @Override
@@ -47,7 +52,7 @@ public final class OursContender implements Contender {
     Backfill<?> backfill = switch (strategy) {
       case PUSHDOWN -> builder.destination(table.fromQuery(query)).strategy(WriteStrategy.append()).build();
       case APPEND -> builder.source(JdbcSource.query(ds, query)).destination(table).strategy(WriteStrategy.append()).build();
-      case OVERWRITE -> builder.source(JdbcSource.query(ds, query)).destination(table)
+      case OVERWRITE, OVERWRITE_PARTITIONED -> builder.source(JdbcSource.query(ds, query)).destination(table)
           .strategy(WriteStrategy.overwritePartition("day")).build();
       case MERGE -> builder.source(JdbcSource.query(ds, query)).destination(table)
           .strategy(WriteStrategy.merge("id")).build();

@@ -26,7 +26,8 @@ public final class PostgresCopy extends HandWrittenJdbc {
 
   @Override
   public boolean supports(Strategy strategy, Engine engine) {
-    return engine == Engine.POSTGRES && (strategy == Strategy.APPEND || strategy == Strategy.OVERWRITE);
+    return engine == Engine.POSTGRES && (strategy == Strategy.APPEND || strategy == Strategy.OVERWRITE
+        || strategy == Strategy.OVERWRITE_PARTITIONED);
   }
 
   @Override

@@ -125,7 +125,7 @@ public final class SpringBatchContender implements Contender, AutoCloseable {
    */
   @Override
   public boolean supports(Strategy strategy, Engine engine) {
-    return strategy != Strategy.PUSHDOWN;
+    return strategy != Strategy.PUSHDOWN && strategy != Strategy.OVERWRITE_PARTITIONED;
   }
 
   /**

@@ -11,7 +11,12 @@ public enum Strategy {
   /** Upsert the day's rows by id into a destination that already holds them. */
   MERGE,
   /** {@code INSERT … SELECT} of the day inside the database. */
-  PUSHDOWN;
+  PUSHDOWN,
+  /**
+   * Overwrite as above; our library writes a table partitioned by day (one partition per day, so it
+   * replaces partitions), the others the same unpartitioned table as {@link #OVERWRITE}.
+   */
+  OVERWRITE_PARTITIONED;
 
   /**
    * Lower-case display name.
@@ -19,7 +24,7 @@ public enum Strategy {
    * @return name
    */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /**
@@ -34,6 +39,7 @@ public enum Strategy {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown strategy '" + name + "'; expected one of append, overwrite, merge, pushdown");
+    throw new IllegalArgumentException("unknown strategy '" + name + "'; expected one of append, overwrite, merge, pushdown,"
+        + " overwrite-partitioned");
   }
 }

@@ -37,6 +37,10 @@ class ComparisonSmokeTest {
       }
     }
     assertThat(table).contains("| postgres | append | jdbc-copy |").doesNotContain("| h2 | append | jdbc-copy |");
+    // ours into a table partitioned by day vs hand-written DELETE + insert (and COPY) into the plain table
+    assertThat(table).contains("| postgres | overwrite-partitioned | ours |", "| postgres | overwrite-partitioned | jdbc-copy |",
+        "| mariadb | overwrite-partitioned | ours |", "| mariadb | overwrite-partitioned | jdbc |")
+        .doesNotContain("| h2 | overwrite-partitioned |");
   }
 
   @Test

@@ -1198,4 +1198,110 @@ public abstract class Dialect {
    * @return e.g. {@code PostgreSQL advisory lock}
    */
   public abstract String lockKind();
+
+  // ---------------------------------------------------------------------------------------------
+  // Native partitions: replacing a slice's partitions as a whole instead of deleting row by row
+
+  /**
+   * Tells how this engine replaces a whole partition's rows.
+   *
+   * @return {@link TablePartitions.Replacement#NONE} here (no native partitions)
+   */
+  public TablePartitions.Replacement partitionReplacement() {
+    return TablePartitions.Replacement.NONE;
+  }
+
+  /**
+   * Reads how a table is natively partitioned from the catalog.
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema as configured, or null for the current one
+   * @param table unquoted table as configured
+   * @return the partitioning, or empty when the table is not partitioned (always here)
+   * @throws SQLException on failure
+   */
+  public Optional<TablePartitions> partitions(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the statement that empties partitions in the current transaction.
+   *
+   * @param table quoted live table
+   * @param partitions the partitions' {@link TablePartitions.Part#sql()} names
+   * @return the statement
+   * @throws UnsupportedOperationException when the engine cannot
+   */
+  public String truncatePartitionsSql(String table, List<String> partitions) {
+    throw new UnsupportedOperationException(name() + " does not truncate partitions");
+  }
+
+  /**
+   * Returns the statements that create an empty, unpartitioned table shaped like a partitioned one, to
+   * be exchanged with one of its partitions.
+   *
+   * @param table quoted live table
+   * @param staging quoted staging table
+   * @return the statements, in order (DDL: each commits on its own)
+   * @throws UnsupportedOperationException when the engine cannot
+   */
+  public List<String> createStagingSql(String table, String staging) {
+    throw new UnsupportedOperationException(name() + " does not exchange partitions");
+  }
+
+  /**
+   * Returns the statement that swaps a partition's rows with a staging table's.
+   *
+   * @param table quoted live table
+   * @param partition the partition's {@link TablePartitions.Part#sql()} name
+   * @param staging quoted staging table
+   * @return the statement (DDL, run in auto-commit)
+   * @throws UnsupportedOperationException when the engine cannot
+   */
+  public String exchangePartitionSql(String table, String partition, String staging) {
+    throw new UnsupportedOperationException(name() + " does not exchange partitions");
+  }
+
+  /**
+   * Lists the tables of a schema whose names start with a prefix (left-over staging tables).
+   *
+   * @param connection an open connection
+   * @param schema unquoted schema as configured, or null for the current one
+   * @param prefix the names' start, as configured
+   * @return the names as stored
+   * @throws SQLException on failure
+   */
+  public List<String> tablesStartingWith(Connection connection, @Nullable String schema, String prefix)
+      throws SQLException {
+    return List.of();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Staged merge: a slice's rows bulk-loaded into a temporary table, then upserted from it
+
+  /**
+   * Returns the statements that create, in the current transaction, a temporary table holding a
+   * merge's rows in the order they were written: the columns {@code columns} of {@code table} and an
+   * ordinal column {@code bfx_seq} numbered by the load; the table disappears when the transaction
+   * ends. Empty when this engine merges row by row (measured no faster).
+   *
+   * @param table quoted live table
+   * @param stage quoted name of the temporary table
+   * @param columns the merge's columns
+   * @return the statements, or empty
+   */
+  public List<String> mergeStageSql(String table, String stage, List<String> columns) {
+    return List.of();
+  }
+
+  /**
+   * Tells whether {@link #beginWrite} changes the connection's isolation level, so that callers read
+   * it first to restore it (a round trip on some drivers, skipped where nothing changes it).
+   *
+   * @return false here
+   */
+  public boolean beginWriteChangesIsolation() {
+    return false;
+  }
 }

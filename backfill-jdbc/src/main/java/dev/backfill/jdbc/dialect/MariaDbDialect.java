@@ -19,8 +19,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -417,4 +419,88 @@ public final class MariaDbDialect extends Dialect {
     return name + " GET_LOCK";
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Native partitions
+
+  /**
+   * A slice fills a staging table, which is then exchanged with its partition in auto-commit: inside
+   * a transaction {@code EXCHANGE PARTITION} waits for the lock-wait timeout on MariaDB 10.11.
+   */
+  @Override
+  public TablePartitions.Replacement partitionReplacement() {
+    return TablePartitions.Replacement.EXCHANGE;
+  }
+
+  /** Reads {@code information_schema.PARTITIONS}; a range partition's lower bound is the previous one's upper. */
+  @Override
+  public Optional<TablePartitions> partitions(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    String method = null;
+    String column = null;
+    List<TablePartitions.Part> parts = new ArrayList<>();
+    List<String> obstacles = new ArrayList<>();
+    String previousUpper = null;
+    try (PreparedStatement ps = catalogQuery(connection, "SELECT PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD,"
+        + " PARTITION_EXPRESSION, PARTITION_DESCRIPTION FROM information_schema.PARTITIONS"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL"
+        + " ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION", schema, table);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        if (rs.getString(2) != null) {
+          if (obstacles.isEmpty()) {
+            obstacles.add("the table has sub-partitions, which EXCHANGE PARTITION cannot take");
+          }
+          continue;
+        }
+        method = rs.getString(3).toLowerCase(Locale.ROOT);
+        String expression = rs.getString(4) == null ? "" : rs.getString(4).trim();
+        column = expression.matches("`[^`]+`") ? expression.substring(1, expression.length() - 1) : null;
+        String description = rs.getString(5) == null ? "" : rs.getString(5).trim();
+        if (description.equalsIgnoreCase("DEFAULT")) {
+          parts.add(new TablePartitions.Part(name, quote(name), null, null, List.of(), true));
+        } else if (method.startsWith("range")) {
+          List<@Nullable String> upper = TablePartitions.literals(description);
+          String to = upper.size() == 1 ? upper.get(0) : null;
+          parts.add(new TablePartitions.Part(name, quote(name), previousUpper, to, List.of(), false));
+          previousUpper = to;
+        } else if (method.startsWith("list")) {
+          parts.add(new TablePartitions.Part(name, quote(name), null, null,
+              TablePartitions.literals(description).stream().map(v -> v == null ? "NULL" : v).toList(), false));
+        } else {
+          parts.add(new TablePartitions.Part(name, quote(name), null, null, List.of(), false));
+        }
+      }
+    }
+    if (method == null) {
+      return Optional.empty();
+    }
+    // RANGE COLUMNS(day) and RANGE(day) both name the column; RANGE(TO_DAYS(day)) is an expression
+    String words = method.replace(" columns", "");
+    return Optional.of(new TablePartitions(words, column, parts, obstacles));
+  }
+
+  @Override
+  public List<String> createStagingSql(String table, String staging) {
+    return List.of("CREATE TABLE " + staging + " LIKE " + table, "ALTER TABLE " + staging + " REMOVE PARTITIONING");
+  }
+
+  @Override
+  public String exchangePartitionSql(String table, String partition, String staging) {
+    return "ALTER TABLE " + table + " EXCHANGE PARTITION " + partition + " WITH TABLE " + staging;
+  }
+
+  @Override
+  public List<String> tablesStartingWith(Connection connection, @Nullable String schema, String prefix)
+      throws SQLException {
+    return catalogStrings(connection, "SELECT TABLE_NAME FROM information_schema.TABLES"
+        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND LEFT(TABLE_NAME, CHAR_LENGTH(?)) = ? ORDER BY 1", schema,
+        prefix, prefix);
+  }
+
+  /** {@link #beginWrite} sets READ COMMITTED. */
+  @Override
+  public boolean beginWriteChangesIsolation() {
+    return true;
+  }
 }

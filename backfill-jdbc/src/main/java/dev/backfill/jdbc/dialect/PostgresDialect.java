@@ -321,4 +321,94 @@ public final class PostgresDialect extends Dialect {
       }
     }
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Native partitions
+
+  private static final java.util.regex.Pattern RANGE_BOUND =
+      java.util.regex.Pattern.compile("FOR VALUES FROM \\((.*)\\) TO \\((.*)\\)");
+  private static final java.util.regex.Pattern LIST_BOUND = java.util.regex.Pattern.compile("FOR VALUES IN \\((.*)\\)");
+
+  /** A slice's partitions are emptied with {@code TRUNCATE}, transactional on PostgreSQL. */
+  @Override
+  public TablePartitions.Replacement partitionReplacement() {
+    return TablePartitions.Replacement.TRUNCATE;
+  }
+
+  /** Reads {@code pg_partitioned_table} and the children's bounds from {@code pg_inherits}. */
+  @Override
+  public Optional<TablePartitions> partitions(Connection connection, @Nullable String schema, String table)
+      throws SQLException {
+    String method;
+    String column;
+    try (PreparedStatement ps = connection.prepareStatement("SELECT pt.partstrat, (SELECT a.attname FROM pg_attribute a"
+        + " WHERE a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0] AND pt.partnatts = 1)"
+        + " FROM pg_partitioned_table pt WHERE pt.partrelid = to_regclass(CAST(? AS text))")) {
+      ps.setString(1, qualified(schema, table));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String strategy = rs.getString(1);
+        method = switch (strategy) {
+          case "r" -> "range";
+          case "l" -> "list";
+          case "h" -> "hash";
+          default -> strategy;
+        };
+        column = rs.getString(2);
+      }
+    }
+    List<TablePartitions.Part> parts = new ArrayList<>();
+    List<String> obstacles = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid::regclass::text, pg_get_expr(c.relpartbound,"
+        + " c.oid), has_table_privilege(c.oid, 'TRUNCATE'), EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid"
+        + " AND NOT t.tgisinternal) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        + " WHERE i.inhparent = to_regclass(CAST(? AS text)) ORDER BY 1")) {
+      ps.setString(1, qualified(schema, table));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          String bound = rs.getString(2);
+          if (!rs.getBoolean(3)) {
+            obstacles.add("the user lacks the TRUNCATE privilege on partition " + name);
+          }
+          if (rs.getBoolean(4)) {
+            obstacles.add("partition " + name + " has triggers (TRUNCATE would not fire them)");
+          }
+          parts.add(partOf(name, bound));
+        }
+      }
+    }
+    return Optional.of(new TablePartitions(method, column, parts, obstacles));
+  }
+
+  private static TablePartitions.Part partOf(String name, String bound) {
+    java.util.regex.Matcher range = RANGE_BOUND.matcher(bound);
+    if (range.matches()) {
+      List<@Nullable String> from = TablePartitions.literals(range.group(1));
+      List<@Nullable String> to = TablePartitions.literals(range.group(2));
+      return new TablePartitions.Part(name, name, from.size() == 1 ? from.get(0) : null,
+          to.size() == 1 ? to.get(0) : null, List.of(), false);
+    }
+    java.util.regex.Matcher list = LIST_BOUND.matcher(bound);
+    if (list.matches()) {
+      List<String> values = TablePartitions.literals(list.group(1)).stream()
+          .map(v -> v == null ? "NULL" : v).toList();
+      return new TablePartitions.Part(name, name, null, null, values, false);
+    }
+    return new TablePartitions.Part(name, name, null, null, List.of(), bound.trim().equalsIgnoreCase("DEFAULT"));
+  }
+
+  @Override
+  public String truncatePartitionsSql(String table, List<String> partitions) {
+    return "TRUNCATE TABLE " + String.join(", ", partitions);
+  }
+
+  /** A temporary table dropped at commit, filled by COPY; an identity column keeps the load's order. */
+  @Override
+  public List<String> mergeStageSql(String table, String stage, List<String> columns) {
+    return List.of("CREATE TEMPORARY TABLE " + stage + " ON COMMIT DROP AS SELECT " + quoteAll(columns) + " FROM " + table
+        + " WITH NO DATA", "ALTER TABLE " + stage + " ADD COLUMN " + quote("bfx_seq") + " BIGINT GENERATED ALWAYS AS IDENTITY");
+  }
 }

@@ -20,7 +20,8 @@ public final class JdbcDestinationLock implements DestinationLock {
 
   private final DataSource dataSource;
   private final DialectHolder dialect;
-  private final String name;
+  private final TableName table;
+  private volatile String name;
 
   /**
    * Creates the lock.
@@ -32,7 +33,8 @@ public final class JdbcDestinationLock implements DestinationLock {
   public JdbcDestinationLock(DataSource dataSource, DialectHolder dialect, TableName table) {
     this.dataSource = dataSource;
     this.dialect = dialect;
-    this.name = "backfill:" + table.toString().toLowerCase(java.util.Locale.ROOT);
+    this.table = table;
+    this.name = lockName(table.schema());
   }
 
   @Override
@@ -45,7 +47,13 @@ public final class JdbcDestinationLock implements DestinationLock {
     } catch (SQLException e) {
       throw new BackfillException("cannot take " + describe() + ": " + Redaction.describe(e), e);
     }
+    String name;
     try {
+      // a table is named in its schema (the connection's current one when the name has none), so tables
+      // of one name in two schemas of a database never share a lock
+      String schema = table.schema() != null ? table.schema() : c.getSchema() != null ? c.getSchema() : c.getCatalog();
+      name = lockName(schema);
+      this.name = name;
       while (!d.tryLock(c, name)) {
         if (System.nanoTime() > deadline) {
           c.close();
@@ -81,6 +89,10 @@ public final class JdbcDestinationLock implements DestinationLock {
         }
       }
     };
+  }
+
+  private String lockName(@org.jspecify.annotations.Nullable String schema) {
+    return ("backfill:" + (schema == null ? "" : schema + ".") + table.table()).toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Row;
 import dev.backfill.Slice;
 import dev.backfill.SliceStats;
-import dev.backfill.TimeWindow;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.SliceTable;
 import dev.backfill.jdbc.dialect.BulkInsert;
@@ -16,13 +15,9 @@ import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +48,10 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private final boolean initialAutoCommit;
   private final int initialIsolation;
   private final TableName table;
-  private final String tableSql;
+  /** Where rows go: the table, or the staging table of a partition exchange. */
+  private String tableSql;
+  private @Nullable SliceClearing clearing;
+  private @Nullable StagedMerge staged;
   private final WriteStrategy strategy;
   private final Slice slice;
   private final @Nullable PushdownQuery pushdown;
@@ -78,7 +76,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     this.dialect = dialect;
     this.connection = connection;
     this.initialAutoCommit = connection.getAutoCommit();
-    this.initialIsolation = connection.getTransactionIsolation();
+    // reading the isolation level is a round trip on PostgreSQL: only where beginWrite changes it
+    this.initialIsolation = dialect.beginWriteChangesIsolation() ? connection.getTransactionIsolation() : -1;
     this.table = table;
     this.tableSql = table.sql(dialect);
     this.strategy = strategy;
@@ -90,7 +89,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
 
   /**
    * Opens a writer: takes a connection, starts its transaction and, for overwrite (or merge deleting
-   * missing keys), deletes the slice's span.
+   * missing keys), clears the slice's span (see {@link SliceClearing}: a delete, or whole partitions replaced).
    *
    * @param dataSource the destination's data source
    * @param dialect its engine
@@ -117,44 +116,17 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       throw e;
     }
     try {
-      writer.guarded(writer::deleteSpan);
+      writer.guarded(() -> {
+        SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns, writer.tracker);
+        writer.clearing = cleared;
+        writer.tableSql = cleared.writeTable().sql(dialect);
+      });
     } catch (SQLException | RuntimeException e) {
       // the caller never gets this writer, so nobody else would give its connection back
       writer.abort();
       throw e;
     }
     return writer;
-  }
-
-  private void deleteSpan() throws SQLException {
-    List<String> spanColumns = strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
-        : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
-        : List.of();
-    if (spanColumns.isEmpty()) {
-      return;
-    }
-    // Merge deleting missing keys = delete the span, then upsert: rows of the span that the slice no
-    // longer produces are gone, the others come back with the slice's values, rows elsewhere merge.
-    Map<String, Slice.Span> spans = new LinkedHashMap<>();
-    Map<String, TimeWindow> windows = new LinkedHashMap<>();
-    for (String c : spanColumns) {
-      Slice.Span span = spans.computeIfAbsent(c, slice::span);
-      boolean timeDimension = span.first() instanceof LocalDate || span.first() instanceof LocalDateTime;
-      if (timeDimension && slice.window().isPresent() && instantColumns != null
-          && instantColumns.get(connection, dialect).contains(c.toLowerCase(Locale.ROOT))) {
-        // An instant column holds the slice's exact window: the two hours repeated in autumn, one
-        // local value, are two windows there.
-        windows.put(c, slice.window().get());
-      }
-    }
-    Dialect.Sql delete = dialect.deleteSpan(tableSql, spans, windows);
-    try (PreparedStatement ps = connection.prepareStatement(delete.text())) {
-      for (int i = 0; i < delete.params().size(); i++) {
-        dialect.bind(ps, i + 1, delete.params().get(i));
-      }
-      long deleted = tracker.update(ps);
-      log.debug("slice {}: deleted {} rows of {} before writing", slice.key(), deleted, table);
-    }
   }
 
   @Override
@@ -168,25 +140,33 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     guarded(() -> {
       List<String> cols = columns;
       if (cols == null) {
-        cols = asRow(batch.get(0)).columns();
-        insertText = insertSql(cols, null); // validates the columns (and merge keys) before anything is sent
+        cols = WriteSql.asRow(batch.get(0)).columns();
+        // validates the columns (and merge keys) before anything is sent
+        insertText = WriteSql.of(dialect, tableSql, table, strategy, cols, null);
         columns = cols;
+        staged = StagedMerge.open(connection, dialect, tableSql, strategy, cols, batch.size(), tracker);
+        if (staged != null) {
+          insertText = dialect.insertSql(staged.stageSql(), cols);
+        }
       }
       List<Row> rows = new ArrayList<>(batch.size());
       for (T record : batch) {
-        Row row = asRow(record);
+        Row row = WriteSql.asRow(record);
         if (row.columns() != cols && !row.columns().equals(cols)) {
           throw new InvalidConfigurationException("a row of slice " + slice.key() + " for " + table + " has columns "
               + row.columns() + " but the slice's first row had " + cols + "; every row must have the same columns");
         }
         rows.add(row);
       }
+      if (staged != null) {
+        staged.beforeAdding(rows.size());
+      }
       BulkInsert fast = bulk(cols);
       if (fast != null && fast.accepts(rows)) {
         tracker.ensureNotCancelled();
         fast.write(rows);
       } else {
-        endBulk();
+        finishLoad();
         PreparedStatement ps = insert;
         if (ps == null) {
           ps = connection.prepareStatement(insertText);
@@ -204,8 +184,18 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     });
   }
 
-  /** Ends an open bulk load so the connection can run other statements. Called under the lock. */
+  /**
+   * Ends an open bulk load so the connection can run other statements, and upserts what a staged merge
+   * holds. Called under the lock.
+   */
   private void endBulk() throws SQLException {
+    finishLoad();
+    if (staged != null) {
+      staged.merge();
+    }
+  }
+
+  private void finishLoad() throws SQLException {
     BulkInsert b = bulk;
     if (b != null) {
       long loaded = b.finish();
@@ -215,47 +205,14 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
   }
 
-  /** The dialect's bulk path for plain inserts, asked once per slice; merge always upserts. */
+  /** The dialect's bulk path for plain inserts or a staged merge, asked once per slice; else merge upserts. */
   private @Nullable BulkInsert bulk(List<String> cols) throws SQLException {
     if (!bulkAsked) {
       bulkAsked = true;
-      bulk = strategy instanceof WriteStrategy.Merge ? null : dialect.bulkInsert(connection, tableSql, cols).orElse(null);
+      bulk = staged != null ? dialect.bulkInsert(connection, staged.stageSql(), cols).orElse(null)
+          : strategy instanceof WriteStrategy.Merge ? null : dialect.bulkInsert(connection, tableSql, cols).orElse(null);
     }
     return bulk;
-  }
-
-  private Row asRow(Object record) {
-    if (record instanceof Row row) {
-      return row;
-    }
-    throw new InvalidConfigurationException("JdbcDestination writes dev.backfill.Row records, got "
-        + record.getClass().getName() + "; map records to Row with Backfill.Builder.map(...)");
-  }
-
-  /** Builds the insert or upsert for the slice's columns (validating each as an identifier). */
-  private String insertSql(List<String> cols, @Nullable String query) {
-    for (String c : cols) {
-      Dialect.checkIdentifier(c, "column name");
-    }
-    if (strategy instanceof WriteStrategy.Merge m) {
-      for (String key : m.keys()) {
-        if (cols.stream().noneMatch(c -> c.equalsIgnoreCase(key))) {
-          throw new InvalidConfigurationException(strategy.describe() + ": key column '" + key
-              + "' is not among the columns written to " + table + " " + cols);
-        }
-      }
-      List<String> keysAsWritten = m.keys().stream()
-          .map(k -> cols.stream().filter(c -> c.equalsIgnoreCase(k)).findFirst().orElse(k)).toList();
-      List<String> update = cols.stream()
-          .filter(c -> keysAsWritten.stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals(c.toLowerCase(Locale.ROOT))))
-          .toList();
-      String newerBy = m.newerBy() == null ? null : cols.stream().filter(c -> c.equalsIgnoreCase(m.newerBy())).findFirst()
-          .orElseThrow(() -> new InvalidConfigurationException(strategy.describe() + ": ordering column '" + m.newerBy()
-              + "' is not among the columns written to " + table + " " + cols + "; every row must carry it"));
-      return query == null ? dialect.upsertSql(tableSql, cols, keysAsWritten, update, newerBy)
-          : dialect.upsertSelectSql(tableSql, cols, keysAsWritten, query, newerBy);
-    }
-    return query == null ? dialect.insertSql(tableSql, cols) : dialect.insertSelectSql(tableSql, cols, query);
   }
 
   @Override
@@ -274,7 +231,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       if (!counted) {
         pushdownStats = q.stats(connection, dialect, slice.tokens(), cols, tracker);
       }
-      try (PreparedStatement ps = connection.prepareStatement(insertSql(cols, sql.jdbc()))) {
+      try (PreparedStatement ps = connection.prepareStatement(WriteSql.of(dialect, tableSql, table, strategy, cols,
+          sql.jdbc()))) {
         sql.bind(ps, 0, dialect, slice.tokens());
         long moved = tracker.update(ps);
         log.debug("slice {}: INSERT ... SELECT into {} moved {} rows", slice.key(), table, moved);
@@ -291,11 +249,18 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   @Override
   public SliceStats stats() throws SQLException {
     SliceStats s = pushdownStats;
-    if (s != null) {
-      return s;
+    if (s == null) {
+      guarded(this::endBulk);
+      s = collector.stats();
     }
-    guarded(this::endBulk);
-    return collector.stats();
+    Map<String, Double> metrics = new HashMap<>(s.metrics());
+    if (clearing != null && clearing.replaced() > 0) {
+      metrics.put(PartitionLayout.METRIC, (double) clearing.replaced());
+    }
+    if (staged != null && staged.merged() > 0) {
+      metrics.put(StagedMerge.METRIC, (double) staged.merged());
+    }
+    return metrics.equals(s.metrics()) ? s : new SliceStats(s.rows(), s.nulls(), metrics);
   }
 
   @Override
@@ -311,6 +276,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       endBulk();
       connection.commit();
       committed = true;
+      if (clearing != null) {
+        clearing.afterCommit();
+      }
     } finally {
       try {
         close(!committed);
@@ -357,7 +325,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       return Optional.of(type.cast(dataSource));
     }
     if (type == SliceTable.class) {
-      return Optional.of(type.cast(new SliceTable(table.toString(), tableSql)));
+      TableName written = clearing == null ? table : clearing.writeTable();
+      return Optional.of(type.cast(new SliceTable(written.toString(), tableSql)));
     }
     return Optional.empty();
   }
@@ -419,11 +388,14 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         log.warn("rollback of slice {} on {} failed (the connection is closed without commit): {}", slice.key(), table,
             Redaction.describe(e));
       }
+      if (clean && clearing != null) {
+        clearing.afterRollback();
+      }
     }
     try {
       if (clean) {
         // Restore what the pool handed out; never switch auto-commit on while a transaction is open.
-        if (connection.getTransactionIsolation() != initialIsolation) {
+        if (initialIsolation != -1 && connection.getTransactionIsolation() != initialIsolation) {
           connection.setTransactionIsolation(initialIsolation);
         }
         if (connection.getAutoCommit() != initialAutoCommit) {

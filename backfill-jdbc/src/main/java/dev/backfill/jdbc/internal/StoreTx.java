@@ -109,7 +109,8 @@ public final class StoreTx {
     Callable<R> once = () -> {
       try (Connection c = dataSource.getConnection()) {
         boolean autoCommit = c.getAutoCommit();
-        int isolation = c.getTransactionIsolation();
+        // reading the isolation level is a round trip on PostgreSQL: only where beginWrite changes it
+        int isolation = dialect.beginWriteChangesIsolation() ? c.getTransactionIsolation() : -1;
         // The dialect's read-write transaction: READ COMMITTED on MariaDB, whose REPEATABLE READ keeps
         // a lock on every row a claim's scan examined, so concurrent SKIP LOCKED claims skip each
         // other's candidates and deadlock on gap locks.
@@ -122,7 +123,7 @@ public final class StoreTx {
           rollback(c);
           throw e;
         } finally {
-          if (c.getTransactionIsolation() != isolation) {
+          if (isolation != -1 && c.getTransactionIsolation() != isolation) {
             c.setTransactionIsolation(isolation);
           }
           c.setAutoCommit(autoCommit);

@@ -4,6 +4,7 @@ import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Slice;
 import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.dialect.TablePartitions;
 import dev.backfill.spi.PreflightContext;
 import dev.backfill.spi.PreflightFinding;
 import dev.backfill.spi.RunCommit;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -132,6 +134,7 @@ public final class TableTarget {
       if (context.strategy() instanceof WriteStrategy.FullRebuild) {
         findings.addAll(rebuild.preflight(c, d, context));
       }
+      findings.addAll(PartitionLayout.preflight(c, d, table, context));
       return findings;
     }
   }
@@ -155,6 +158,7 @@ public final class TableTarget {
     if (run.strategy() instanceof WriteStrategy.FullRebuild) {
       rebuild.begin(run);
     }
+    dropStagingLeftovers(run.strategy());
   }
 
   /**
@@ -170,6 +174,7 @@ public final class TableTarget {
     if (run.strategy() instanceof WriteStrategy.FullRebuild r) {
       rebuild.finish(run, outcome, commit, r);
     }
+    dropStagingLeftovers(run.strategy());
   }
 
   /**
@@ -188,5 +193,38 @@ public final class TableTarget {
     TableName target = strategy instanceof WriteStrategy.FullRebuild ? rebuild.shadowOf(runId) : table;
     return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown,
         target == table ? instantColumns : null);
+  }
+
+  /** Before any slice of a run and at its end (no slice runs then), drops staging tables slices left behind. */
+  private void dropStagingLeftovers(WriteStrategy strategy) throws SQLException {
+    Dialect d = dialect.get();
+    if (PartitionLayout.column(d, strategy).isPresent()) {
+      try (Connection c = dataSource.getConnection()) {
+        SliceClearing.dropLeftovers(c, d, table);
+      }
+    }
+  }
+
+  /**
+   * Tells whether a slice's data commits in one transaction, so that a state store on the same data
+   * source can record the slice in it: not when an overwrite may exchange partitions (MariaDB), whose
+   * DDL commits on its own after the slice's transaction.
+   *
+   * @param strategy the run's strategy
+   * @return false when slices may exchange partitions of this table (or its catalog cannot be read)
+   */
+  public boolean commitsInOneTransaction(WriteStrategy strategy) {
+    Dialect d = dialect.get();
+    Optional<String> column = PartitionLayout.column(d, strategy);
+    if (column.isEmpty() || d.partitionReplacement() != TablePartitions.Replacement.EXCHANGE) {
+      return true;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      Optional<PartitionLayout> layout = PartitionLayout.read(c, d, table, column.get());
+      return layout.isEmpty() || !layout.get().obstacles().isEmpty();
+    } catch (SQLException e) {
+      log.warn("reading the partitions of {} failed ({}); the run is at-least-once", table, e.toString());
+      return false;
+    }
   }
 }

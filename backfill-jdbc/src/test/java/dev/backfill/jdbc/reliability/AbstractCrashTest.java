@@ -3,6 +3,7 @@ package dev.backfill.jdbc.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backfill.Backfill;
+import dev.backfill.Guarantee;
 import dev.backfill.Row;
 import dev.backfill.RunReport;
 import dev.backfill.RunStatus;
@@ -74,7 +75,9 @@ abstract class AbstractCrashTest extends EngineFixture {
   }
 
   private void trial(int i, long seed, Figures f) {
-    DailyTarget.Kind kind = DailyTarget.Kind.values()[(int) Math.floorMod(seed, 3L)];
+    List<DailyTarget.Kind> kinds = List.of(DailyTarget.Kind.OVERWRITE, DailyTarget.Kind.MERGE, DailyTarget.Kind.APPEND,
+        DailyTarget.Kind.PARTITIONED);
+    DailyTarget.Kind kind = kinds.get((int) Math.floorMod(seed, (long) kinds.size()));
     Random random = new Random(seed);
     int killAfterCommits = random.nextInt(DailyTarget.DAYS + 1);
     int killAfter = random.nextInt(KILL_JITTER_MILLIS);
@@ -108,6 +111,12 @@ abstract class AbstractCrashTest extends EngineFixture {
         assertThat(child.output()).as("%s: the child exited before the kill", context).contains("@@ DONE SUCCEEDED");
       }
       long killedAt = System.nanoTime();
+      if (kind == DailyTarget.Kind.PARTITIONED) {
+        // A TRUNCATE the server still commits for the killed client empties the day for an older snapshot
+        // (TRUNCATE is not MVCC-safe); let it finish first.
+        sleep(200);
+      }
+      boolean atLeastOnce = store.run(runId).orElseThrow().guarantee() == Guarantee.AT_LEAST_ONCE;
 
       // The moment of the kill: each day is old or completely new, exactly as its slice's status says.
       List<SliceRecord> atKill = store.slices(runId);
@@ -122,6 +131,12 @@ abstract class AbstractCrashTest extends EngineFixture {
       for (Map.Entry<String, SliceStatus> s : snapshot.statuses().entrySet()) {
         LocalDate day = LocalDate.parse(s.getKey());
         List<String> expected = s.getValue() == SliceStatus.SUCCEEDED ? clean.get(day) : target.expectedBefore(day);
+        if (atLeastOnce && s.getValue() != SliceStatus.SUCCEEDED && clean.get(day).equals(days.get(day))) {
+          // at-least-once (a MariaDB partition exchanged after the slice's commit): the data may be in
+          // before the status; the resume replaces it with the same rows
+          f.moments.merge("data before status", 1, Integer::sum);
+          continue;
+        }
         assertThat(days.get(day)).as("%s: day %s with slice %s at the kill (one snapshot)", context, day, s.getValue())
             .isEqualTo(expected);
       }
@@ -155,6 +170,12 @@ abstract class AbstractCrashTest extends EngineFixture {
       assertThat(successes).as(context + ": SUCCEEDED attempts per slice").hasSize(DailyTarget.DAYS)
           .allSatisfy((index, n) -> assertThat(n).as("slice %d", index).isEqualTo(1L));
       assertThat(store.slices(runId)).as(context).allSatisfy(s -> assertThat(s.status()).isEqualTo(SliceStatus.SUCCEEDED));
+      if (kind == DailyTarget.Kind.PARTITIONED) {
+        assertThat(store.slices(runId)).as(context + ": every slice replaced its partition")
+            .allSatisfy(s -> assertThat(s.stats().metrics()).containsEntry("jdbc.partitions_replaced", 1.0));
+        assertThat(db.lines("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%bfx%' AND table_schema = '" + db.name() + "'"))
+            .as(context + ": staging tables left behind").isEmpty();
+      }
 
       f.rerun += (int) (DailyTarget.DAYS - succeeded);
       f.rerunInFlight += running;

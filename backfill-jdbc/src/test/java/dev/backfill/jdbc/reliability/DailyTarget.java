@@ -43,11 +43,13 @@ final class DailyTarget {
 
   /** How the target is written. */
   enum Kind {
-    OVERWRITE, MERGE, APPEND, REBUILD;
+    OVERWRITE, MERGE, APPEND, REBUILD,
+    /** Overwrite into a table natively partitioned by day: slices replace their partition. */
+    PARTITIONED;
 
     WriteStrategy strategy() {
       return switch (this) {
-        case OVERWRITE -> WriteStrategy.overwritePartition("day");
+        case OVERWRITE, PARTITIONED -> WriteStrategy.overwritePartition("day");
         case MERGE -> WriteStrategy.merge("id");
         case APPEND -> WriteStrategy.append();
         case REBUILD -> WriteStrategy.fullRebuild();
@@ -127,7 +129,14 @@ final class DailyTarget {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       Dialect d = Dialect.of(c);
       s.execute("CREATE TABLE " + d.quote(table) + " (" + d.quote("day") + " DATE NOT NULL, id BIGINT NOT NULL,"
-          + " amount BIGINT NOT NULL, label VARCHAR(40) NOT NULL" + (kind == Kind.MERGE ? ", PRIMARY KEY (id)" : "") + ")");
+          + " amount BIGINT NOT NULL, label VARCHAR(40) NOT NULL" + (kind == Kind.MERGE ? ", PRIMARY KEY (id)" : "") + ")"
+          + (kind == Kind.PARTITIONED ? partitionedByDay(d) : ""));
+      if (kind == Kind.PARTITIONED && d.name().equals("PostgreSQL")) {
+        for (LocalDate day : days()) {
+          s.execute("CREATE TABLE " + d.quote(table + "_" + day.toString().replace("-", "")) + " PARTITION OF "
+              + d.quote(table) + " FOR VALUES FROM ('" + day + "') TO ('" + day.plusDays(1) + "')");
+        }
+      }
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + d.quote(table) + " VALUES (?, ?, ?, ?)")) {
         for (LocalDate day : days()) {
@@ -145,6 +154,20 @@ final class DailyTarget {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create " + table + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The clause partitioning the table by day: PostgreSQL's children follow, MariaDB's partitions are listed. */
+  private String partitionedByDay(Dialect d) {
+    if (d.name().equals("PostgreSQL")) {
+      return " PARTITION BY RANGE (" + d.quote("day") + ")";
+    }
+    StringBuilder parts = new StringBuilder(" PARTITION BY RANGE COLUMNS(" + d.quote("day") + ") (PARTITION p_before"
+        + " VALUES LESS THAN ('" + FIRST_DAY + "'), ");
+    for (LocalDate day : days()) {
+      parts.append("PARTITION p").append(day.toString().replace("-", "")).append(" VALUES LESS THAN ('")
+          .append(day.plusDays(1)).append("'), ");
+    }
+    return parts.append("PARTITION p_after VALUES LESS THAN (MAXVALUE))").toString();
   }
 
   /** The rows a day holds before the backfill: two more ids than the source produces. */
@@ -218,7 +241,7 @@ final class DailyTarget {
     List<Row> rows = new ArrayList<>();
     List<Row> fresh = GeneratedSource.rowsOf(day, rowsPerDay, label);
     switch (kind) {
-      case OVERWRITE, REBUILD -> rows.addAll(fresh);
+      case OVERWRITE, REBUILD, PARTITIONED -> rows.addAll(fresh);
       case APPEND -> {
         rows.addAll(oldRows(day));
         rows.addAll(fresh);

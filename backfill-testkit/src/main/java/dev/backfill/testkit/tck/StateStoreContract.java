@@ -409,6 +409,56 @@ public abstract class StateStoreContract {
     assertTrue(store().slices(run.runId()).stream().allMatch(s -> s.status() == SliceStatus.RUNNING));
   }
 
+  @Test
+  void aBatchClaimHandsOutUpToMaxSlicesExpiredLeasesFirstThenPendingInIndexOrder() throws Exception {
+    RunRecord run = newRun("2024-01-01", 6, 1, now());
+    SliceLease expiring = store().claimSlice(run.runId(), 4, "worker-a", shortLease()).orElseThrow();
+    letLeasesExpire();
+
+    List<SliceLease> batch = store().claim(run.runId(), "worker-b", LONG_LEASE, 3);
+
+    // up to max: a store may hand out fewer (one, by default), but always in claim order
+    assertTrue(!batch.isEmpty() && batch.size() <= 3, "between 1 and 3 leases: " + batch);
+    assertEquals(List.of(4, 0, 1).subList(0, batch.size()), batch.stream().map(SliceLease::index).toList(),
+        "the expired lease first, then the lowest PENDING slices");
+    assertEquals(2, batch.get(0).attempt());
+    assertTrue(batch.get(0).version() > expiring.version(), "reclaiming moves the fencing token on");
+    List<Integer> all = new ArrayList<>();
+    for (; !batch.isEmpty(); batch = store().claim(run.runId(), "worker-b", LONG_LEASE, 10)) {
+      for (SliceLease l : batch) {
+        assertEquals("worker-b", l.workerId());
+        SliceRecord s = slice(run, l.index());
+        assertEquals(SliceStatus.RUNNING, s.status());
+        assertEquals(l.version(), s.version(), "the slice carries the lease's fencing token: " + l);
+        store().complete(l, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+        all.add(l.index());
+      }
+    }
+    assertEquals(List.of(4, 0, 1, 2, 3, 5), all, "every slice once, in claim order, until nothing is left");
+    assertThrows(IllegalArgumentException.class, () -> store().claim(run.runId(), "worker-b", LONG_LEASE, 0));
+  }
+
+  @Test
+  void concurrentBatchClaimsNeverHandASliceToTwoHolders() throws Exception {
+    int slices = 120;
+    RunRecord run = newRun("2024-01-01", slices, 1, now());
+    ConcurrentLinkedQueue<Integer> claimed = new ConcurrentLinkedQueue<>();
+
+    inParallel(6, worker -> {
+      for (List<SliceLease> batch = store().claim(run.runId(), worker, LONG_LEASE, 4); !batch.isEmpty();
+          batch = store().claim(run.runId(), worker, LONG_LEASE, 4)) {
+        for (SliceLease l : batch) {
+          claimed.add(l.index());
+          store().complete(l, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+        }
+      }
+    });
+
+    assertEquals(IntStream.range(0, slices).boxed().toList(), claimed.stream().sorted().toList(),
+        "every slice claimed exactly once");
+    assertTrue(store().slices(run.runId()).stream().allMatch(s -> s.status() == SliceStatus.SUCCEEDED));
+  }
+
   // ---------------------------------------------------------------- attempt history
 
   @Test
