@@ -123,10 +123,7 @@ public final class StoreTx {
           rollback(c);
           throw e;
         } finally {
-          if (isolation != -1 && c.getTransactionIsolation() != isolation) {
-            c.setTransactionIsolation(isolation);
-          }
-          c.setAutoCommit(autoCommit);
+          restore(c, autoCommit, isolation);
         }
       }
     };
@@ -183,6 +180,22 @@ public final class StoreTx {
 
   private static String describe(SQLException e) {
     return (e.getSQLState() == null ? "" : "[" + e.getSQLState() + "] ") + e.getMessage();
+  }
+
+  /**
+   * Puts the connection's settings back for the pool. On a connection the server ended this fails too,
+   * and must not replace the failure that ended the transaction (which tells the retry what happened);
+   * the pool discards such a connection anyway.
+   */
+  private static void restore(Connection c, boolean autoCommit, int isolation) {
+    try {
+      if (isolation != -1 && c.getTransactionIsolation() != isolation) {
+        c.setTransactionIsolation(isolation);
+      }
+      c.setAutoCommit(autoCommit);
+    } catch (SQLException e) {
+      log.debug("could not restore the connection's settings: {}", Redaction.describe(e));
+    }
   }
 
   private static void rollback(Connection c) {
