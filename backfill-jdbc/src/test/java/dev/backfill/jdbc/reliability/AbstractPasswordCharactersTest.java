@@ -50,13 +50,8 @@ abstract class AbstractPasswordCharactersTest {
 
   abstract TestDatabase.Engine engine();
 
-  /** Creates a login with the password (its single quotes doubled for SQL) allowed into the test's namespace. */
-  abstract void createUser(TestDatabase db, String user, String quotedPassword);
 
-  abstract void dropUser(TestDatabase db, String user);
 
-  /** A pool that logs in as the user, the password among its DataSource properties. */
-  abstract HikariConfig poolConfig(TestDatabase db, String user, String password);
 
   /** A JDBC URL whose scheme no driver takes, with user and password as its parameters. */
   abstract String mistypedUrl(TestDatabase db, String user, String password);
@@ -70,15 +65,15 @@ abstract class AbstractPasswordCharactersTest {
     password = "'" + fragments.get(0) + "'" + fragments.get(1) + ")" + fragments.get(2) + ";" + fragments.get(3) + ","
         + fragments.get(4) + " " + fragments.get(5) + "'" + fragments.get(6);
     db = TestDatabase.open(engine());
-    createUser(db, user, password.replace("'", "''"));
-    pool = new HikariDataSource(poolConfig(db, user, password));
+    PasswordUsers.create(engine(), db, user, password);
+    pool = new HikariDataSource(PasswordUsers.propertiesConfig(engine(), db, user, password));
   }
 
   @AfterEach
   void close() {
     try {
       pool.close();
-      dropUser(db, user);
+      PasswordUsers.drop(engine(), user);
     } finally {
       db.close();
     }
@@ -93,8 +88,9 @@ abstract class AbstractPasswordCharactersTest {
     String encoded = mistypedUrl(db, user, URLEncoder.encode(password, StandardCharsets.UTF_8));
     assertThat(catchThrowable(() -> DriverManager.getConnection(raw))).as("the driver manager's refusal repeats the URL")
         .hasMessageContaining(password);
-    SourceNode<Row> rawSource = JdbcSource.query(new DriverManagerSource(raw), "SELECT 1 AS x");
-    SourceNode<Row> encodedSource = JdbcSource.query(new DriverManagerSource(encoded), "SELECT 1 AS x");
+    SourceNode<Row> rawSource = JdbcSource.query(UrlDataSource.named("DriverManagerSource", raw), "SELECT 1 AS x");
+    SourceNode<Row> encodedSource =
+        JdbcSource.query(UrlDataSource.named("DriverManagerSource", encoded), "SELECT 1 AS x");
     GeneratedSource local = new GeneratedSource("v2", 3, 0);
     SourceNode<Row> source = (slice, context, sink) -> {
       switch (slice.key()) {
@@ -161,52 +157,4 @@ abstract class AbstractPasswordCharactersTest {
         texts.keySet().stream().filter(k -> k.startsWith("log event")).count(), fragments.size());
   }
 
-  /** Connections from a JDBC URL through the driver manager, as simple host code often gets them. */
-  private record DriverManagerSource(String url) implements javax.sql.DataSource {
-    @Override
-    public java.sql.Connection getConnection() throws java.sql.SQLException {
-      return DriverManager.getConnection(url);
-    }
-
-    @Override
-    public java.sql.Connection getConnection(String u, String p) throws java.sql.SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public java.io.PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(java.io.PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() {
-      return java.util.logging.Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-      throw new java.sql.SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
-
-    @Override
-    public String toString() {
-      return "DriverManagerSource";
-    }
-  }
 }

@@ -52,15 +52,11 @@ abstract class AbstractPasswordTest {
 
   abstract TestDatabase.Engine engine();
 
-  abstract void createUser(TestDatabase db, String user, String password);
 
-  abstract void dropUser(TestDatabase db, String user);
 
   /** A JDBC URL to the test's namespace with user and password in it; {@code port} 1 is closed. */
   abstract String url(TestDatabase db, int port, String user, String password);
 
-  /** A pool configured through the driver's DataSource class and properties, password among them. */
-  abstract HikariConfig propertiesConfig(TestDatabase db, String user, String password);
 
   /** The driver's own DataSource with user and password set. */
   abstract DataSource driverDataSource(TestDatabase db, String user, String password) throws Exception;
@@ -71,7 +67,7 @@ abstract class AbstractPasswordTest {
   @BeforeEach
   void open() {
     db = TestDatabase.open(engine());
-    createUser(db, user, password);
+    PasswordUsers.create(engine(), db, user, password);
   }
 
   @AfterEach
@@ -80,7 +76,7 @@ abstract class AbstractPasswordTest {
       p.close();
     }
     try {
-      dropUser(db, user);
+      PasswordUsers.drop(engine(), user);
     } finally {
       db.close();
     }
@@ -96,7 +92,8 @@ abstract class AbstractPasswordTest {
       inUrl.setMaximumPoolSize(6);
       Map<String, DataSource> sources = new LinkedHashMap<>();
       sources.put("password in the JDBC URL", pool(inUrl));
-      sources.put("password in the DataSource properties", pool(propertiesConfig(db, user, password)));
+      sources.put("password in the DataSource properties",
+          pool(PasswordUsers.propertiesConfig(engine(), db, user, password)));
       sources.put("the driver's DataSource", driverDataSource(db, user, password));
       int i = 0;
       for (Map.Entry<String, DataSource> e : sources.entrySet()) {
@@ -107,7 +104,7 @@ abstract class AbstractPasswordTest {
       texts.put("error: wrong credentials", failure(() -> JdbcStateStore.create(
           driverDataSource(db, refusedUser(user), wrongPassword))));
       texts.put("error: connection refused", failure(() -> JdbcStateStore.create(
-          new UrlDataSource(url(db, 1, user, password)))));
+          UrlDataSource.showingItsUrl(url(db, 1, user, password)))));
       HikariConfig lazy = new HikariConfig();
       lazy.setJdbcUrl(url(db, 1, user, password));
       lazy.setInitializationFailTimeout(-1);
@@ -125,7 +122,7 @@ abstract class AbstractPasswordTest {
     assertThat(texts.get("error: wrong credentials")).contains(refusedUser(user));
 
     // The scan can fail: a DataSource printed into a message would carry the password.
-    assertThat(new UrlDataSource(url(db, 1, user, password)).toString()).contains(password);
+    assertThat(UrlDataSource.showingItsUrl(url(db, 1, user, password)).toString()).contains(password);
     List<String> secrets = List.of(password, wrongPassword, URLEncoder.encode(password, StandardCharsets.UTF_8));
     long chars = 0;
     for (Map.Entry<String, String> t : texts.entrySet()) {
@@ -145,7 +142,7 @@ abstract class AbstractPasswordTest {
     DailyTarget target = new DailyTarget(ds, table, DailyTarget.Kind.OVERWRITE, 3);
     target.create();
     // The source of 2024-01-02 lives on a database that cannot be reached; its URL carries the password.
-    DataSource unreachable = new UrlDataSource(url(db, 1, user, password));
+    DataSource unreachable = UrlDataSource.showingItsUrl(url(db, 1, user, password));
     JdbcSource<Row> remote = JdbcSource.query(unreachable, "SELECT * FROM events WHERE day = :start_date");
     GeneratedSource local = new GeneratedSource("v2", 3, 0);
     SourceNode<Row> source = (slice, context, sink) -> {
@@ -204,53 +201,4 @@ abstract class AbstractPasswordTest {
     return thrown.getMessage() + "\n" + out;
   }
 
-  /** A DataSource that opens connections from a JDBC URL, as simple host code often does. */
-  private record UrlDataSource(String url) implements DataSource {
-    @Override
-    public java.sql.Connection getConnection() throws java.sql.SQLException {
-      return java.sql.DriverManager.getConnection(url);
-    }
-
-    @Override
-    public java.sql.Connection getConnection(String u, String p) throws java.sql.SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() {
-      return java.util.logging.Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-      throw new java.sql.SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
-
-    @Override
-    public String toString() {
-      // What a careless host DataSource might print: its URL, password included.
-      return "UrlDataSource(" + url + ")";
-    }
-  }
 }
