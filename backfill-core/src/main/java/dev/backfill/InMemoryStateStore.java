@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,8 +42,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each run is guarded by its own lock; claims cost {@code O(log n)} or better, so a run of a
  * hundred thousand slices adds microseconds per slice.
+ *
+ * <p>It keeps every slice of every run on the heap, about {@value #BYTES_PER_SLICE} bytes each with
+ * its partition state and attempt history: a run of two million hourly slices needs over a gigabyte.
+ * A plan whose slices would take more than half of the JVM's maximum heap says so in its
+ * {@linkplain BackfillPlan#warnings() warnings}; runs that big belong in a {@code JdbcStateStore},
+ * which the executor reads page by page.
  */
 public final class InMemoryStateStore implements StateStore {
+
+  /** About what one slice costs on the heap here (record, partition state, attempt), measured. */
+  static final int BYTES_PER_SLICE = 600;
   private final Clock clock;
   private final Map<String, RunState> runs = new ConcurrentHashMap<>();
   private final Map<String, Map<String, PartitionState>> partitions = new ConcurrentHashMap<>();
@@ -129,6 +139,16 @@ public final class InMemoryStateStore implements StateStore {
     RunState state = state(runId);
     synchronized (state) {
       return List.of(state.slices);
+    }
+  }
+
+  @Override
+  public List<SliceRecord> slices(String runId, int fromIndex, int limit) {
+    StateStore.checkPage(fromIndex, limit);
+    RunState state = state(runId);
+    synchronized (state) {
+      int from = Math.min(fromIndex, state.slices.length);
+      return List.of(Arrays.copyOfRange(state.slices, from, (int) Math.min(state.slices.length, (long) from + limit)));
     }
   }
 
@@ -554,5 +574,20 @@ public final class InMemoryStateStore implements StateStore {
       }
       return -1;
     }
+  }
+
+  /**
+   * The warning for a plan of about {@code slices} slices whose run would not fit comfortably in
+   * {@code maxHeap} bytes, or empty if it fits.
+   */
+  static Optional<String> footprintWarning(long slices, long maxHeap) {
+    long bytes = slices * BYTES_PER_SLICE;
+    if (bytes <= maxHeap / 2) {
+      return Optional.empty();
+    }
+    return Optional.of("the in-memory state store keeps every slice on the heap (about " + BYTES_PER_SLICE
+        + " bytes each): " + slices + " slices need about " + (bytes >> 20) + " MiB of this JVM's "
+        + (maxHeap >> 20) + " MiB maximum heap; use a JdbcStateStore for a run this big, or plan a shorter"
+        + " range or a larger batchSize");
   }
 }

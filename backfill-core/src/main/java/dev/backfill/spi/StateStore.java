@@ -117,6 +117,47 @@ public interface StateStore {
   List<SliceRecord> slices(String runId);
 
   /**
+   * Reads one page of a run's slices: those with an index of at least {@code fromIndex}, in index
+   * order, at most {@code limit} of them. The executor, the finisher and reports of big runs walk a
+   * run page by page through this method, so that a run of millions of slices is never held in
+   * memory at once; a store whose runs can be that big should override the default, which reads
+   * every slice.
+   *
+   * <pre>{@code
+   * for (int from = 0; ; from += 1000) {
+   *   List<SliceRecord> page = store.slices(runId, from, 1000);
+   *   page.forEach(this::look);
+   *   if (page.size() < 1000) break;
+   * }
+   * }</pre>
+   *
+   * @param runId run id
+   * @param fromIndex the first slice index to read (0 for the start)
+   * @param limit the most slices to return, at least 1
+   * @return up to {@code limit} slices from {@code fromIndex} on, in index order
+   */
+  default List<SliceRecord> slices(String runId, int fromIndex, int limit) {
+    checkPage(fromIndex, limit);
+    List<SliceRecord> all = slices(runId);
+    int from = Math.min(fromIndex, all.size());
+    return List.copyOf(all.subList(from, (int) Math.min(all.size(), (long) from + limit)));
+  }
+
+  /**
+   * Checks the arguments of {@link #slices(String, int, int)}, for stores that override it.
+   *
+   * @param fromIndex the first slice index asked for
+   * @param limit the most slices asked for
+   * @throws IllegalArgumentException naming both values if {@code fromIndex < 0} or {@code limit < 1}
+   */
+  static void checkPage(int fromIndex, int limit) {
+    if (fromIndex < 0 || limit < 1) {
+      throw new IllegalArgumentException("a page of slices needs fromIndex >= 0 and limit >= 1, got fromIndex "
+          + fromIndex + " and limit " + limit);
+    }
+  }
+
+  /**
    * Lists the finished attempts of a run's slices in the order they were recorded (see
    * {@link SliceAttempt}). {@link #nextAttempt} records the failed attempt it retries and
    * {@link #complete} records the final one, atomically with the status they set.

@@ -375,11 +375,24 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public List<SliceRecord> slices(String runId) {
-    return tx.run("read the slices of run " + runId, c -> {
+    return readSlices("read the slices of run " + runId, runId, 0, Integer.MAX_VALUE);
+  }
+
+  /** Reads a page with one keyset query on the slices' primary key (run_id, slice_index). */
+  @Override
+  public List<SliceRecord> slices(String runId, int fromIndex, int limit) {
+    StateStore.checkPage(fromIndex, limit);
+    return readSlices("read slices " + fromIndex + ".. of run " + runId, runId, fromIndex, limit);
+  }
+
+  private List<SliceRecord> readSlices(String what, String runId, int fromIndex, int limit) {
+    boolean paged = limit < Integer.MAX_VALUE;
+    return tx.run(what, c -> {
       List<SliceRecord> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.slices
-          + " WHERE run_id = ? ORDER BY slice_index")) {
+          + " WHERE run_id = ? AND slice_index >= ? ORDER BY slice_index" + (paged ? " LIMIT " + limit : ""))) {
         ps.setString(1, runId);
+        ps.setInt(2, fromIndex);
         dialect.streamResults(ps, BATCH);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

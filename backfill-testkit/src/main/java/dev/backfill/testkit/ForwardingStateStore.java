@@ -88,6 +88,11 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public List<SliceRecord> slices(String runId, int fromIndex, int limit) {
+    return delegate.slices(runId, fromIndex, limit);
+  }
+
+  @Override
   public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
     return delegate.claim(runId, workerId, leaseTime);
   }

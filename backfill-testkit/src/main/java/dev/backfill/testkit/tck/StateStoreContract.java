@@ -183,6 +183,29 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void aRunIsReadPageByPageInIndexOrder() {
+    RunRecord run = newRun("2024-01-01", 7, 1, now());
+    List<SliceRecord> all = store().slices(run.runId());
+
+    List<SliceRecord> paged = new ArrayList<>();
+    for (int from = 0; ; from += 3) {
+      List<SliceRecord> page = store().slices(run.runId(), from, 3);
+      paged.addAll(page);
+      if (page.size() < 3) {
+        break;
+      }
+    }
+
+    assertEquals(all.stream().map(SliceRecord::key).toList(), paged.stream().map(SliceRecord::key).toList(),
+        "pages of 3 must read every slice once, in index order");
+    assertEquals(List.of(5, 6), store().slices(run.runId(), 5, 100).stream().map(SliceRecord::index).toList());
+    assertEquals(List.of(), store().slices(run.runId(), 7, 3), "a page past the end is empty");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> store().slices(run.runId(), 0, 0));
+    assertTrue(bad.getMessage().contains("limit 0"), bad.getMessage());
+  }
+
+  @Test
   void creatingARunTwiceFails() {
     RunRecord run = newRun("2024-01-01", 1, 1, now());
 
