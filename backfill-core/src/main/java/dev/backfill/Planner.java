@@ -3,6 +3,7 @@ package dev.backfill;
 import dev.backfill.spi.Availability;
 import dev.backfill.spi.Estimate;
 import dev.backfill.spi.RunRecord;
+import dev.backfill.internal.StoredSlices;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SourceNode;
 import dev.backfill.spi.StateStore;
@@ -189,6 +190,18 @@ final class Planner {
       allWarnings.add(leftInFlight + " partition(s) are in flight in run(s) " + String.join(", ", inFlightRuns)
           + " of " + target + " and were left out; plan them again once that run ended");
     }
+    if (store instanceof InMemoryStateStore) {
+      long planned = 0;
+      for (int count : segments.counts()) {
+        planned += count;
+      }
+      Optional<String> tooBig = InMemoryStateStore.footprintWarning(
+          (planned + options.batchSize() - 1) / options.batchSize(), Runtime.getRuntime().maxMemory());
+      if (tooBig.isPresent()) {
+        allWarnings = new ArrayList<>(allWarnings);
+        allWarnings.add(tooBig.get());
+      }
+    }
     BackfillPlan plan = new BackfillPlan(target, partitioning, range, options, logicVersion, now, seq,
         segments.starts(), segments.counts(), segments.reasons(), skipped, open, allWarnings, cost);
     log.info("planned {} of {} partitions of {} in {} slices over {}", plan.partitionCount(), n, target,
@@ -203,20 +216,20 @@ final class Planner {
       if (run.status().isFinal()) {
         continue;
       }
-      boolean any = false;
-      for (SliceRecord slice : store.slices(run.runId())) {
+      boolean[] any = {false};
+      StoredSlices.forEach(store, run.runId(), slice -> {
         if (slice.status() != SliceStatus.PENDING && slice.status() != SliceStatus.RUNNING) {
-          continue;
+          return;
         }
         for (String key : slice.partitions()) {
           long i = seq.indexOf(new PartitionKey(key));
           if (i >= 0) {
             busy.set((int) i);
-            any = true;
+            any[0] = true;
           }
         }
-      }
-      if (any) {
+      });
+      if (any[0]) {
         runIds.add(run.runId());
       }
     }

@@ -1,5 +1,6 @@
 package dev.backfill;
 
+import dev.backfill.internal.PagedSliceReports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -16,7 +17,10 @@ import java.util.Optional;
  * @param target target name
  * @param status final status of the run
  * @param guarantee exactly-once or at-least-once for this run's slices
- * @param slices every slice, in index order
+ * @param slices every slice, in index order; for a run of more than 100,000 slices a read-only view that
+ *     reads the state store page by page as it is walked (so a report of millions of slices fits a small
+ *     heap), showing each slice as the store has it then, while {@link #counts()} and {@code rows} are
+ *     as of the report
  * @param startedAt when this session of the run started
  * @param finishedAt when it ended
  * @param rows rows committed by all slices of the run
@@ -39,7 +43,7 @@ public record RunReport(String runId, String target, RunStatus status, Guarantee
    * @param message message
    */
   public RunReport {
-    slices = List.copyOf(slices);
+    slices = slices instanceof PagedSliceReports ? slices : List.copyOf(slices);
   }
 
   /**
@@ -57,6 +61,9 @@ public record RunReport(String runId, String target, RunStatus status, Guarantee
    * @return counts, only statuses present
    */
   public Map<SliceStatus, Integer> counts() {
+    if (slices instanceof PagedSliceReports paged) {
+      return paged.counts();
+    }
     Map<SliceStatus, Integer> counts = new EnumMap<>(SliceStatus.class);
     slices.forEach(s -> counts.merge(s.status(), 1, Integer::sum));
     return counts;
@@ -69,6 +76,9 @@ public record RunReport(String runId, String target, RunStatus status, Guarantee
    * @return how many slices have it
    */
   public int count(SliceStatus status) {
+    if (slices instanceof PagedSliceReports paged) {
+      return paged.counts().getOrDefault(status, 0);
+    }
     return (int) slices.stream().filter(s -> s.status() == status).count();
   }
 

@@ -2,12 +2,10 @@ package dev.backfill.internal;
 
 import dev.backfill.Progress;
 import dev.backfill.SliceStatus;
-import com.google.common.math.Quantiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +28,7 @@ final class ProgressTracker {
   private long rows;
   private int retries;
   private final Map<Integer, Running> running = new HashMap<>();
-  private long[] durations = new long[64];
-  private String[] keys = new String[64];
-  private int finished;
+  private final DurationSample durations = new DurationSample();
   private long rowsPerSecond;
   private double requestsPerSecond;
   private long requests;
@@ -81,13 +77,7 @@ final class ProgressTracker {
       default -> pending++;
     }
     if (status == SliceStatus.SUCCEEDED || status == SliceStatus.FAILED || status == SliceStatus.FAILED_CHECK) {
-      if (finished == durations.length) {
-        durations = Arrays.copyOf(durations, finished * 2);
-        keys = Arrays.copyOf(keys, finished * 2);
-      }
-      durations[finished] = Duration.between(r.since(), clock.instant()).toNanos();
-      keys[finished] = r.key();
-      finished++;
+      durations.add(r.key(), Duration.between(r.since(), clock.instant()).toNanos());
     }
   }
 
@@ -115,7 +105,8 @@ final class ProgressTracker {
     Instant now = clock.instant();
     Duration elapsed = Duration.between(startedAt, now);
     double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
-    Timing t = timing(Arrays.copyOf(durations, finished), keys, running.values(), now);
+    Timing t = timing(durations, running.values(), now);
+    long finished = durations.count();
     int left = pending + running.size();
     Optional<Duration> eta = finished == 0 ? Optional.empty() : Optional.of(atLeastRateLimits(eta(t.meanNanos(), left,
         concurrency, slicesPerSecond), left));
@@ -130,6 +121,7 @@ final class ProgressTracker {
    */
   private Duration atLeastRateLimits(Duration eta, int left) {
     double nanos = eta.toNanos();
+    long finished = durations.count();
     if (rowsPerSecond > 0) {
       nanos = Math.max(nanos, (double) rows / finished * left / rowsPerSecond * 1e9);
     }
@@ -153,19 +145,18 @@ final class ProgressTracker {
   }
 
   /**
-   * Percentiles and mean of finished durations, and the slices (finished or running) slower than
-   * {@value #OUTLIER_FACTOR} × the median, slowest first.
+   * Percentiles and mean of finished durations, and the slices (the slowest finished ones, and any
+   * running) slower than {@value #OUTLIER_FACTOR} × the median, slowest first.
    */
-  static Timing timing(long[] done, String[] doneKeys, Iterable<Running> inProgress, Instant now) {
-    Optional<Duration> p50 = percentile(done, 50);
-    Optional<Duration> p95 = percentile(done, 95);
+  static Timing timing(DurationSample done, Iterable<Running> inProgress, Instant now) {
+    Optional<Duration> p50 = done.percentile(50);
+    Optional<Duration> p95 = done.percentile(95);
     List<Progress.Outlier> outliers = new ArrayList<>();
-    double mean = Arrays.stream(done).average().orElse(0);
     long median = p50.map(Duration::toNanos).orElse(0L);
     if (median > 0) {
-      for (int i = 0; i < done.length; i++) {
-        if (done[i] > OUTLIER_FACTOR * median) {
-          outliers.add(new Progress.Outlier(doneKeys[i], Duration.ofNanos(done[i]), (double) done[i] / median, false));
+      for (DurationSample.Finished f : done.slowest()) {
+        if (f.nanos() > OUTLIER_FACTOR * median) {
+          outliers.add(new Progress.Outlier(f.key(), Duration.ofNanos(f.nanos()), (double) f.nanos() / median, false));
         }
       }
       for (Running r : inProgress) {
@@ -176,18 +167,6 @@ final class ProgressTracker {
       }
       outliers.sort((a, b) -> b.duration().compareTo(a.duration()));
     }
-    return new Timing(p50, p95, mean, List.copyOf(outliers));
-  }
-
-  /** The nearest-rank percentile: a duration some slice really took, never an interpolation. */
-  private static Optional<Duration> percentile(long[] nanos, int p) {
-    if (nanos.length <= 1) {
-      return nanos.length == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos[0]));
-    }
-    // Guava's quantiles interpolate between ranks; index scale n-1 with the nearest rank ceil(p/100*n)
-    // lands on an element, which the interpolation then returns exactly.
-    int rank = Math.max(1, (int) Math.ceil(p / 100.0 * nanos.length));
-    double value = Quantiles.scale(nanos.length - 1).index(rank - 1).compute(nanos);
-    return Optional.of(Duration.ofNanos(Math.round(value)));
+    return new Timing(p50, p95, done.meanNanos(), List.copyOf(outliers));
   }
 }

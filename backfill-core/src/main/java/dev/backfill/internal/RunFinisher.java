@@ -19,6 +19,7 @@ import dev.backfill.spi.SliceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -107,19 +108,19 @@ final class RunFinisher {
   }
 
   private RunReport finishRun(@Nullable String failure, List<String> messages) {
-    List<SliceRecord> slices = s.store.slices(s.run.runId());
-    boolean allSucceeded = failure == null && slices.stream().allMatch(r -> r.status() == SliceStatus.SUCCEEDED);
+    boolean checked = !s.pipeline.runChecks().isEmpty();
+    StoredSlices.Tally slices = StoredSlices.Tally.of(s.store, s.run.runId(), checked, false);
+    boolean allSucceeded = failure == null && slices.open() == 0;
     CancelMode cancelled = s.cancelMode();
     RunStatus status = allSucceeded ? RunStatus.SUCCEEDED : cancelled != null ? RunStatus.CANCELLED : RunStatus.FAILED;
     if (cancelled != null && !allSucceeded) {
-      long open = slices.stream().filter(r -> r.status() != SliceStatus.SUCCEEDED).count();
-      messages.add("cancelled (" + cancelled + "); " + open + " slice(s) did not commit, resume to run them");
+      messages.add("cancelled (" + cancelled + "); " + slices.open() + " slice(s) did not commit, resume to run them");
     }
     if (!allSucceeded && failure == null && cancelled == null) {
       messages.add(failedSlices(slices));
     }
-    if (allSucceeded && !s.pipeline.runChecks().isEmpty() && !slices.isEmpty()) {
-      Optional<String> failedCheck = runChecks(slices);
+    if (allSucceeded && checked && slices.total > 0) {
+      Optional<String> failedCheck = runChecks(slices.stats);
       if (failedCheck.isPresent()) {
         status = RunStatus.FAILED;
         messages.add(failedCheck.get());
@@ -127,7 +128,7 @@ final class RunFinisher {
     }
     boolean rebuild = s.pipeline.strategy() instanceof WriteStrategy.FullRebuild;
     boolean recorded = false;
-    if (!slices.isEmpty() && failure == null) {
+    if (slices.total > 0 && failure == null) {
       boolean succeeded = status == RunStatus.SUCCEEDED;
       List<String> ifCommitted = new ArrayList<>(messages);
       if (rebuild && succeeded) {
@@ -170,10 +171,9 @@ final class RunFinisher {
   }
 
   /** Why a run that was neither cancelled nor failed as a whole did not succeed, never empty. */
-  private static String failedSlices(List<SliceRecord> slices) {
-    List<SliceRecord> open = slices.stream().filter(r -> r.status() != SliceStatus.SUCCEEDED).toList();
-    SliceRecord first = open.get(0);
-    return open.size() + " of " + slices.size() + " slice(s) did not commit; first " + first.key() + " "
+  private static String failedSlices(StoredSlices.Tally slices) {
+    SliceRecord first = Objects.requireNonNull(slices.firstOpen, "a slice that did not commit");
+    return slices.open() + " of " + slices.total + " slice(s) did not commit; first " + first.key() + " "
         + first.status() + (first.error() == null ? "" : ": " + first.error()) + "; resume to run them again";
   }
 
@@ -206,11 +206,7 @@ final class RunFinisher {
   }
 
   /** Run checks on the stats stored with every slice, so a resumed run is judged on all of them. */
-  private Optional<String> runChecks(List<SliceRecord> slices) {
-    SliceStats total = SliceStats.EMPTY;
-    for (SliceRecord r : slices) {
-      total = total.plus(r.stats());
-    }
+  private Optional<String> runChecks(SliceStats total) {
     List<Partition> span = s.plan.sliceCount() == 1 ? s.plan.partitions(0)
         : List.of(s.plan.partitions(0).get(0), s.plan.partitions(s.plan.sliceCount() - 1).get(0));
     Slice whole = Slice.of(-1, span);

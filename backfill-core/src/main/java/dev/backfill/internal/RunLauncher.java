@@ -358,11 +358,11 @@ public final class RunLauncher {
    * @return the report
    */
   public static RunReport report(StateStore store, RunRecord run, Instant startedAt, Instant finishedAt) {
-    List<SliceReport> slices = store.slices(run.runId()).stream().map(SliceReport::of).toList();
-    long rows = slices.stream().filter(r -> r.status() == SliceStatus.SUCCEEDED).mapToLong(SliceReport::rows).sum();
+    StoredSlices.Tally tally = StoredSlices.Tally.of(store, run.runId(), false,
+        run.sliceCount() <= StoredSlices.LISTED_IN_FULL);
     RunRecord current = store.run(run.runId()).orElse(run);
-    return new RunReport(run.runId(), run.target(), current.status(), run.guarantee(), slices, startedAt, finishedAt,
-        rows, current.message());
+    return new RunReport(run.runId(), run.target(), current.status(), run.guarantee(), tally.slices(store, run.runId()),
+        startedAt, finishedAt, tally.rows, current.message());
   }
 
   /** Marks a run's pending slices SKIPPED (a resume runs them); a store failure here is only logged. */

@@ -32,8 +32,7 @@ public final class StoredProgress {
       double slicesPerSecond) {
     int[] counts = new int[SliceStatus.values().length];
     long rows = 0;
-    List<Long> done = new ArrayList<>();
-    List<String> doneKeys = new ArrayList<>();
+    DurationSample done = new DurationSample();
     List<ProgressTracker.Running> running = new ArrayList<>();
     for (SliceRecord s : slices) {
       counts[s.status().ordinal()]++;
@@ -43,23 +42,21 @@ public final class StoredProgress {
       boolean finished = s.status() == SliceStatus.SUCCEEDED || s.status() == SliceStatus.FAILED
           || s.status() == SliceStatus.FAILED_CHECK;
       if (finished && s.duration().isPresent()) {
-        done.add(s.duration().get().toNanos());
-        doneKeys.add(s.key());
+        done.add(s.key(), s.duration().get().toNanos());
       } else if (s.status() == SliceStatus.RUNNING && s.startedAt() != null) {
         running.add(new ProgressTracker.Running(s.key(), s.startedAt()));
       }
     }
-    long[] durations = done.stream().mapToLong(Long::longValue).toArray();
-    ProgressTracker.Timing t = ProgressTracker.timing(durations, doneKeys.toArray(new String[0]), running, now);
+    ProgressTracker.Timing t = ProgressTracker.timing(done, running, now);
     Duration elapsed = Duration.between(since, now).isNegative() ? Duration.ZERO : Duration.between(since, now);
     double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
     int pending = counts[SliceStatus.PENDING.ordinal()];
     int inFlight = counts[SliceStatus.RUNNING.ordinal()];
-    Optional<Duration> eta = durations.length == 0 ? Optional.empty()
+    Optional<Duration> eta = done.count() == 0 ? Optional.empty()
         : Optional.of(ProgressTracker.eta(t.meanNanos(), pending + inFlight, concurrency, slicesPerSecond));
     int failed = counts[SliceStatus.FAILED.ordinal()] + counts[SliceStatus.FAILED_CHECK.ordinal()];
     return new Progress(slices.size(), counts[SliceStatus.SUCCEEDED.ordinal()], failed, inFlight, pending,
         counts[SliceStatus.CANCELLED.ordinal()], counts[SliceStatus.SKIPPED.ordinal()], rows, elapsed,
-        durations.length / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
+        done.count() / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
   }
 }
