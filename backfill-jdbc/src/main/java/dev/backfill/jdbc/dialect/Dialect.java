@@ -370,6 +370,19 @@ public abstract class Dialect {
   }
 
   /**
+   * Offers statements that carry many rows each, for the inserts and upserts of a slice's records,
+   * where the engine runs one of them much faster than a batch of one-row statements. The default
+   * offers none (batches, or {@link #bulkInsert}).
+   *
+   * @param c the slice's connection (to read the server's limits)
+   * @return the multi-row statements and their limits, or empty
+   * @throws SQLException if the limits cannot be read
+   */
+  public Optional<MultiRowSql> multiRowSql(Connection c) throws SQLException {
+    return Optional.empty();
+  }
+
+  /**
    * Returns an {@code INSERT ... SELECT} of a query's columns.
    *
    * @param table quoted table

@@ -52,6 +52,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private String tableSql;
   private @Nullable SliceClearing clearing;
   private @Nullable StagedMerge staged;
+  private @Nullable MultiRowWriter multiRow;
+  private boolean multiRowAsked;
   private final WriteStrategy strategy;
   private final Slice slice;
   private final @Nullable PushdownQuery pushdown;
@@ -162,9 +164,13 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         staged.beforeAdding(rows.size());
       }
       BulkInsert fast = bulk(cols);
+      MultiRowWriter multi;
       if (fast != null && fast.accepts(rows)) {
         tracker.ensureNotCancelled();
         fast.write(rows);
+      } else if (rows.size() > 1 && (multi = multiRow(cols)) != null) {
+        finishLoad();
+        multi.write(rows);
       } else {
         finishLoad();
         PreparedStatement ps = insert;
@@ -215,6 +221,19 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     return bulk;
   }
 
+  /**
+   * The engine's multi-row statements for a merge's upserts or plain inserts that have no bulk path,
+   * asked once per slice; null to send batches (and for a staged merge, which loads its stage in bulk).
+   */
+  private @Nullable MultiRowWriter multiRow(List<String> cols) throws SQLException {
+    if (!multiRowAsked) {
+      multiRowAsked = true;
+      multiRow = staged != null || bulk != null ? null
+          : MultiRowWriter.open(connection, dialect, tableSql, table, strategy, cols, tracker);
+    }
+    return multiRow;
+  }
+
   @Override
   public void transfer() throws SQLException {
     PushdownQuery q = pushdown;
@@ -259,6 +278,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
     if (staged != null && staged.merged() > 0) {
       metrics.put(StagedMerge.METRIC, (double) staged.merged());
+    }
+    if (multiRow != null) {
+      multiRow.report(metrics);
     }
     return metrics.equals(s.metrics()) ? s : new SliceStats(s.rows(), s.nulls(), metrics);
   }
@@ -375,6 +397,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     try {
       if (insert != null) {
         insert.close();
+      }
+      if (multiRow != null) {
+        multiRow.close();
       }
     } catch (SQLException e) {
       log.debug("closing the insert of slice {} failed: {}", slice.key(), Redaction.describe(e));
