@@ -101,13 +101,15 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
    * @param pushdown the query of a pushdown destination, or null for a record writer
    * @param instantColumns which columns of the table hold instants, or null when none is deleted by
    *     time
+   * @param stagingTables the table's staging tables for partition exchanges, or null (a shadow table)
+   * @param runId the slice's run
    * @param <T> record type
    * @return the open writer
    * @throws SQLException when the connection or the delete fails (nothing is left open)
    */
   static <T> JdbcSliceWriter<T> open(DataSource dataSource, Dialect dialect, TableName table,
-      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns)
-      throws SQLException {
+      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns,
+      @Nullable StagingTables stagingTables, String runId) throws SQLException {
     Connection c = dataSource.getConnection();
     JdbcSliceWriter<T> writer;
     try {
@@ -119,7 +121,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
     try {
       writer.guarded(() -> {
-        SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns, writer.tracker);
+        SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns,
+            stagingTables, runId, writer.tracker);
         writer.clearing = cleared;
         writer.tableSql = cleared.writeTable().sql(dialect);
       });
