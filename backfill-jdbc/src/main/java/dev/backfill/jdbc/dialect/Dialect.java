@@ -370,9 +370,8 @@ public abstract class Dialect {
   }
 
   /**
-   * Offers statements that carry many rows each, for the inserts and upserts of a slice's records,
-   * where the engine runs one of them much faster than a batch of one-row statements. The default
-   * offers none (batches, or {@link #bulkInsert}).
+   * Offers statements that carry many rows each, for a merging slice's upserts, where the engine runs
+   * one of them much faster than a batch of one-row upserts. The default offers none (batches).
    *
    * @param c the slice's connection (to read the server's limits)
    * @return the multi-row statements and their limits, or empty

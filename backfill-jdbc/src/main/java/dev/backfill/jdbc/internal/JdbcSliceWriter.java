@@ -225,13 +225,15 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   }
 
   /**
-   * The engine's multi-row statements for a merge's upserts or plain inserts that have no bulk path,
-   * asked once per slice; null to send batches (and for a staged merge, which loads its stage in bulk).
+   * The engine's multi-row statements for a merge's upserts, asked once per slice; null to send batches
+   * (and for a staged merge, which loads its stage in bulk). Plain inserts stay batches: on MariaDB a
+   * batch (sent in bulk by Connector/J) inserted 25,000 rows in 77 ms, multi-row statements in 99 ms,
+   * while a batch of upserts took 574 ms and multi-row upserts 101 ms.
    */
   private @Nullable MultiRowWriter multiRow(List<String> cols) throws SQLException {
     if (!multiRowAsked) {
       multiRowAsked = true;
-      multiRow = staged != null || bulk != null ? null
+      multiRow = staged != null || !(strategy instanceof WriteStrategy.Merge) ? null
           : MultiRowWriter.open(connection, dialect, tableSql, table, strategy, cols, tracker);
     }
     return multiRow;
@@ -281,6 +283,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
     if (staged != null && staged.merged() > 0) {
       metrics.put(StagedMerge.METRIC, (double) staged.merged());
+      metrics.put(StagedMerge.ROUNDS_METRIC, (double) staged.mostRounds());
     }
     if (multiRow != null) {
       multiRow.report(metrics);

@@ -13,7 +13,7 @@ import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a slice's batches as multi-row statements ({@link MultiRowSql}) where the engine offers them:
+ * Writes a merging slice's batches as multi-row upserts ({@link MultiRowSql}) where the engine offers them:
  * each batch is cut into as few statements as the engine's parameter and packet limits allow, in the
  * batch's order, so a key repeated within the slice ends as it would row by row (the last row wins,
  * or the newest by {@code newerBy}: the engine handles the rows of one statement in order).
@@ -21,35 +21,28 @@ import org.jspecify.annotations.Nullable;
 final class MultiRowWriter {
   /** The metric a merging slice reports: rows upserted by multi-row statements. */
   static final String MERGE_METRIC = "jdbc.multi_row_merge_rows";
-  /** The metric an inserting slice reports: rows inserted by multi-row statements. */
-  static final String INSERT_METRIC = "jdbc.multi_row_insert_rows";
 
   private final Connection connection;
   private final Dialect dialect;
   private final MultiRowSql sql;
   private final IntFunction<String> text;
   private final int columns;
-  private final boolean merge;
   private final StatementTracker tracker;
   private @Nullable PreparedStatement reused;
   private int reusedRows;
   private long written;
 
   private MultiRowWriter(Connection connection, Dialect dialect, MultiRowSql sql, IntFunction<String> text, int columns,
-      boolean merge, StatementTracker tracker) {
+      StatementTracker tracker) {
     this.connection = connection;
     this.dialect = dialect;
     this.sql = sql;
     this.text = text;
     this.columns = columns;
-    this.merge = merge;
     this.tracker = tracker;
   }
 
-  /**
-   * Opens the multi-row path for a slice's inserts (or a merge's upserts) into {@code tableSql}; null
-   * when the engine has none.
-   */
+  /** Opens the multi-row path for a merge's upserts into {@code tableSql}; null when the engine has none. */
   static @Nullable MultiRowWriter open(Connection connection, Dialect dialect, String tableSql, TableName table,
       WriteStrategy strategy, List<String> cols, StatementTracker tracker) throws SQLException {
     Optional<MultiRowSql> offered = dialect.multiRowSql(connection);
@@ -58,9 +51,11 @@ final class MultiRowWriter {
     }
     MultiRowSql sql = offered.get();
     WriteSql.Upsert u = WriteSql.upsert(table, strategy, cols);
-    IntFunction<String> text = u == null ? rows -> sql.insert(tableSql, cols, rows)
-        : rows -> sql.upsert(tableSql, cols, u.keys(), u.update(), u.newerBy(), rows);
-    return new MultiRowWriter(connection, dialect, sql, text, cols.size(), u != null, tracker);
+    if (u == null) {
+      return null;
+    }
+    IntFunction<String> text = rows -> sql.upsert(tableSql, cols, u.keys(), u.update(), u.newerBy(), rows);
+    return new MultiRowWriter(connection, dialect, sql, text, cols.size(), tracker);
   }
 
   /** Writes a batch, in order. */
@@ -123,7 +118,7 @@ final class MultiRowWriter {
   /** The metric to report and the rows written so far; none when nothing went this way. */
   void report(java.util.Map<String, Double> metrics) {
     if (written > 0) {
-      metrics.put(merge ? MERGE_METRIC : INSERT_METRIC, (double) written);
+      metrics.put(MERGE_METRIC, (double) written);
     }
   }
 
