@@ -8,13 +8,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a merging slice's batches as multi-row upserts ({@link MultiRowSql}) where the engine offers them:
- * each batch is cut into as few statements as the engine's parameter and packet limits allow, in the
+ * Writes a merging slice's batches as multi-row upserts ({@link MultiRowSql}) where the engine offers
+ * them: each batch is cut into as few statements as the engine's parameter and packet limits allow, in the
  * batch's order, so a key repeated within the slice ends as it would row by row (the last row wins,
  * or the newest by {@code newerBy}: the engine handles the rows of one statement in order).
  */
@@ -116,7 +117,7 @@ final class MultiRowWriter {
   }
 
   /** The metric to report and the rows written so far; none when nothing went this way. */
-  void report(java.util.Map<String, Double> metrics) {
+  void report(Map<String, Double> metrics) {
     if (written > 0) {
       metrics.put(MERGE_METRIC, (double) written);
     }
