@@ -42,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  *         <li>MariaDB: the slice fills a staging table {@code <table>_bfx_<random>} (created
  *             {@code LIKE} the table, without partitioning) in its transaction; after that commit
  *             {@code ALTER TABLE ... EXCHANGE PARTITION p WITH TABLE staging} runs in auto-commit (inside a
- *             transaction MariaDB 10.11 waits for the lock-wait timeout) and the staging table is dropped.
+ *             transaction MariaDB 10.11 waits for the lock-wait timeout). The run's next slice on a free
+ *             worker reuses the staging table ({@code TRUNCATE}, fill, exchange), so a run keeps about one
+ *             per slice running at once and drops them all when it ends.
  *             The exchange is one atomic metadata swap: readers see the partition's old rows or all new
  *             ones, and wait for its metadata lock (as it waits for theirs: a long reader delays it). As
  *             DDL commits on its own, the slice's status cannot commit with its data, so such runs are
@@ -59,8 +61,13 @@ import org.jspecify.annotations.Nullable;
  *       {@code newerBy(column)} the upsert itself only replaces a row that is not newer, so slices
  *       may commit in any order. On PostgreSQL a slice whose first batch holds at least 256 rows is
  *       COPYed into a temporary table (dropped at commit) and upserted from it with one
- *       {@code INSERT ... SELECT ... ON CONFLICT} per round, a key the slice repeats being applied in
- *       the slice's order (last or newest wins, as row by row); it reports {@code jdbc.staged_merge_rows}.
+ *       {@code INSERT ... SELECT ... ON CONFLICT} in a savepoint; when a key repeats among the rows
+ *       (SQLSTATE 21000) the savepoint is rolled back and the rows go in one statement per round, a key
+ *       the slice repeats being applied in the slice's order (last or newest wins, as row by row); it
+ *       reports {@code jdbc.staged_merge_rows} and {@code jdbc.staged_merge_rounds}. On MariaDB each
+ *       batch of two rows or more is one multi-row {@code INSERT ... VALUES (...), (...) ON DUPLICATE
+ *       KEY UPDATE} (cut to stay under 65,535 parameters and half of {@code max_allowed_packet}), whose
+ *       rows the server applies in order as row by row; it reports {@code jdbc.multi_row_merge_rows}.
  *   <li>{@code fullRebuild()}: each run fills a shadow table of its own ({@code <table>_bf_<hash of the
  *       run id>}, created like the table when the run begins, filled further by a resume), so no other
  *       run can drop or fill it. When the run succeeded, one transaction deletes the table's rows,

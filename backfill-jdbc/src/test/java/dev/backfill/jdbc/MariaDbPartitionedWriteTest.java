@@ -1,9 +1,25 @@
 package dev.backfill.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backfill.Backfill;
+import dev.backfill.ExecutionOptions;
 import dev.backfill.Guarantee;
+import dev.backfill.PlanOptions;
+import dev.backfill.Partitioning;
+import dev.backfill.RetryPolicy;
+import dev.backfill.Row;
+import dev.backfill.RunReport;
+import dev.backfill.RunStatus;
+import dev.backfill.Selection;
+import dev.backfill.WriteStrategy;
+import dev.backfill.spi.SourceNode;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
 
 class MariaDbPartitionedWriteTest extends AbstractPartitionedWriteTest {
   @Override
@@ -31,5 +47,36 @@ class MariaDbPartitionedWriteTest extends AbstractPartitionedWriteTest {
   @Override
   List<String> tables() {
     return db.lines("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.name() + "'");
+  }
+
+  /**
+   * One slice at a time: the staging table the first slice created is the one every later slice
+   * fills (emptied first, so no partition gets another's rows), and the run's end drops it.
+   */
+  @Test
+  void slicesOfARunReuseOneStagingTableWhichTheRunDropsAtItsEnd() {
+    createPartitioned("daily", days(LocalDate.parse("2023-12-31"), LocalDate.parse("2024-01-07")));
+    seed("daily", "2024-01-06");
+    seed("plain", "2024-01-06");
+    List<List<String>> seen = new ArrayList<>();
+    SourceNode<Row> source = (slice, ctx, sink) -> {
+      seen.add(tables().stream().filter(t -> t.contains("_bfx_")).toList());
+      db.rows("SELECT day, customer_id, revenue FROM src WHERE day = '" + slice.first().dimensions().values()
+          .iterator().next() + "'").forEach(sink::accept);
+    };
+    Backfill<Row> backfill = Backfill.<Row>builder("daily").partitioning(Partitioning.daily(ZoneOffset.UTC))
+        .source(source).destination(JdbcDestination.table(db.dataSource(), "daily"))
+        .strategy(WriteStrategy.overwritePartition("day")).stateStore(store).build();
+    RunReport report = backfill.execute(backfill.plan(RANGE, PlanOptions.defaults().select(Selection.RESTATE)),
+        ExecutionOptions.builder().maxConcurrency(1).retry(RetryPolicy.none()).build()).await();
+    run(backfill("plain"));
+
+    assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(replaced(report)).hasSize(5);
+    assertThat(seen).hasSize(5);
+    assertThat(seen.get(1)).hasSize(1);
+    assertThat(seen.subList(1, 5)).allSatisfy(names -> assertThat(names).isEqualTo(seen.get(1)));
+    assertThat(rows("daily")).containsExactlyElementsOf(rows("plain"));
+    assertThat(tables()).noneMatch(t -> t.contains("_bfx_"));
   }
 }

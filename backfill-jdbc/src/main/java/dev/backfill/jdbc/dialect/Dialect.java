@@ -370,6 +370,18 @@ public abstract class Dialect {
   }
 
   /**
+   * Offers statements that carry many rows each, for a merging slice's upserts, where the engine runs
+   * one of them much faster than a batch of one-row upserts. The default offers none (batches).
+   *
+   * @param c the slice's connection (to read the server's limits)
+   * @return the multi-row statements and their limits, or empty
+   * @throws SQLException if the limits cannot be read
+   */
+  public Optional<MultiRowSql> multiRowSql(Connection c) throws SQLException {
+    return Optional.empty();
+  }
+
+  /**
    * Returns an {@code INSERT ... SELECT} of a query's columns.
    *
    * @param table quoted table

@@ -36,7 +36,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>Merge: {@code INSERT ... ON DUPLICATE KEY UPDATE}; the key columns need a primary key or
  *       unique index, and any other unique index on the table also triggers the update.
  *       {@code newerBy(column)} turns each assignment into {@code IF(existing <= incoming, new, old)},
- *       the ordering column last because MariaDB assigns left to right.
+ *       the ordering column last because MariaDB assigns left to right. A merge's records are
+ *       written by multi-row statements ({@link MultiRowSql}): one {@code INSERT ... VALUES (...),
+ *       (...) ON DUPLICATE KEY UPDATE} per batch (split to stay under 65,535 parameters and half of
+ *       {@code max_allowed_packet}), whose rows the server handles in order, as one-row statements;
+ *       about five times faster than a batch of one-row upserts. Plain inserts stay batches, which
+ *       Connector/J sends in bulk and which measured faster than multi-row inserts.
  *   <li>Full rebuild: the shadow is {@code CREATE TABLE shadow LIKE t}; the swap is common to all
  *       engines (see {@code JdbcDestination}).
  *   <li>Streaming: MariaDB Connector/J 3.x streams a result when the statement has a fetch size, which
@@ -72,6 +77,8 @@ public final class MariaDbDialect extends Dialect {
   private final String name;
   // Session zone per connection handed out (a pool's proxy per checkout), read on the first instant bound.
   private final Map<Connection, ZoneId> sessionZones = Collections.synchronizedMap(new WeakHashMap<>());
+  /** The server's packet limit, read on the first multi-row write (0 until then). */
+  private volatile long maxAllowedPacket;
 
   /**
    * Creates the dialect for MariaDB 10.6+ (or MySQL 8+) binding instants in each connection's session
@@ -134,6 +141,25 @@ public final class MariaDbDialect extends Dialect {
       @Nullable String newerBy) {
     return "INSERT INTO " + table + " (" + quoteAll(columns) + ") SELECT " + quoteAll(columns) + " FROM (" + query
         + ") " + quote("bf_q") + onDuplicate(table, keys, nonKeys(columns, keys), newerBy);
+  }
+
+  /**
+   * Multi-row {@code INSERT ... VALUES (...), (...) ON DUPLICATE KEY UPDATE} for merges: MariaDB
+   * handles the rows of one statement in order, as separate statements, so a key repeated among them
+   * ends as row by row; one statement is several times faster than a batch.
+   * Values take at most half the server's {@code max_allowed_packet} (read once).
+   */
+  @Override
+  public Optional<MultiRowSql> multiRowSql(Connection c) throws SQLException {
+    long packet = maxAllowedPacket;
+    if (packet <= 0) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@max_allowed_packet")) {
+        rs.next();
+        packet = rs.getLong(1);
+      }
+      maxAllowedPacket = packet;
+    }
+    return Optional.of(new MultiRowSql(this, MultiRowSql.MAX_PARAMETERS, Math.max(1, packet / 2), this::onDuplicate));
   }
 
   private String onDuplicate(String table, List<String> keys, List<String> updateColumns, @Nullable String newerBy) {

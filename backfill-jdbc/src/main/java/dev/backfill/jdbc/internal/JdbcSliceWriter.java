@@ -52,6 +52,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private String tableSql;
   private @Nullable SliceClearing clearing;
   private @Nullable StagedMerge staged;
+  private @Nullable MultiRowWriter multiRow;
+  private boolean multiRowAsked;
   private final WriteStrategy strategy;
   private final Slice slice;
   private final @Nullable PushdownQuery pushdown;
@@ -99,13 +101,15 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
    * @param pushdown the query of a pushdown destination, or null for a record writer
    * @param instantColumns which columns of the table hold instants, or null when none is deleted by
    *     time
+   * @param stagingTables the table's staging tables for partition exchanges, or null (a shadow table)
+   * @param runId the slice's run
    * @param <T> record type
    * @return the open writer
    * @throws SQLException when the connection or the delete fails (nothing is left open)
    */
   static <T> JdbcSliceWriter<T> open(DataSource dataSource, Dialect dialect, TableName table,
-      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns)
-      throws SQLException {
+      WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns,
+      @Nullable StagingTables stagingTables, String runId) throws SQLException {
     Connection c = dataSource.getConnection();
     JdbcSliceWriter<T> writer;
     try {
@@ -117,7 +121,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
     try {
       writer.guarded(() -> {
-        SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns, writer.tracker);
+        SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns,
+            stagingTables, runId, writer.tracker);
         writer.clearing = cleared;
         writer.tableSql = cleared.writeTable().sql(dialect);
       });
@@ -162,9 +167,13 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         staged.beforeAdding(rows.size());
       }
       BulkInsert fast = bulk(cols);
+      MultiRowWriter multi;
       if (fast != null && fast.accepts(rows)) {
         tracker.ensureNotCancelled();
         fast.write(rows);
+      } else if (rows.size() > 1 && (multi = multiRow(cols)) != null) {
+        finishLoad();
+        multi.write(rows);
       } else {
         finishLoad();
         PreparedStatement ps = insert;
@@ -215,6 +224,21 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     return bulk;
   }
 
+  /**
+   * The engine's multi-row statements for a merge's upserts, asked once per slice; null to send batches
+   * (and for a staged merge, which loads its stage in bulk). Plain inserts stay batches: on MariaDB a
+   * batch (sent in bulk by Connector/J) inserted 25,000 rows in 77 ms, multi-row statements in 99 ms,
+   * while a batch of upserts took 574 ms and multi-row upserts 101 ms.
+   */
+  private @Nullable MultiRowWriter multiRow(List<String> cols) throws SQLException {
+    if (!multiRowAsked) {
+      multiRowAsked = true;
+      multiRow = staged != null || !(strategy instanceof WriteStrategy.Merge) ? null
+          : MultiRowWriter.open(connection, dialect, tableSql, table, strategy, cols, tracker);
+    }
+    return multiRow;
+  }
+
   @Override
   public void transfer() throws SQLException {
     PushdownQuery q = pushdown;
@@ -259,6 +283,10 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     }
     if (staged != null && staged.merged() > 0) {
       metrics.put(StagedMerge.METRIC, (double) staged.merged());
+      metrics.put(StagedMerge.ROUNDS_METRIC, (double) staged.mostRounds());
+    }
+    if (multiRow != null) {
+      multiRow.report(metrics);
     }
     return metrics.equals(s.metrics()) ? s : new SliceStats(s.rows(), s.nulls(), metrics);
   }
@@ -375,6 +403,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     try {
       if (insert != null) {
         insert.close();
+      }
+      if (multiRow != null) {
+        multiRow.close();
       }
     } catch (SQLException e) {
       log.debug("closing the insert of slice {} failed: {}", slice.key(), Redaction.describe(e));

@@ -11,13 +11,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,36 +25,42 @@ import org.slf4j.LoggerFactory;
  * keys) a {@code DELETE} of the span in the slice's transaction, or, when the span is exactly whole
  * native partitions of the table, their replacement: {@code TRUNCATE} of the partitions in the same
  * transaction (PostgreSQL), or a staging table that the slice fills and that is exchanged with the
- * partition after the slice's commit (MariaDB, see {@link #afterCommit()}).
+ * partition after the slice's commit (MariaDB, see {@link #afterCommit()}); staging tables are kept
+ * for the run's next slices ({@link StagingTables}).
  */
 final class SliceClearing {
   private static final Logger log = LoggerFactory.getLogger(SliceClearing.class);
-  private static final String STAGING = "_bfx_";
-  private static final int RANDOM_HEX = 8;
-
   private final Connection connection;
   private final Dialect dialect;
   private final TableName table;
   private final Slice slice;
+  private final @Nullable StagingTables stagingTables;
+  private final String runId;
   private int replaced;
   private @Nullable TableName staging;
   private @Nullable String exchanged;
 
-  private SliceClearing(Connection connection, Dialect dialect, TableName table, Slice slice) {
+  private SliceClearing(Connection connection, Dialect dialect, TableName table, Slice slice,
+      @Nullable StagingTables stagingTables, String runId) {
     this.connection = connection;
     this.dialect = dialect;
     this.table = table;
     this.slice = slice;
+    this.stagingTables = stagingTables;
+    this.runId = runId;
   }
 
   /**
    * Clears the slice's span in its open transaction.
    *
    * @param instantColumns the table's instant columns, or null when the table is a shadow
+   * @param stagingTables the table's staging tables for partition exchanges, or null when it is a shadow
+   * @param runId the slice's run
    */
   static SliceClearing clear(Connection connection, Dialect dialect, TableName table, WriteStrategy strategy,
-      Slice slice, @Nullable InstantColumns instantColumns, StatementTracker tracker) throws SQLException {
-    SliceClearing clearing = new SliceClearing(connection, dialect, table, slice);
+      Slice slice, @Nullable InstantColumns instantColumns, @Nullable StagingTables stagingTables, String runId,
+      StatementTracker tracker) throws SQLException {
+    SliceClearing clearing = new SliceClearing(connection, dialect, table, slice, stagingTables, runId);
     List<String> spanColumns = strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
         : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
         : List.of();
@@ -78,7 +82,7 @@ final class SliceClearing {
       }
     }
     Optional<String> column = PartitionLayout.column(dialect, strategy);
-    if (instantColumns != null && column.isPresent() && windows.isEmpty()
+    if (instantColumns != null && stagingTables != null && column.isPresent() && windows.isEmpty()
         && clearing.replace(column.get(), spans.get(column.get()), tracker)) {
       return clearing;
     }
@@ -113,14 +117,9 @@ final class SliceClearing {
       log.debug("slice {}: truncated partition(s) {} of {}", slice.key(), parts.stream().map(TablePartitions.Part::name)
           .toList(), table);
     } else {
-      TableName s = table.derived(STAGING + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
-      staging = s;
       // DDL commits on its own; the slice's transaction has written nothing yet
-      try (Statement st = connection.createStatement()) {
-        for (String ddl : dialect.createStagingSql(table.sql(dialect), s.sql(dialect))) {
-          st.execute(ddl);
-        }
-      }
+      TableName s = stagingTables.take(connection, dialect, runId);
+      staging = s;
       exchanged = parts.get(0).sql();
       log.debug("slice {}: filling {} to exchange with partition {} of {}", slice.key(), s, parts.get(0).name(), table);
     }
@@ -141,8 +140,9 @@ final class SliceClearing {
 
   /**
    * After the slice's commit, exchanges the staging table with its partition in auto-commit (inside a
-   * transaction MariaDB 10.11 waits for the lock-wait timeout) and drops the staging table. A crash in
-   * between leaves the slice unrecorded, so it runs again and replaces the partition with the same rows.
+   * transaction MariaDB 10.11 waits for the lock-wait timeout) and gives the staging table (now holding
+   * the partition's old rows) back for the run's next slice. A crash in between leaves the slice
+   * unrecorded, so it runs again and replaces the partition with the same rows.
    */
   void afterCommit() throws SQLException {
     TableName s = staging;
@@ -155,30 +155,20 @@ final class SliceClearing {
       st.execute(dialect.exchangePartitionSql(table.sql(dialect), partition, s.sql(dialect)));
       log.debug("slice {}: exchanged partition {} of {} with {}", slice.key(), partition, table, s);
     } finally {
-      dropStaging();
+      giveBack();
     }
   }
 
-  /** After a rollback, drops the staging table (best effort; a left-over one is dropped by the next run). */
+  /** After a clean rollback, gives the staging table back (the next slice truncates it). */
   void afterRollback() {
-    if (staging == null) {
-      return;
-    }
-    try {
-      connection.setAutoCommit(true);
-      dropStaging();
-    } catch (SQLException e) {
-      log.debug("dropping the staging table of slice {} failed: {}", slice.key(), e.toString());
-    }
+    giveBack();
   }
 
-  private void dropStaging() throws SQLException {
+  private void giveBack() {
     TableName s = staging;
     staging = null;
-    if (s != null) {
-      try (Statement st = connection.createStatement()) {
-        st.execute(dialect.dropTableIfExistsSql(s.sql(dialect)));
-      }
+    if (s != null && stagingTables != null) {
+      stagingTables.give(runId, s);
     }
   }
 
@@ -190,11 +180,11 @@ final class SliceClearing {
     if (d.partitionReplacement() != TablePartitions.Replacement.EXCHANGE) {
       return;
     }
-    String sample = table.derived(STAGING + "0".repeat(RANDOM_HEX)).table();
-    String prefix = sample.substring(0, sample.length() - RANDOM_HEX);
+    String sample = table.derived(StagingTables.PREFIX + "0".repeat(StagingTables.RANDOM_HEX)).table();
+    String prefix = sample.substring(0, sample.length() - StagingTables.RANDOM_HEX);
     for (String name : d.tablesStartingWith(c, table.schema(), prefix)) {
       String rest = name.substring(Math.min(prefix.length(), name.length()));
-      if (rest.length() == RANDOM_HEX && rest.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+      if (rest.length() == StagingTables.RANDOM_HEX && rest.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
         try (Statement st = c.createStatement()) {
           st.execute(d.dropTableIfExistsSql(d.qualified(table.schema(), name)));
         }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -15,13 +16,17 @@ import org.jspecify.annotations.Nullable;
  * temporary table (COPY on PostgreSQL) and are upserted from it with one {@code INSERT ... SELECT ...
  * ON CONFLICT ... DO UPDATE}, with the same conflict rule ({@code newerBy}) as the row-by-row upsert.
  *
- * <p>One statement cannot update a row twice, so a key the slice writes more than once is applied in
- * rounds, in the order the slice wrote its rows: round {@code n} upserts each key's {@code n}-th row,
- * which leaves what the row-by-row upsert leaves (the last row wins, or the newest by {@code newerBy}).
+ * <p>The staged rows are first upserted by one statement inside a savepoint. One statement cannot
+ * update a row twice, so when a key repeats among them (SQLSTATE 21000) the savepoint is rolled back
+ * and the rows are applied in rounds, in the order the slice wrote them: round {@code n} upserts each
+ * key's {@code n}-th row, which leaves what the row-by-row upsert leaves (the last row wins, or the
+ * newest by {@code newerBy}).
  */
 final class StagedMerge {
   /** The metric a slice reports: rows merged through the staging table. */
   static final String METRIC = "jdbc.staged_merge_rows";
+  /** The metric of the most statements one merge of the stage took: 1, or the most times a key repeated. */
+  static final String ROUNDS_METRIC = "jdbc.staged_merge_rounds";
   /** Batches smaller than this merge row by row: the staging table's setup would not pay off. */
   static final int MIN_BATCH = 256;
   private static final String STAGE = "bfx_merge_stage";
@@ -36,6 +41,7 @@ final class StagedMerge {
   private long pending;
   private long merged;
   private boolean needsEmptying;
+  private int mostRounds;
 
   private StagedMerge(Connection connection, Dialect dialect, String tableSql, List<String> columns, List<String> keys,
       @Nullable String newerBy, StatementTracker tracker) {
@@ -98,6 +104,14 @@ final class StagedMerge {
     }
     String stage = stageSql();
     String keyList = dialect.quoteAll(keys);
+    // most slices write each key once: try that first, which spares counting the rounds
+    if (oneStatement()) {
+      mostRounds = Math.max(mostRounds, 1);
+      merged += pending;
+      pending = 0;
+      needsEmptying = true;
+      return;
+    }
     int rounds;
     try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM "
         + stage + " GROUP BY " + keyList + ") " + dialect.quote("bfx_k"));
@@ -105,6 +119,7 @@ final class StagedMerge {
       rs.next();
       rounds = rs.getInt(1);
     }
+    mostRounds = Math.max(mostRounds, rounds);
     String cols = dialect.quoteAll(columns);
     if (rounds <= 1) {
       try (PreparedStatement ps = connection.prepareStatement(dialect.upsertSelectSql(tableSql, columns, keys,
@@ -126,6 +141,32 @@ final class StagedMerge {
     merged += pending;
     pending = 0;
     needsEmptying = true;
+  }
+
+  /**
+   * Upserts every staged row in one statement inside a savepoint; false, with the savepoint rolled
+   * back, when a key repeats among them (SQLSTATE 21000, the standard's cardinality violation: one
+   * statement cannot update a row twice).
+   */
+  private boolean oneStatement() throws SQLException {
+    Savepoint savepoint = connection.setSavepoint();
+    try (PreparedStatement ps = connection.prepareStatement(dialect.upsertSelectSql(tableSql, columns, keys,
+        "SELECT " + dialect.quoteAll(columns) + " FROM " + stageSql(), newerBy))) {
+      tracker.update(ps);
+    } catch (SQLException e) {
+      if (!"21000".equals(e.getSQLState())) {
+        throw e;
+      }
+      connection.rollback(savepoint);
+      return false;
+    }
+    connection.releaseSavepoint(savepoint);
+    return true;
+  }
+
+  /** The most statements one merge of the stage took so far (0 before the first). */
+  int mostRounds() {
+    return mostRounds;
   }
 
   /** Rows merged through the stage so far. */

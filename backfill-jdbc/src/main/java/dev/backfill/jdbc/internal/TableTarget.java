@@ -35,6 +35,7 @@ public final class TableTarget {
   private final InstantColumns instantColumns;
   private final FullRebuild rebuild;
   private final JdbcDestinationLock lock;
+  private final StagingTables stagingTables;
 
   /**
    * Creates the target.
@@ -50,6 +51,7 @@ public final class TableTarget {
     this.instantColumns = new InstantColumns(table);
     this.rebuild = new FullRebuild(dataSource, dialect, table);
     this.lock = new JdbcDestinationLock(dataSource, dialect, table);
+    this.stagingTables = new StagingTables(table);
   }
 
   /**
@@ -192,13 +194,14 @@ public final class TableTarget {
       @Nullable PushdownQuery pushdown) throws SQLException {
     TableName target = strategy instanceof WriteStrategy.FullRebuild ? rebuild.shadowOf(runId) : table;
     return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown,
-        target == table ? instantColumns : null);
+        target == table ? instantColumns : null, target == table ? stagingTables : null, runId);
   }
 
   /** Before any slice of a run and at its end (no slice runs then), drops staging tables slices left behind. */
   private void dropStagingLeftovers(WriteStrategy strategy) throws SQLException {
     Dialect d = dialect.get();
     if (PartitionLayout.column(d, strategy).isPresent()) {
+      stagingTables.clear();
       try (Connection c = dataSource.getConnection()) {
         SliceClearing.dropLeftovers(c, d, table);
       }

@@ -27,15 +27,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The staged merge on PostgreSQL: a slice whose batches hold at least 256 rows is COPYed into a
- * temporary table and upserted from it; it reports {@code jdbc.staged_merge_rows} and leaves exactly
- * the rows the row-by-row upsert (batches of 100) leaves in a twin table, with keys repeated within a
- * slice (up to three times), null versions and ties, for a plain merge, {@code newerBy} and
- * {@code deletingMissingWithin}.
+ * A merge's fast path on each engine (PostgreSQL: COPY into a temporary table and a set-based upsert;
+ * MariaDB: multi-row {@code INSERT ... ON DUPLICATE KEY UPDATE}): a slice written in large batches
+ * takes it and reports the engine's metric, a slice written in small batches upserts row by row (no
+ * metric), and both leave exactly the same rows in twin tables, with keys repeated within a slice (up
+ * to three times) or not, null versions and ties, for a plain merge, {@code newerBy} and
+ * {@code deletingMissingWithin}. Subclasses name the engine, its metric and the batch size below which
+ * it merges row by row.
  */
-class PostgresStagedMergeTest {
+abstract class AbstractFastMergeTest {
   static final PartitionRange RANGE = PartitionRange.of("2024-01-01", "2024-01-02");
-  static final String METRIC = "jdbc.staged_merge_rows";
   static final int ROWS = 600;
 
   enum Variant {
@@ -53,9 +54,17 @@ class PostgresStagedMergeTest {
   TestDatabase db;
   JdbcStateStore store;
 
+  abstract TestDatabase.Engine engine();
+
+  /** The metric of a slice that took the fast path. */
+  abstract String metric();
+
+  /** A batch size with which slices merge row by row. */
+  abstract int rowByRowBatch();
+
   @BeforeEach
   void setUp() {
-    db = TestDatabase.open(TestDatabase.Engine.POSTGRES);
+    db = TestDatabase.open(engine());
     store = JdbcStateStore.create(db.dataSource());
     for (String table : List.of("staged", "rowwise")) {
       db.exec("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, day DATE NOT NULL, version INT, val VARCHAR(20))");
@@ -78,9 +87,9 @@ class PostgresStagedMergeTest {
 
   @ParameterizedTest
   @EnumSource(Variant.class)
-  void stagedMergeLeavesTheRowsOfTheRowByRowUpsert(Variant variant) {
-    RunReport staged = run("staged", variant, 1000);
-    RunReport rowwise = run("rowwise", variant, 100);
+  void fastMergeLeavesTheRowsOfTheRowByRowUpsert(Variant variant) {
+    RunReport staged = run("staged", variant, 1000, true);
+    RunReport rowwise = run("rowwise", variant, rowByRowBatch(), true);
 
     assertThat(staged.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(rowwise.status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -97,20 +106,40 @@ class PostgresStagedMergeTest {
     }
   }
 
-  /** 600 rows per day: ids 0-99 three times, 100-249 twice; versions 0-4 with ties, null for every 11th. */
-  static List<Row> slice(LocalDate day) {
+  @ParameterizedTest
+  @EnumSource(Variant.class)
+  void fastMergeOfKeysWrittenOnceLeavesTheRowsOfTheRowByRowUpsert(Variant variant) {
+    RunReport fast = run("staged", variant, 1000, false);
+    RunReport rowwise = run("rowwise", variant, rowByRowBatch(), false);
+
+    assertThat(fast.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(rowwise.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(metric(fast)).containsOnlyKeys("2024-01-01", "2024-01-02")
+        .allSatisfy((key, rows) -> assertThat(rows).isEqualTo((double) ROWS));
+    assertThat(metric(rowwise)).isEmpty();
+    List<String> expected = rows("rowwise");
+    assertThat(rows("staged")).containsExactlyElementsOf(expected);
+    // 600 distinct ids per day, 300 of them new
+    assertThat(expected).hasSize(1200).anyMatch(l -> l.contains("new-599"));
+  }
+
+  /**
+   * 600 rows per day. Repeated: ids 0-99 three times, 100-249 twice; else ids 0-599 once each.
+   * Versions 0-4 with ties, null for every 11th.
+   */
+  static List<Row> slice(LocalDate day, boolean repeated) {
     int d = day.getDayOfMonth() - 1;
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < ROWS; i++) {
-      rows.add(Row.of("id", (long) (d * 1000 + i % 250), "day", day, "version", i % 11 == 0 ? null : (i * 7) % 5,
-          "val", "new-" + i));
+      rows.add(Row.of("id", (long) (d * 1000 + (repeated ? i % 250 : i)), "day", day, "version",
+          i % 11 == 0 ? null : (i * 7) % 5, "val", "new-" + i));
     }
     return rows;
   }
 
-  RunReport run(String table, Variant variant, int batch) {
+  RunReport run(String table, Variant variant, int batch, boolean repeated) {
     SourceNode<Row> source = (slice, ctx, sink) -> slice((LocalDate) slice.first().dimensions().values().iterator()
-        .next()).forEach(sink::accept);
+        .next(), repeated).forEach(sink::accept);
     Backfill<Row> backfill = Backfill.<Row>builder(table).partitioning(Partitioning.daily(ZoneOffset.UTC))
         .source(source).destination(JdbcDestination.table(db.dataSource(), table)).strategy(variant.strategy)
         .stateStore(store).build();
@@ -119,8 +148,9 @@ class PostgresStagedMergeTest {
   }
 
   Map<String, Double> metric(RunReport report) {
-    return store.slices(report.runId()).stream().filter(s -> s.stats().metrics().containsKey(METRIC))
-        .collect(Collectors.toMap(SliceRecord::key, s -> s.stats().metrics().get(METRIC)));
+    String metric = metric();
+    return store.slices(report.runId()).stream().filter(s -> s.stats().metrics().containsKey(metric))
+        .collect(Collectors.toMap(SliceRecord::key, s -> s.stats().metrics().get(metric)));
   }
 
   List<String> rows(String table) {
