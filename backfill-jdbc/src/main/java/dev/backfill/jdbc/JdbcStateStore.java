@@ -648,7 +648,7 @@ public final class JdbcStateStore implements StateStore {
     StoreTx.Work<Void> work = c -> {
       // The lease check (version, RUNNING) and the target's holder check are the update's own conditions:
       // one statement, and the reasons are read only when it changed nothing.
-      List<String> keys = null;
+      @Nullable List<String> keys = null;
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
           + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
           + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
