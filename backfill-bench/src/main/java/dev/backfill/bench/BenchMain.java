@@ -27,7 +27,7 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * Entry point of the benchmarks: {@code compare} (side by side against hand-written JDBC and
- * Spring Batch), {@code memory} (streaming and planner heap) and {@code jmh} (planner and executor
+ * Spring Batch), {@code coordination} (no-op tasks through our state store vs db-scheduler), {@code memory} (streaming and planner heap) and {@code jmh} (planner and executor
  * microbenchmarks). Run from the repository root, for example:
  *
  * <pre>{@code
@@ -35,7 +35,7 @@ import picocli.CommandLine.Unmatched;
  * }</pre>
  */
 @Command(name = "backfill-bench", mixinStandardHelpOptions = true,
-    subcommands = {BenchMain.Compare.class, BenchMain.Memory.class, BenchMain.Jmh.class},
+    subcommands = {BenchMain.Compare.class, BenchMain.Coordination.class, BenchMain.Memory.class, BenchMain.Jmh.class},
     description = "Benchmarks of Backfill for Java; see backfill-bench/README.md.")
 public final class BenchMain implements Runnable {
 
@@ -125,6 +125,54 @@ public final class BenchMain implements Runnable {
       System.out.println(text);
       write(out, text);
       return comparison.anyFailure() ? 1 : 0;
+    }
+  }
+
+  /** Ours vs db-scheduler on no-op tasks, 1 and 3 worker JVMs. */
+  @Command(name = "coordination", mixinStandardHelpOptions = true,
+      description = "No-op tasks through our JdbcStateStore (exactly-once slices) vs db-scheduler, same JVMs and threads;"
+          + " run with plain java and the module's classpath (the worker JVMs reuse it), not exec:java.")
+  static final class Coordination implements Callable<Integer> {
+    @Option(names = "--engines", split = ",", defaultValue = "postgres,mariadb", description = "postgres, mariadb")
+    List<String> engines;
+
+    @Option(names = "--jvms", split = ",", defaultValue = "1,3", description = "worker JVM counts (default ${DEFAULT-VALUE})")
+    List<Integer> jvms;
+
+    @Option(names = "--threads", defaultValue = "4", description = "threads per JVM (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--tasks", defaultValue = "3000", description = "no-op tasks per round (default ${DEFAULT-VALUE})")
+    int tasks;
+
+    @Option(names = "--reps", defaultValue = "3", description = "rounds per configuration, median (default ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--contenders", split = ",", defaultValue = "ours,db-scheduler", description = "ours, db-scheduler")
+    List<String> contenders;
+
+    @Option(names = "--profile", description = "count JDBC round trips per task instead (one JVM, in this process)")
+    boolean profile;
+
+    @Option(names = "--out", defaultValue = "target/bench-coordination.md", description = "Markdown copy of the table")
+    String out;
+
+    @Override
+    public Integer call() throws Exception {
+      StringBuilder text = new StringBuilder();
+      for (String e : engines) {
+        if (profile) {
+          text.append(dev.backfill.bench.coord.Coordination.profile(Engine.parse(e), contenders, threads, tasks));
+        }
+      }
+      if (!profile) {
+        text.append(dev.backfill.bench.coord.Coordination.run(new dev.backfill.bench.coord.Coordination.Settings(
+            engines.stream().map(Engine::parse).toList(), jvms, threads, tasks, reps, contenders)));
+      }
+      String result = stamp() + "\n\n" + text;
+      System.out.println(result);
+      write(out, result);
+      return 0;
     }
   }
 

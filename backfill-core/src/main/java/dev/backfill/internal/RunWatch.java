@@ -23,6 +23,8 @@ final class RunWatch {
   private static final Logger log = LoggerFactory.getLogger(RunWatch.class);
   /** Least time between two progress events. */
   static final Duration PROGRESS_PERIOD = Duration.ofSeconds(1);
+  /** Least time between two reads of the cancel request before slices. */
+  static final Duration CANCEL_POLL_PERIOD = Duration.ofMillis(100);
 
   private final RunSession<?> s;
   private final Duration beat;
@@ -31,6 +33,8 @@ final class RunWatch {
   private long publishedChanges = -1;
   private long publishedAt = Long.MIN_VALUE;
   private long beatAt = Long.MIN_VALUE;
+  /** When the store's cancel request was last read (time source nanos). */
+  private final AtomicLong cancelPolledAt = new AtomicLong(Long.MIN_VALUE);
   private TimeSource.@Nullable Timer timer;
 
   RunWatch(RunSession<?> session) {
@@ -58,11 +62,32 @@ final class RunWatch {
   }
 
   /**
+   * Like {@link #pollCancel}, but reads the store at most once per {@link #CANCEL_POLL_PERIOD} of the
+   * run's time source: workers ask before every slice, and with short slices a read per slice was a
+   * round trip per slice for a request that comes once per run, if ever. Between reads the answer is
+   * what the last read (or the periodic tick, or a cancel made in this process) left.
+   *
+   * @return true when the run is being cancelled
+   */
+  boolean pollCancelThrottled() {
+    long now = s.time.nanoTime();
+    long last = cancelPolledAt.get();
+    if (last != Long.MIN_VALUE && now - last < CANCEL_POLL_PERIOD.toNanos()) {
+      return s.cancelMode() != null;
+    }
+    if (!cancelPolledAt.compareAndSet(last, now)) {
+      return s.cancelMode() != null; // another worker of this process reads it right now
+    }
+    return pollCancel();
+  }
+
+  /**
    * Looks for a cancel request in the store and applies it to this process's part of the run.
    *
    * @return true when the run is being cancelled
    */
   boolean pollCancel() {
+    cancelPolledAt.set(s.time.nanoTime());
     try {
       Optional<CancelRequest> request = s.store.cancelRequest(s.run.runId());
       request.ifPresent(s::cancelRequested);

@@ -158,7 +158,7 @@ final class Workers {
             break;
           }
           long seen = changes();
-          if (s.watch.pollCancel()) {
+          if (s.watch.pollCancelThrottled()) {
             break;
           }
           wanting.incrementAndGet();

@@ -17,6 +17,7 @@ import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import dev.backfill.UnknownRunException;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.internal.StoreClaims;
 import dev.backfill.jdbc.internal.StoreLimits;
 import dev.backfill.jdbc.internal.StoreHistory;
 import dev.backfill.jdbc.internal.StoreTables;
@@ -94,6 +95,9 @@ public final class JdbcStateStore implements StateStore {
   private final StoreTx tx;
   private final StoreTargets targets;
   private final StoreHistory history;
+  private final @Nullable StoreClaims claims;
+  /** Target and logic version by run id, read once per run by a slice's end (they never change). */
+  private final Map<String, String[]> runTargets = new java.util.concurrent.ConcurrentHashMap<>();
   private final String description;
 
   private JdbcStateStore(DataSource dataSource, Dialect dialect, @Nullable String schema, String prefix) {
@@ -103,6 +107,7 @@ public final class JdbcStateStore implements StateStore {
     this.tx = new StoreTx(dataSource, dialect, "backfill-state-store-" + prefix);
     this.targets = new StoreTargets(dialect, t);
     this.history = new StoreHistory(t, dialect, tx);
+    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx) : null;
     this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
     tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
       t.migrate(c);
@@ -276,7 +281,7 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public Optional<RunRecord> run(String runId) {
-    return tx.run("read run " + runId, c -> {
+    return tx.single("read run " + runId, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.runs + " WHERE run_id = ?")) {
         ps.setString(1, runId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -420,7 +425,7 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public Map<SliceStatus, Integer> countSlices(String runId) {
-    return tx.run("count the slices of run " + runId, c -> {
+    return tx.single("count the slices of run " + runId, c -> {
       Map<SliceStatus, Integer> counts = new EnumMap<>(SliceStatus.class);
       try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM " + t.slices
           + " WHERE run_id = ? GROUP BY status")) {
@@ -500,19 +505,10 @@ public final class JdbcStateStore implements StateStore {
   public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
     requireNonNull(workerId, "workerId");
     long millis = leaseTime.toMillis();
+    if (claims != null) {
+      return claims.claim(runId, workerId, leaseTime, 1).stream().findFirst();
+    }
     return tx.run("claim a slice of run " + runId, c -> {
-      if (dialect.supportsSkipLocked()) {
-        Integer index = lockCandidate(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now());
-        if (index == null) {
-          index = lockCandidate(c, runId, "status = 'PENDING'");
-        }
-        if (index == null) {
-          requireRun(c, runId);
-          return Optional.empty();
-        }
-        takeSlice(c, runId, index, -1, workerId, millis);
-        return Optional.of(lease(c, runId, index, workerId));
-      }
       // Compare-and-set: find a candidate without locks, then update it only if nobody changed its
       // version meanwhile; a lost race just looks for the next one (someone else made progress).
       while (true) {
@@ -529,6 +525,7 @@ public final class JdbcStateStore implements StateStore {
           return Optional.of(lease(c, runId, index, workerId));
         }
         c.commit();
+        dialect.beginWrite(c); // the next transaction on this connection, as the store's first
       }
     });
   }
@@ -555,16 +552,6 @@ public final class JdbcStateStore implements StateStore {
       }
       return Optional.of(lease(c, runId, index, workerId));
     });
-  }
-
-  private @Nullable Integer lockCandidate(Connection c, String runId, String condition) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
-        + condition + " ORDER BY slice_index LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : null;
-      }
-    }
   }
 
   private long @Nullable [] candidate(Connection c, String runId, String condition) throws SQLException {
@@ -612,6 +599,9 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public Optional<SliceLease> renew(SliceLease lease, Duration leaseTime) {
+    if (claims != null) {
+      return claims.renew(lease, leaseTime);
+    }
     return tx.run("renew the lease on slice " + lease.index() + " of run " + lease.runId(), c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET lease_until = "
           + dialect.nowPlusMillis() + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
@@ -667,15 +657,15 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
+    boolean returning = dialect.supportsUpdateReturning();
     StoreTx.Work<Void> work = c -> {
-      String holder = targets.holderOfTargetOf(c, lease.runId());
-      if (holder != null && !holder.equals(lease.runId())) {
-        throw new LeaseLostException("the target of run " + lease.runId() + " is held by run " + holder
-            + " now; slice " + lease.index() + " may not commit any more");
-      }
+      // The lease check (version, RUNNING) and the target's holder check are the update's own conditions:
+      // one statement, and the reasons are read only when it changed nothing.
+      @Nullable List<String> keys = null;
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
           + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
-          + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+          + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
+          + targets.noOtherHolderCondition() + (returning ? " RETURNING partition_keys" : ""))) {
         ps.setString(1, outcome.status().name());
         dialect.bindStoredInstant(ps, 2, outcome.startedAt());
         dialect.bindStoredInstant(ps, 3, outcome.finishedAt());
@@ -687,7 +677,23 @@ public final class JdbcStateStore implements StateStore {
         ps.setString(9, lease.runId());
         ps.setInt(10, lease.index());
         ps.setLong(11, lease.version());
-        if (ps.executeUpdate() == 0) {
+        ps.setString(12, lease.runId());
+        ps.setString(13, lease.runId());
+        boolean updated;
+        if (returning) {
+          try (ResultSet rs = ps.executeQuery()) {
+            updated = rs.next();
+            keys = updated ? strings(text(rs, "partition_keys")) : null;
+          }
+        } else {
+          updated = ps.executeUpdate() == 1;
+        }
+        if (!updated) {
+          String holder = targets.holderOfTargetOf(c, lease.runId());
+          if (holder != null && !holder.equals(lease.runId())) {
+            throw new LeaseLostException("the target of run " + lease.runId() + " is held by run " + holder
+                + " now; slice " + lease.index() + " may not commit any more");
+          }
           if (alreadyRecorded(c, lease, outcome.status())) {
             return null; // a retry after a commit whose answer was lost
           }
@@ -698,7 +704,7 @@ public final class JdbcStateStore implements StateStore {
           outcome.error(), outcome.logExcerpt(), false);
       SliceStatus s = outcome.status();
       if (s == SliceStatus.SUCCEEDED || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK) {
-        recordPartitions(c, lease, outcome);
+        recordPartitions(c, lease, outcome, keys);
       }
       return null;
     };
@@ -713,22 +719,36 @@ public final class JdbcStateStore implements StateStore {
     }
   }
 
-  private void recordPartitions(Connection c, SliceLease lease, SliceOutcome o) throws SQLException {
+  /** Records the slice's partitions' states; {@code known} are its partition keys when the caller read them. */
+  private void recordPartitions(Connection c, SliceLease lease, SliceOutcome o, @Nullable List<String> known)
+      throws SQLException {
     String target;
     String logicVersion;
     List<String> keys;
-    try (PreparedStatement ps = c.prepareStatement("SELECT r.target, r.logic_version, s.partition_keys FROM " + t.runs
-        + " r JOIN " + t.slices + " s ON s.run_id = r.run_id WHERE s.run_id = ? AND s.slice_index = ?")) {
-      ps.setString(1, lease.runId());
-      ps.setInt(2, lease.index());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw unknownRun(lease.runId());
+    String[] run = runTargets.get(lease.runId());
+    if (known != null && run != null) {
+      target = run[0];
+      logicVersion = run[1];
+      keys = known;
+    } else {
+      try (PreparedStatement ps = c.prepareStatement("SELECT r.target, r.logic_version, s.partition_keys FROM " + t.runs
+          + " r JOIN " + t.slices + " s ON s.run_id = r.run_id WHERE s.run_id = ? AND s.slice_index = ?")) {
+        ps.setString(1, lease.runId());
+        ps.setInt(2, lease.index());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw unknownRun(lease.runId());
+          }
+          target = rs.getString(1);
+          logicVersion = rs.getString(2);
+          keys = strings(text(rs, "partition_keys"));
         }
-        target = rs.getString(1);
-        logicVersion = rs.getString(2);
-        keys = strings(text(rs, "partition_keys"));
       }
+      if (runTargets.size() > 256) {
+        runTargets.clear();
+      }
+      // a run's target and logic version never change after it was created
+      runTargets.put(lease.runId(), new String[] {target, logicVersion});
     }
     boolean ok = o.status() == SliceStatus.SUCCEEDED;
     List<String> update = ok ? PARTITION_VALUES : List.of("last_status", "last_run_id");
@@ -936,7 +956,7 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public Instant now() {
-    return tx.run("read the database time", c -> {
+    return tx.single("read the database time", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.now() + " AS db_now");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -1053,9 +1073,9 @@ public final class JdbcStateStore implements StateStore {
   // ---- Batch claims (issue 17): one round trip feeds every idle worker thread of a process ------
 
   /**
-   * Claims up to {@code max} slices in one transaction: on engines with {@code SKIP LOCKED} one
-   * locking select for expired leases and one for PENDING slices, one update and one read of the
-   * leases, however many slices; elsewhere one claim after another.
+   * Claims up to {@code max} slices at once: on engines with {@code SKIP LOCKED} in one statement
+   * ({@code UPDATE ... RETURNING}) or one transaction, however many slices (see {@link StoreClaims});
+   * elsewhere one claim after another.
    */
   @Override
   public List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
@@ -1063,63 +1083,9 @@ public final class JdbcStateStore implements StateStore {
       throw new IllegalArgumentException("max must be at least 1, got " + max);
     }
     requireNonNull(workerId, "workerId");
-    if (max == 1 || !dialect.supportsSkipLocked()) {
+    if (claims == null) {
       return StateStore.super.claim(runId, workerId, leaseTime, max);
     }
-    long millis = leaseTime.toMillis();
-    return tx.run("claim up to " + max + " slices of run " + runId, c -> {
-      List<Integer> indexes = lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max);
-      if (indexes.size() < max) {
-        indexes.addAll(lockCandidates(c, runId, "status = 'PENDING'", max - indexes.size()));
-      }
-      if (indexes.isEmpty()) {
-        requireRun(c, runId);
-        return List.<SliceLease>of();
-      }
-      String in = " AND slice_index IN (" + String.join(", ", java.util.Collections.nCopies(indexes.size(), "?")) + ")";
-      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = 'RUNNING',"
-          + " attempt = attempt + 1, version = version + 1, worker = ?, lease_until = " + dialect.nowPlusMillis() + ","
-          + " started_at = " + dialect.now() + ", finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL"
-          + " WHERE run_id = ?" + in)) {
-        int i = 1;
-        ps.setString(i++, workerId);
-        ps.setLong(i++, millis);
-        ps.setString(i++, runId);
-        for (int index : indexes) {
-          ps.setInt(i++, index);
-        }
-        ps.executeUpdate();
-      }
-      java.util.Map<Integer, SliceLease> leases = new java.util.HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, lease_until FROM " + t.slices
-          + " WHERE run_id = ?" + in)) {
-        int i = 1;
-        ps.setString(i++, runId);
-        for (int index : indexes) {
-          ps.setInt(i++, index);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            leases.put(rs.getInt(1), new SliceLease(runId, rs.getInt(1), workerId, rs.getInt("attempt"),
-                rs.getLong("version"), requireNonNull(dialect.readStoredInstant(rs, "lease_until"))));
-          }
-        }
-      }
-      return indexes.stream().map(leases::get).toList();
-    });
-  }
-
-  private List<Integer> lockCandidates(Connection c, String runId, String condition, int limit) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
-        + condition + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
-      ps.setString(1, runId);
-      List<Integer> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getInt(1));
-        }
-      }
-      return out;
-    }
+    return claims.claim(runId, workerId, leaseTime, max);
   }
 }

@@ -240,6 +240,15 @@ public final class BenchDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * The JDBC URL of this database's schema, for worker JVMs that open pools of their own.
+   *
+   * @return the URL
+   */
+  public String url() {
+    return engine.url(schema);
+  }
+
   @Override
   public String toString() {
     return engine.label() + " schema " + schema;

@@ -772,8 +772,8 @@ public abstract class Dialect {
   /**
    * Starts a read-write transaction on a fresh connection: a slice writer's, or one of the state
    * store's. Engines whose default isolation locks more than the rows a statement uses (MariaDB's
-   * REPEATABLE READ) switch to READ COMMITTED here. The caller restores the
-   * connection's auto-commit and isolation before returning it.
+   * REPEATABLE READ) ask for READ COMMITTED here. The caller restores the connection's auto-commit
+   * (and its isolation where {@link #beginWriteChangesIsolation} says so) before returning it.
    *
    * @param connection the connection
    * @throws SQLException on failure
@@ -1035,6 +1035,16 @@ public abstract class Dialect {
    * @return true on PostgreSQL and MariaDB 10.6+ / MySQL 8+
    */
   public boolean supportsSkipLocked() {
+    return false;
+  }
+
+  /**
+   * Tells whether {@code UPDATE ... RETURNING} hands back the updated rows, with which the state store
+   * claims, renews and records a slice in one statement each.
+   *
+   * @return true on PostgreSQL
+   */
+  public boolean supportsUpdateReturning() {
     return false;
   }
 

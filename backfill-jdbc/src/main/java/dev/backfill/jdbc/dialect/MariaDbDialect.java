@@ -250,10 +250,18 @@ public final class MariaDbDialect extends Dialect {
     }
   }
 
+  /**
+   * READ COMMITTED for the next transaction only ({@code SET TRANSACTION}, not {@code SET SESSION
+   * TRANSACTION}): the session's level is never changed, so nothing is read first or restored after,
+   * three round trips less per transaction than switching the session and back. Called again after a
+   * commit when the connection goes on with another transaction.
+   */
   @Override
   public void beginWrite(Connection connection) throws SQLException {
-    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     connection.setAutoCommit(false);
+    try (Statement s = connection.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
   }
 
   /**
@@ -524,9 +532,4 @@ public final class MariaDbDialect extends Dialect {
         prefix, prefix);
   }
 
-  /** {@link #beginWrite} sets READ COMMITTED. */
-  @Override
-  public boolean beginWriteChangesIsolation() {
-    return true;
-  }
 }

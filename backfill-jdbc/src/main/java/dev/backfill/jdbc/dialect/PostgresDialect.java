@@ -214,6 +214,11 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public boolean supportsUpdateReturning() {
+    return true;
+  }
+
+  @Override
   public void lockMigrations(Connection connection, String name) throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
       ps.setLong(1, lockKey(name));

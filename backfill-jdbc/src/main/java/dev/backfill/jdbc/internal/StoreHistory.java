@@ -131,7 +131,7 @@ public final class StoreHistory {
    * @return the JSON, if recorded
    */
   public Optional<String> info(String runId) {
-    return tx.run("read how run " + runId + " started", c -> {
+    return tx.single("read how run " + runId + " started", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT info_json FROM " + t.runs + " WHERE run_id = ?")) {
         ps.setString(1, runId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -166,7 +166,7 @@ public final class StoreHistory {
    * @return the instant, if any
    */
   public Optional<Instant> aliveUntil(String runId) {
-    return tx.run("read the liveness of run " + runId, c -> {
+    return tx.single("read the liveness of run " + runId, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT r.alive_until, (SELECT MAX(s.lease_until) FROM " + t.slices
           + " s WHERE s.run_id = r.run_id AND s.status = 'RUNNING') AS lease_until FROM " + t.runs
           + " r WHERE r.run_id = ?")) {
@@ -192,7 +192,7 @@ public final class StoreHistory {
    * @return true when the run can be cancelled
    */
   public boolean requestCancel(String runId, CancelMode mode, String by) {
-    return tx.run("request to cancel run " + runId, c -> {
+    return tx.single("request to cancel run " + runId, c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.runs + " SET cancel_mode = ?, cancel_requested_at = "
           + dialect.now() + ", cancel_requested_by = ? WHERE run_id = ? AND status IN ('RUNNING', 'FINISHING')"
           + " AND (cancel_mode IS NULL OR (cancel_mode = 'GRACEFUL' AND ? = 'IMMEDIATE'))")) {
@@ -224,7 +224,7 @@ public final class StoreHistory {
    * @return the request, if any
    */
   public Optional<CancelRequest> cancelRequest(String runId) {
-    return tx.run("read the cancel request of run " + runId, c -> {
+    return tx.single("read the cancel request of run " + runId, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT cancel_mode, cancel_requested_at, cancel_requested_by FROM "
           + t.runs + " WHERE run_id = ?")) {
         ps.setString(1, runId);
@@ -251,14 +251,17 @@ public final class StoreHistory {
         + " cancel_requested_at = NULL, cancel_requested_by = NULL WHERE run_id = ?", runId, ps -> { });
   }
 
-  /** Binds the run id last (or at {@code runIdIndex}) and fails for an unknown run. */
+  /**
+   * Binds the run id last (or at {@code runIdIndex}) and fails for an unknown run: one update in
+   * auto-commit, and a read only when it changed nothing.
+   */
   private void update(String what, String sql, String runId, Binder binder) {
     int params = (int) sql.chars().filter(ch -> ch == '?').count();
     update(what, sql, runId, binder, params);
   }
 
   private void update(String what, String sql, String runId, Binder binder, int runIdIndex) {
-    tx.run(what, c -> {
+    tx.single(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         binder.bind(ps);
         ps.setString(runIdIndex, runId);

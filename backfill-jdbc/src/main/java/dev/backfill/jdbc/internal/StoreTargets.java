@@ -159,6 +159,17 @@ public final class StoreTargets {
   }
 
   /**
+   * A condition to append to a statement on the slices table ({@code AND NOT EXISTS ...}) that holds
+   * unless another run holds the target of the run: binds the run id twice.
+   *
+   * @return the condition, starting with {@code AND}
+   */
+  public String noOtherHolderCondition() {
+    return " AND NOT EXISTS (SELECT 1 FROM " + t.targets + " h JOIN " + t.runs + " r ON r.target = h.target"
+        + " WHERE r.run_id = ? AND h.run_id <> ?)";
+  }
+
+  /**
    * Returns the run holding the target of a run's slice (target fencing at commit).
    *
    * @param c connection, in the commit's transaction

@@ -1,0 +1,104 @@
+package dev.backfill.bench.coord;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillRun;
+import dev.backfill.ExecutionOptions;
+import dev.backfill.PartitionRange;
+import dev.backfill.Partitioning;
+import dev.backfill.Row;
+import dev.backfill.RunReport;
+import dev.backfill.RunStatus;
+import dev.backfill.WriteStrategy;
+import dev.backfill.event.BackfillEvent;
+import dev.backfill.jdbc.JdbcDestination;
+import dev.backfill.jdbc.JdbcStateStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import javax.sql.DataSource;
+
+/**
+ * Ours: a run of {@code tasks} hourly slices whose source reads nothing, written by a
+ * {@link JdbcDestination} (append, no rows) on the pool its {@link JdbcStateStore} uses, so every slice
+ * commits its (empty) data and its SUCCEEDED status in one transaction: exactly-once, as a user gets it.
+ * The round's first JVM plans and executes the run; the others join it with {@code Backfill.worker}.
+ */
+final class OursCoordination implements Contender {
+  static final String TABLE = "coord_noop";
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
+
+  @Override
+  public String name() {
+    return "ours";
+  }
+
+  @Override
+  public void prepare(DataSource ds, String round, int tasks) throws Exception {
+    try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+      try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), TABLE, null)) {
+        if (!rs.next()) {
+          st.execute("CREATE TABLE " + TABLE + " (id INT, note VARCHAR(20))");
+        }
+      }
+    }
+    JdbcStateStore.create(ds); // tables created before the clock starts
+  }
+
+  private static Backfill<Row> backfill(DataSource ds, String round, JdbcStateStore store, Window window) {
+    return Backfill.builder("coord_" + round)
+        .partitioning(Partitioning.hourly(ZoneOffset.UTC))
+        .<Row>source((slice, context, sink) -> window.started())
+        .destination(JdbcDestination.table(ds, TABLE))
+        .strategy(WriteStrategy.append())
+        .stateStore(store)
+        .build();
+  }
+
+  @Override
+  public void work(DataSource ds, String round, int tasks, int threads, boolean first, String worker, Window window,
+      Runnable awaitStop) throws Exception {
+    JdbcStateStore store = JdbcStateStore.create(ds);
+    Backfill<Row> backfill = backfill(ds, round, store, window);
+    ExecutionOptions options = ExecutionOptions.builder()
+        .maxConcurrency(threads)
+        .workerId(worker)
+        .runId(round)
+        .listener(e -> {
+          if (e instanceof BackfillEvent.SliceSucceeded) {
+            window.ended();
+          }
+        })
+        .build();
+    BackfillRun run;
+    if (first) {
+      LocalDateTime start = LocalDateTime.of(2020, 1, 1, 0, 0);
+      run = backfill.execute(backfill.plan(PartitionRange.of(HOUR.format(start), HOUR.format(start.plusHours(tasks - 1)))),
+          options);
+    } else {
+      while (store.run(round).isEmpty()) {
+        Thread.sleep(5);
+      }
+      run = backfill.worker(round, options);
+    }
+    RunReport report = run.await();
+    if (first && report.status() != RunStatus.SUCCEEDED && report.status() != RunStatus.RUNNING) {
+      throw new IllegalStateException("run " + round + " ended " + report.status() + ": " + report.message());
+    }
+  }
+
+  @Override
+  public boolean done(DataSource ds, String round, int tasks) throws Exception {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM backfill_slices WHERE run_id = ?"
+            + " AND status = 'SUCCEEDED'")) {
+      ps.setString(1, round);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) >= tasks;
+      }
+    }
+  }
+}

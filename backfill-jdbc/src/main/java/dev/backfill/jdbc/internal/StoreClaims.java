@@ -1,0 +1,220 @@
+package dev.backfill.jdbc.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.backfill.UnknownRunException;
+import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.SliceLease;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state store's claims and lease renewals on engines with {@code SKIP LOCKED}, in as few round
+ * trips as the engine allows (issue 17). With {@code UPDATE ... RETURNING} (PostgreSQL) a claim of
+ * any number of slices is one auto-committed statement, which locks the candidates with
+ * {@code FOR UPDATE SKIP LOCKED} in its subqueries and returns the new leases, and a renewal is one
+ * statement too. Elsewhere a claim is one READ COMMITTED transaction (locking selects, one update,
+ * one read of the leases) and a renewal one conditional update and one read, in auto-commit. Expired
+ * leases are taken before PENDING slices, each in slice order.
+ */
+public final class StoreClaims {
+  private static final String TAKE = "status = 'RUNNING', attempt = attempt + 1, version = version + 1, worker = ?,"
+      + " lease_until = %s, started_at = %s, finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL";
+
+  private final Dialect dialect;
+  private final StoreTables t;
+  private final StoreTx tx;
+
+  /**
+   * Creates the claims of one store.
+   *
+   * @param dialect the engine (with {@code SKIP LOCKED})
+   * @param tables the store's tables
+   * @param tx the store's transactions
+   */
+  public StoreClaims(Dialect dialect, StoreTables tables, StoreTx tx) {
+    this.dialect = dialect;
+    this.t = tables;
+    this.tx = tx;
+  }
+
+  /**
+   * Claims up to {@code max} slices: expired leases first, then PENDING slices.
+   *
+   * @param runId the run
+   * @param workerId the claiming worker
+   * @param leaseTime lease length, added to the database's time
+   * @param max most slices to claim
+   * @return the leases, fewer than {@code max} (or none) when fewer are claimable
+   * @throws UnknownRunException when the run does not exist
+   */
+  public List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
+    String what = "claim up to " + max + " slice(s) of run " + runId;
+    List<SliceLease> leases = dialect.supportsUpdateReturning()
+        ? tx.single(what, c -> claimReturning(c, runId, workerId, leaseTime.toMillis(), max))
+        : tx.run(what, c -> claimLocking(c, runId, workerId, leaseTime.toMillis(), max));
+    if (leases.isEmpty()) {
+      tx.single("read run " + runId, c -> {
+        requireRun(c, runId);
+        return null;
+      });
+    }
+    return leases;
+  }
+
+  private List<SliceLease> claimReturning(Connection c, String runId, String workerId, long millis, int max)
+      throws SQLException {
+    String candidates = "SELECT slice_index, %d AS k FROM " + t.slices + " WHERE run_id = ? AND %s"
+        + " ORDER BY slice_index LIMIT " + max + " FOR UPDATE SKIP LOCKED";
+    String sql = "WITH expired AS (" + String.format(candidates, 0, "status = 'RUNNING' AND lease_until <= "
+        + dialect.now()) + "), pending AS (" + String.format(candidates, 1, "status = 'PENDING'") + "),"
+        + " picked AS (SELECT slice_index, k FROM (SELECT * FROM expired UNION ALL SELECT * FROM pending) u"
+        + " ORDER BY k, slice_index LIMIT " + max + ")"
+        + " UPDATE " + t.slices + " s SET " + String.format(TAKE, dialect.nowPlusMillis(), dialect.now())
+        + " FROM picked WHERE s.run_id = ? AND s.slice_index = picked.slice_index"
+        + " RETURNING s.slice_index, s.attempt, s.version, s.lease_until, picked.k";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, runId);
+      ps.setString(2, runId);
+      ps.setString(3, workerId);
+      ps.setLong(4, millis);
+      ps.setString(5, runId);
+      // RETURNING keeps no order: expired leases first, each kind in slice order
+      List<long[]> order = new ArrayList<>();
+      Map<Integer, SliceLease> leases = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          SliceLease l = lease(rs, runId, workerId);
+          leases.put(l.index(), l);
+          order.add(new long[] {rs.getInt("k"), l.index()});
+        }
+      }
+      order.sort(Comparator.<long[]>comparingLong(o -> o[0]).thenComparingLong(o -> o[1]));
+      return order.stream().map(o -> leases.get((int) o[1])).toList();
+    }
+  }
+
+  private List<SliceLease> claimLocking(Connection c, String runId, String workerId, long millis, int max)
+      throws SQLException {
+    List<Integer> indexes = lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max);
+    if (indexes.size() < max) {
+      indexes.addAll(lockCandidates(c, runId, "status = 'PENDING'", max - indexes.size()));
+    }
+    if (indexes.isEmpty()) {
+      return List.of();
+    }
+    String in = " AND slice_index IN (" + String.join(", ", Collections.nCopies(indexes.size(), "?")) + ")";
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET "
+        + String.format(TAKE, dialect.nowPlusMillis(), dialect.now()) + " WHERE run_id = ?" + in)) {
+      int i = 1;
+      ps.setString(i++, workerId);
+      ps.setLong(i++, millis);
+      ps.setString(i++, runId);
+      for (int index : indexes) {
+        ps.setInt(i++, index);
+      }
+      ps.executeUpdate();
+    }
+    Map<Integer, SliceLease> leases = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, lease_until FROM " + t.slices
+        + " WHERE run_id = ?" + in)) {
+      int i = 1;
+      ps.setString(i++, runId);
+      for (int index : indexes) {
+        ps.setInt(i++, index);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          leases.put(rs.getInt(1), lease(rs, runId, workerId));
+        }
+      }
+    }
+    return indexes.stream().map(leases::get).toList();
+  }
+
+  private List<Integer> lockCandidates(Connection c, String runId, String condition, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
+        + condition + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
+      ps.setString(1, runId);
+      List<Integer> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Extends a lease that the worker still holds (same version, still RUNNING) by {@code leaseTime}
+   * from the database's now, in auto-commit: one statement with {@code RETURNING}, else a conditional
+   * update and a read of the new lease end under the same version.
+   *
+   * @param lease the lease
+   * @param leaseTime the new length
+   * @return the renewed lease, or empty when it was lost
+   */
+  public Optional<SliceLease> renew(SliceLease lease, Duration leaseTime) {
+    String update = "UPDATE " + t.slices + " SET lease_until = " + dialect.nowPlusMillis()
+        + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'";
+    boolean returning = dialect.supportsUpdateReturning();
+    return tx.single("renew the lease on slice " + lease.index() + " of run " + lease.runId(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(update + (returning ? " RETURNING lease_until" : ""))) {
+        ps.setLong(1, leaseTime.toMillis());
+        ps.setString(2, lease.runId());
+        ps.setInt(3, lease.index());
+        ps.setLong(4, lease.version());
+        if (returning) {
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(renewed(lease, rs)) : Optional.<SliceLease>empty();
+          }
+        }
+        if (ps.executeUpdate() == 0) {
+          return Optional.<SliceLease>empty();
+        }
+      }
+      // the version cannot come back, so a row at it is this renewal's (a row that moved on is a lost lease)
+      try (PreparedStatement ps = c.prepareStatement("SELECT lease_until FROM " + t.slices
+          + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'")) {
+        ps.setString(1, lease.runId());
+        ps.setInt(2, lease.index());
+        ps.setLong(3, lease.version());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(renewed(lease, rs)) : Optional.<SliceLease>empty();
+        }
+      }
+    });
+  }
+
+  private SliceLease renewed(SliceLease lease, ResultSet rs) throws SQLException {
+    return new SliceLease(lease.runId(), lease.index(), lease.workerId(), lease.attempt(), lease.version(),
+        requireNonNull(dialect.readStoredInstant(rs, "lease_until")));
+  }
+
+  private SliceLease lease(ResultSet rs, String runId, String workerId) throws SQLException {
+    return new SliceLease(runId, rs.getInt("slice_index"), workerId, rs.getInt("attempt"), rs.getLong("version"),
+        requireNonNull(dialect.readStoredInstant(rs, "lease_until")));
+  }
+
+  private void requireRun(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + t.runs + " WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new UnknownRunException("unknown run id '" + runId + "'; no such run in this state store");
+        }
+      }
+    }
+  }
+}

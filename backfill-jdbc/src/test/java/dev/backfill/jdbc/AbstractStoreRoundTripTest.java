@@ -1,0 +1,165 @@
+package dev.backfill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backfill.Guarantee;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import dev.backfill.spi.LeaseLostException;
+import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunRecord;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceRecord;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a slice costs the state store in statements (issue 17), counted, never timed: a claim of
+ * several slices, a renewal and a slice's end inside the writer's transaction, on each engine; and
+ * that the fewer statements keep the fences: a slice's end with a lost lease, or after another run
+ * took the target, still refuses the commit and leaves nothing recorded. Subclasses name the engine
+ * and the counts it is held to.
+ */
+abstract class AbstractStoreRoundTripTest {
+  static final Instant T0 = Instant.parse("2024-06-01T10:00:00Z");
+
+  TestDatabase db;
+  StatementCounter counter;
+  JdbcStateStore store;
+
+  abstract TestDatabase.Engine engine();
+
+  /** Server calls of a claim of four slices (statements, commits, auto-commit and isolation switches). */
+  abstract int claimOfFourCalls();
+
+  /** Server calls of a renewal. */
+  abstract int renewalCalls();
+
+  /** Statements of a successful slice's end inside the writer's transaction (the run's target known). */
+  abstract int joinedEndStatements();
+
+  @BeforeEach
+  void open() {
+    db = TestDatabase.open(engine());
+    counter = new StatementCounter(db.dataSource());
+    store = JdbcStateStore.builder(counter.dataSource()).tablePrefix("rt_").build();
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private String newRun(int slices) {
+    String id = "r-" + UUID.randomUUID();
+    List<SliceRecord> pending = new ArrayList<>();
+    for (int i = 0; i < slices; i++) {
+      pending.add(SliceRecord.pending(id, i, "2024-01-0" + (i + 1), List.of("2024-01-0" + (i + 1))));
+    }
+    store.createRun(new RunRecord(id, "orders", RunStatus.RUNNING, "v1", Guarantee.EXACTLY_ONCE, "{}", slices, T0, null,
+        ""), pending);
+    return id;
+  }
+
+  private int calls() {
+    return counter.counts().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static SliceOutcome succeeded(long rows) {
+    return new SliceOutcome(SliceStatus.SUCCEEDED, rows, T0, T0.plusMillis(5), null, List.of(), null);
+  }
+
+  private ResourceProvider writer(Connection c) {
+    DataSource ds = counter.dataSource();
+    return new ResourceProvider() {
+      @Override
+      public <R> Optional<R> resource(Class<R> type) {
+        if (type == Connection.class) {
+          return Optional.of(type.cast(c));
+        }
+        return type == DataSource.class ? Optional.of(type.cast(ds)) : Optional.empty();
+      }
+    };
+  }
+
+  @Test
+  void aClaimOfFourSlicesARenewalAndASlicesEndTakeTheirFewStatements() throws Exception {
+    String id = newRun(6);
+    counter.reset();
+    List<SliceLease> leases = store.claim(id, "w", Duration.ofMinutes(1), 4);
+    assertThat(leases).extracting(SliceLease::index).containsExactly(0, 1, 2, 3);
+    assertThat(calls()).as("claim of four: %s", counter.counts()).isEqualTo(claimOfFourCalls());
+    assertThat(counter.count("isolation")).as("the session's isolation is neither read nor set").isZero();
+
+    counter.reset();
+    assertThat(store.renew(leases.get(0), Duration.ofMinutes(2))).isPresent();
+    assertThat(calls()).as("renewal: %s", counter.counts()).isEqualTo(renewalCalls());
+
+    for (int i = 0; i < 2; i++) {
+      try (Connection c = counter.dataSource().getConnection()) {
+        c.setAutoCommit(false);
+        counter.reset();
+        store.complete(leases.get(i), succeeded(3), writer(c));
+        int statements = counter.count("statement");
+        c.commit();
+        c.setAutoCommit(true);
+        if (i == 1) {
+          assertThat(statements).as("a slice's end once the run's target is known: %s", counter.counts())
+              .isEqualTo(joinedEndStatements());
+        }
+      }
+    }
+    assertThat(store.slices(id)).extracting(SliceRecord::status).startsWith(SliceStatus.SUCCEEDED,
+        SliceStatus.SUCCEEDED, SliceStatus.RUNNING);
+    assertThat(store.attempts(id)).hasSize(2);
+  }
+
+  @Test
+  void aLostLeaseStillRefusesTheCommitAndRecordsNothing() throws Exception {
+    String id = newRun(1);
+    SliceLease first = store.claim(id, "w1", Duration.ofMinutes(1)).orElseThrow();
+    store.reopen(id); // the lease is gone: another claim takes the slice with a new token
+    SliceLease second = store.claim(id, "w2", Duration.ofMinutes(1)).orElseThrow();
+    try (Connection c = counter.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      assertThatThrownBy(() -> store.complete(first, succeeded(3), writer(c)))
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageContainingAll("is lost", "worker w1 presented token " + first.version(), "held by w2");
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    assertThat(store.renew(first, Duration.ofMinutes(1))).as("nor can the lost lease be renewed").isEmpty();
+    SliceRecord slice = store.slices(id).get(0);
+    assertThat(slice.status()).isEqualTo(SliceStatus.RUNNING);
+    assertThat(slice.version()).isEqualTo(second.version());
+    assertThat(store.attempts(id)).isEmpty();
+  }
+
+  @Test
+  void anotherRunHoldingTheTargetRefusesTheCommit() throws Exception {
+    String id = newRun(1);
+    SliceLease lease = store.claim(id, "w1", Duration.ofMinutes(1)).orElseThrow();
+    store.acquireTarget("orders", "r-other", "w9", Duration.ofMinutes(1));
+    try (Connection c = counter.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      assertThatThrownBy(() -> store.complete(lease, succeeded(3), writer(c)))
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageContaining("is held by run r-other now");
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    assertThat(store.slices(id).get(0).status()).isEqualTo(SliceStatus.RUNNING);
+    assertThat(store.attempts(id)).isEmpty();
+  }
+}
