@@ -118,7 +118,8 @@ public interface StateStore {
 
   /**
    * Reads one page of a run's slices: those with an index of at least {@code fromIndex}, in index
-   * order, at most {@code limit} of them. The executor, the finisher and reports of big runs walk a
+   * order, at most {@code limit} of them. A run's slices are numbered 0 to {@code sliceCount - 1}, so
+   * the page holds the indexes {@code fromIndex} to {@code fromIndex + limit - 1} that exist. The executor, the finisher and reports of big runs walk a
    * run page by page through this method, so that a run of millions of slices is never held in
    * memory at once; a store whose runs can be that big should override the default, which reads
    * every slice.

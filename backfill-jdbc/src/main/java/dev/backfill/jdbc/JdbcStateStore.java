@@ -383,7 +383,12 @@ public final class JdbcStateStore implements StateStore {
     return readSlices("read the slices of run " + runId, runId, 0, Integer.MAX_VALUE);
   }
 
-  /** Reads a page with one keyset query on the slices' primary key (run_id, slice_index). */
+  /**
+   * Reads a page with one range query on the slices' primary key (run_id, slice_index). The range is
+   * bounded on both sides, not only by LIMIT: without statistics on a freshly created run PostgreSQL
+   * otherwise sorts every slice after {@code fromIndex} for each page, which made walking a run of
+   * two million slices quadratic (150 ms a page instead of under 1 ms).
+   */
   @Override
   public List<SliceRecord> slices(String runId, int fromIndex, int limit) {
     StateStore.checkPage(fromIndex, limit);
@@ -395,9 +400,11 @@ public final class JdbcStateStore implements StateStore {
     return tx.run(what, c -> {
       List<SliceRecord> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.slices
-          + " WHERE run_id = ? AND slice_index >= ? ORDER BY slice_index" + (paged ? " LIMIT " + limit : ""))) {
+          + " WHERE run_id = ? AND slice_index >= ? AND slice_index < ? ORDER BY slice_index"
+          + (paged ? " LIMIT " + limit : ""))) {
         ps.setString(1, runId);
         ps.setInt(2, fromIndex);
+        ps.setLong(3, (long) fromIndex + limit);
         dialect.streamResults(ps, BATCH);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
