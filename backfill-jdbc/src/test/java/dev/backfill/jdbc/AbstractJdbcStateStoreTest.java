@@ -328,7 +328,8 @@ abstract class AbstractJdbcStateStoreTest extends StateStoreContract {
     assertThat(store.guaranteeWith(ResourceProvider.NONE)).isEqualTo(Guarantee.AT_LEAST_ONCE);
   }
 
-  private static ResourceProvider provider(Connection c, DataSource ds) {
+  /** What a JDBC destination hands the store at commit: its transaction's connection and its pool. */
+  static ResourceProvider provider(Connection c, DataSource ds) {
     return new ResourceProvider() {
       @Override
       public <R> Optional<R> resource(Class<R> type) {

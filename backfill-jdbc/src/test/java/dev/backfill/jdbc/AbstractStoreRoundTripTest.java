@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,16 +79,7 @@ abstract class AbstractStoreRoundTripTest {
   }
 
   private ResourceProvider writer(Connection c) {
-    DataSource ds = counter.dataSource();
-    return new ResourceProvider() {
-      @Override
-      public <R> Optional<R> resource(Class<R> type) {
-        if (type == Connection.class) {
-          return Optional.of(type.cast(c));
-        }
-        return type == DataSource.class ? Optional.of(type.cast(ds)) : Optional.empty();
-      }
-    };
+    return AbstractJdbcStateStoreTest.provider(c, counter.dataSource());
   }
 
   @Test

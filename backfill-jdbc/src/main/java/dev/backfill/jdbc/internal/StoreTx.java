@@ -116,12 +116,7 @@ public final class StoreTx {
         // other's candidates and deadlock on gap locks.
         dialect.beginWrite(c);
         try {
-          R result = work.apply(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException | Error e) {
-          rollback(c);
-          throw e;
+          return commitAfter(c, work);
         } finally {
           restore(c, autoCommit, isolation);
         }
@@ -145,20 +140,22 @@ public final class StoreTx {
   public <R> R single(String what, Work<R> work) {
     Callable<R> once = () -> {
       try (Connection c = dataSource.getConnection()) {
-        if (c.getAutoCommit()) {
-          return work.apply(c);
-        }
-        try {
-          R result = work.apply(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException | Error e) {
-          rollback(c);
-          throw e;
-        }
+        return c.getAutoCommit() ? work.apply(c) : commitAfter(c, work);
       }
     };
     return call(what, Retry.decorateCallable(retry, once));
+  }
+
+  /** Runs the work on a connection in a transaction, commits it, or rolls it back if the work fails. */
+  private <R> R commitAfter(Connection c, Work<R> work) throws SQLException {
+    try {
+      R result = work.apply(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollback(c);
+      throw e;
+    }
   }
 
   /**
