@@ -59,7 +59,7 @@ abstract class AbstractStoreRoundTripTest {
     db.close();
   }
 
-  private String newRun(int slices) {
+  String newRun(int slices) {
     String id = "r-" + UUID.randomUUID();
     List<SliceRecord> pending = new ArrayList<>();
     for (int i = 0; i < slices; i++) {

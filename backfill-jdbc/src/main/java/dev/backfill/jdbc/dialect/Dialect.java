@@ -28,9 +28,9 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -1046,6 +1046,19 @@ public abstract class Dialect {
    */
   public boolean supportsUpdateReturning() {
     return false;
+  }
+
+  /**
+   * Returns the system column that addresses a row's current version (PostgreSQL's {@code ctid}), with
+   * which one statement updates the rows it has just locked without searching an index for them again.
+   * A claim joins its locked candidates by it: joined by key instead, PostgreSQL plans the update as a
+   * walk over every slice of the run whenever the slices table has no statistics yet (a fresh run),
+   * which made each claim scan the whole run.
+   *
+   * @return the column on PostgreSQL, empty elsewhere
+   */
+  public Optional<String> rowAddress() {
+    return Optional.empty();
   }
 
   /**

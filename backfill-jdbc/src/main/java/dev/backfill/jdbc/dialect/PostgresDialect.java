@@ -219,6 +219,11 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public Optional<String> rowAddress() {
+    return Optional.of("ctid");
+  }
+
+  @Override
   public void lockMigrations(Connection connection, String name) throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
       ps.setLong(1, lockKey(name));

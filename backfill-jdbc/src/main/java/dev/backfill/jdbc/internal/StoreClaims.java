@@ -72,17 +72,35 @@ public final class StoreClaims {
     return leases;
   }
 
-  private List<SliceLease> claimReturning(Connection c, String runId, String workerId, long millis, int max)
-      throws SQLException {
-    String candidates = "SELECT slice_index, %d AS k FROM " + t.slices + " WHERE run_id = ? AND %s"
+  /**
+   * Returns the one statement that claims up to {@code max} slices where the engine has
+   * {@code UPDATE ... RETURNING}: parameters run id, run id, worker, lease millis, run id; it returns
+   * each new lease and {@code k}, 0 for an expired lease taken over and 1 for a PENDING slice. The
+   * locked candidates are updated by their row address where the engine has one: joined by key,
+   * PostgreSQL without statistics on the slices table (a fresh run) walks every slice of the run for
+   * each claim.
+   *
+   * @param max most slices to claim
+   * @return the SQL
+   */
+  public String claimReturningSql(int max) {
+    Optional<String> address = dialect.rowAddress();
+    String located = address.map(a -> a + " AS address, ").orElse("");
+    String candidates = "SELECT " + located + "slice_index, %d AS k FROM " + t.slices + " WHERE run_id = ? AND %s"
         + " ORDER BY slice_index LIMIT " + max + " FOR UPDATE SKIP LOCKED";
-    String sql = "WITH expired AS (" + String.format(candidates, 0, "status = 'RUNNING' AND lease_until <= "
+    return "WITH expired AS (" + String.format(candidates, 0, "status = 'RUNNING' AND lease_until <= "
         + dialect.now()) + "), pending AS (" + String.format(candidates, 1, "status = 'PENDING'") + "),"
-        + " picked AS (SELECT slice_index, k FROM (SELECT * FROM expired UNION ALL SELECT * FROM pending) u"
+        + " picked AS (SELECT * FROM (SELECT * FROM expired UNION ALL SELECT * FROM pending) u"
         + " ORDER BY k, slice_index LIMIT " + max + ")"
         + " UPDATE " + t.slices + " s SET " + String.format(TAKE, dialect.nowPlusMillis(), dialect.now())
-        + " FROM picked WHERE s.run_id = ? AND s.slice_index = picked.slice_index"
+        + " FROM picked WHERE " + address.map(a -> "s." + a + " = picked.address AND ").orElse("")
+        + "s.run_id = ? AND s.slice_index = picked.slice_index"
         + " RETURNING s.slice_index, s.attempt, s.version, s.lease_until, picked.k";
+  }
+
+  private List<SliceLease> claimReturning(Connection c, String runId, String workerId, long millis, int max)
+      throws SQLException {
+    String sql = claimReturningSql(max);
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, runId);
       ps.setString(2, runId);
