@@ -733,10 +733,13 @@ public final class JdbcStateStore implements StateStore {
     String logicVersion;
     List<String> keys;
     String[] run = runTargets.get(lease.runId());
-    if (known != null && run != null) {
+    // the keys come back from the slice's update, or were read by this process's claim
+    @Nullable List<String> given = known != null || claims == null ? known
+        : claims.takePartitionKeys(lease).map(JdbcStateStore::strings).orElse(null);
+    if (given != null && run != null) {
       target = run[0];
       logicVersion = run[1];
-      keys = known;
+      keys = given;
     } else {
       try (PreparedStatement ps = c.prepareStatement("SELECT r.target, r.logic_version, s.partition_keys FROM " + t.runs
           + " r JOIN " + t.slices + " s ON s.run_id = r.run_id WHERE s.run_id = ? AND s.slice_index = ?")) {

@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -17,23 +19,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The state store's claims and lease renewals on engines with {@code SKIP LOCKED}, in as few round
  * trips as the engine allows (issue 17). With {@code UPDATE ... RETURNING} (PostgreSQL) a claim of
  * any number of slices is one auto-committed statement, which locks the candidates with
  * {@code FOR UPDATE SKIP LOCKED} in its subqueries and returns the new leases, and a renewal is one
- * statement too. Elsewhere a claim is one READ COMMITTED transaction (locking selects, one update,
- * one read of the leases) and a renewal one conditional update and one read, in auto-commit. Expired
+ * statement too. Elsewhere a claim is one READ COMMITTED transaction (locking selects that also read
+ * what the leases need, one update) and a renewal one conditional update and one read, in auto-commit. Expired
  * leases are taken before PENDING slices, each in slice order.
  */
 public final class StoreClaims {
   private static final String TAKE = "status = 'RUNNING', attempt = attempt + 1, version = version + 1, worker = ?,"
       + " lease_until = %s, started_at = %s, finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL";
 
+  /** Most partition keys remembered from claims whose slices have not ended. */
+  private static final int MAX_REMEMBERED = 4096;
+
   private final Dialect dialect;
   private final StoreTables t;
   private final StoreTx tx;
+  /** Partition keys (stored JSON) read by this process's locking claims, by lease, until the slice ends. */
+  private final Map<String, String> claimedKeys = new ConcurrentHashMap<>();
 
   /**
    * Creates the claims of one store.
@@ -122,56 +130,85 @@ public final class StoreClaims {
     }
   }
 
+  /**
+   * A claim in one READ COMMITTED transaction where {@code UPDATE} returns nothing: the locking selects
+   * read what the leases need (attempt, version, the database's now, the partition keys), so the update
+   * sets the lease's end from that now and nothing is read back.
+   */
   private List<SliceLease> claimLocking(Connection c, String runId, String workerId, long millis, int max)
       throws SQLException {
-    List<Integer> indexes = lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max);
-    if (indexes.size() < max) {
-      indexes.addAll(lockCandidates(c, runId, "status = 'PENDING'", max - indexes.size()));
+    List<Candidate> picked = lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max);
+    if (picked.size() < max) {
+      picked.addAll(lockCandidates(c, runId, "status = 'PENDING'", max - picked.size()));
     }
-    if (indexes.isEmpty()) {
+    if (picked.isEmpty()) {
       return List.of();
     }
-    String in = " AND slice_index IN (" + String.join(", ", Collections.nCopies(indexes.size(), "?")) + ")";
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET "
-        + String.format(TAKE, dialect.nowPlusMillis(), dialect.now()) + " WHERE run_id = ?" + in)) {
+    Instant now = picked.stream().map(Candidate::now).max(Instant::compareTo).orElseThrow();
+    Instant until = now.plusMillis(millis);
+    String in = " AND slice_index IN (" + String.join(", ", Collections.nCopies(picked.size(), "?")) + ")";
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET " + String.format(TAKE, "?", "?")
+        + " WHERE run_id = ?" + in)) {
       int i = 1;
       ps.setString(i++, workerId);
-      ps.setLong(i++, millis);
+      dialect.bindStoredInstant(ps, i++, until);
+      dialect.bindStoredInstant(ps, i++, now);
       ps.setString(i++, runId);
-      for (int index : indexes) {
-        ps.setInt(i++, index);
+      for (Candidate p : picked) {
+        ps.setInt(i++, p.index());
       }
       ps.executeUpdate();
     }
-    Map<Integer, SliceLease> leases = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, lease_until FROM " + t.slices
-        + " WHERE run_id = ?" + in)) {
-      int i = 1;
-      ps.setString(i++, runId);
-      for (int index : indexes) {
-        ps.setInt(i++, index);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          leases.put(rs.getInt(1), lease(rs, runId, workerId));
-        }
-      }
+    List<SliceLease> leases = new ArrayList<>();
+    for (Candidate p : picked) {
+      // as stored: the column keeps microseconds
+      SliceLease lease = new SliceLease(runId, p.index(), workerId, p.attempt() + 1, p.version() + 1,
+          until.truncatedTo(ChronoUnit.MICROS));
+      remember(lease, p.partitionKeys());
+      leases.add(lease);
     }
-    return indexes.stream().map(leases::get).toList();
+    return leases;
   }
 
-  private List<Integer> lockCandidates(Connection c, String runId, String condition, int limit) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index FROM " + t.slices + " WHERE run_id = ? AND "
-        + condition + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
+  /** A slice locked for a claim, as it was before the claim, and the database's now when it was read. */
+  private record Candidate(int index, int attempt, long version, String partitionKeys, Instant now) {}
+
+  private List<Candidate> lockCandidates(Connection c, String runId, String condition, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, partition_keys, "
+        + dialect.now() + " AS db_now FROM " + t.slices + " WHERE run_id = ? AND " + condition
+        + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
       ps.setString(1, runId);
-      List<Integer> out = new ArrayList<>();
+      List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getInt(1));
+          out.add(new Candidate(rs.getInt("slice_index"), rs.getInt("attempt"), rs.getLong("version"),
+              rs.getString("partition_keys"), requireNonNull(dialect.readStoredInstant(rs, "db_now"))));
         }
       }
       return out;
     }
+  }
+
+  private static String leaseKey(SliceLease lease) {
+    return lease.runId() + '\u0000' + lease.index() + '\u0000' + lease.version();
+  }
+
+  private void remember(SliceLease lease, String partitionKeys) {
+    if (claimedKeys.size() >= MAX_REMEMBERED) {
+      claimedKeys.clear(); // leases lost or never ended; their slices read their keys again
+    }
+    claimedKeys.put(leaseKey(lease), partitionKeys);
+  }
+
+  /**
+   * Takes the partition keys (stored JSON) this process read when it claimed a lease, so the slice's end
+   * need not read them again; empty when the claim returned them some other way or they were dropped.
+   *
+   * @param lease the lease being ended
+   * @return the stored partition keys JSON
+   */
+  public Optional<String> takePartitionKeys(SliceLease lease) {
+    return Optional.ofNullable(claimedKeys.remove(leaseKey(lease)));
   }
 
   /**
