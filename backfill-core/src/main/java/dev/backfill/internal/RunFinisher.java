@@ -90,7 +90,8 @@ final class RunFinisher {
     if (stopReason != null) {
       int skipped = s.store.markPending(s.run.runId(), SliceStatus.SKIPPED, "not started: " + stopReason);
       s.tracker.skippedPending(skipped);
-      messages.add(stopReason + "; " + skipped + " slice(s) skipped, resume to run them");
+      // with those this session's workers had claimed ahead and settled SKIPPED themselves
+      messages.add(stopReason + "; " + (skipped + s.skippedClaimedCount()) + " slice(s) skipped, resume to run them");
     }
     int elsewhere = failure == null ? runningElsewhere.getAsInt() : 0;
     // the message marks this session as the finisher, so a store retrying its transaction can tell

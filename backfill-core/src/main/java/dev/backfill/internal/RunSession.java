@@ -63,6 +63,8 @@ final class RunSession<T> implements BackfillRun {
   /** Threads waiting before a slice starts (rate limit); any stop interrupts them. */
   private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failedSlices = new AtomicInteger();
+  /** Slices this session had claimed but not started when the run stopped, settled SKIPPED by its workers. */
+  private final AtomicInteger skippedClaimed = new AtomicInteger();
   private final AtomicReference<@Nullable CancelMode> cancelMode = new AtomicReference<>();
   private volatile @Nullable String stopReason;
   private volatile boolean stopping;
@@ -121,6 +123,17 @@ final class RunSession<T> implements BackfillRun {
 
   boolean cancelledImmediately() {
     return cancelMode.get() == CancelMode.IMMEDIATE;
+  }
+
+  /** Counts a claimed slice its worker settled SKIPPED without starting it because the run stopped. */
+  void skippedClaimed() {
+    skippedClaimed.incrementAndGet();
+    tracker.skippedPending(1);
+  }
+
+  /** Slices this session's workers settled SKIPPED, claimed but not started, because the run stopped. */
+  int skippedClaimedCount() {
+    return skippedClaimed.get();
   }
 
   /** Counts a slice that failed for good and stops the run when the failure policy says so. */

@@ -86,6 +86,7 @@ final class SliceRunner<T> {
   void skip(SliceLease lease) {
     String reason = s.stopReason() != null ? s.stopReason() : "the run was cancelled (" + s.cancelMode() + ")";
     skip(lease, reason);
+    s.skippedClaimed();
   }
 
   /** Settles a claimed slice as SKIPPED without starting it, saying why (a graph's failed upstream). */
