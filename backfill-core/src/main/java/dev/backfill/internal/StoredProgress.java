@@ -18,24 +18,6 @@ public final class StoredProgress {
   private StoredProgress() {}
 
   /**
-   * Computes the progress of a run.
-   *
-   * @param slices the run's slices
-   * @param retries failed attempts that were retried
-   * @param since when the run was created
-   * @param now the store's time
-   * @param concurrency slices in flight at once, for the ETA
-   * @param slicesPerSecond slice rate limit (0 for none), for the ETA
-   * @return the snapshot
-   */
-  public static Progress of(List<SliceRecord> slices, int retries, Instant since, Instant now, int concurrency,
-      double slicesPerSecond) {
-    Tally t = new Tally();
-    slices.forEach(t::add);
-    return t.progress(retries, since, now, concurrency, slicesPerSecond);
-  }
-
-  /**
    * The progress of a run gathered one slice at a time, in memory bounded whatever the run's size
    * (durations are sampled, see {@code DurationSample}), for callers that walk a big run's slices
    * page by page and compute other figures in the same pass. Not thread-safe.
