@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -160,6 +161,20 @@ public final class InMemoryStateStore implements StateStore {
     }
   }
 
+  /** Reads the range from an index of attempts by slice, not by filtering every attempt of the run. */
+  @Override
+  public List<SliceAttempt> attempts(String runId, int fromIndex, int limit) {
+    StateStore.checkPage(fromIndex, limit);
+    RunState state = state(runId);
+    synchronized (state) {
+      List<SliceAttempt> out = new ArrayList<>();
+      int to = (int) Math.min(Integer.MAX_VALUE, (long) fromIndex + limit);
+      state.attemptsByIndex.subMap(fromIndex, true, to, fromIndex + limit > Integer.MAX_VALUE)
+          .values().forEach(out::addAll);
+      return List.copyOf(out);
+    }
+  }
+
   @Override
   public Optional<SliceLease> claim(String runId, String workerId, Duration leaseTime) {
     RunState state = state(runId);
@@ -234,7 +249,7 @@ public final class InMemoryStateStore implements StateStore {
     synchronized (state) {
       SliceRecord s = checkHeld(state, lease);
       Instant now = now();
-      state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), SliceStatus.FAILED,
+      state.addAttempt(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), SliceStatus.FAILED,
           s.startedAt(), now, 0, error, logExcerpt));
       SliceRecord next = copy(s, SliceStatus.RUNNING, s.attempt() + 1, s.version(), s.leaseUntil(), now, null,
           0, error, List.of(), null);
@@ -256,7 +271,7 @@ public final class InMemoryStateStore implements StateStore {
       state.slices[lease.index()] = new SliceRecord(s.runId(), s.index(), s.key(), s.partitions(), outcome.status(),
           s.attempt(), s.version(), s.worker(), null, outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
           outcome.error(), checks, outcome.logExcerpt(), outcome.stats());
-      state.attempts.add(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), outcome.status(),
+      state.addAttempt(new SliceAttempt(s.runId(), s.index(), s.key(), s.attempt(), lease.workerId(), outcome.status(),
           outcome.startedAt(), outcome.finishedAt(), outcome.rows(), outcome.error(), outcome.logExcerpt()));
       state.running.remove(lease.index());
       keys = s.partitions();
@@ -533,6 +548,8 @@ public final class InMemoryStateStore implements StateStore {
     final BitSet pending = new BitSet();
     final TreeSet<Integer> running = new TreeSet<>();
     final List<SliceAttempt> attempts = new ArrayList<>();
+    /** The same attempts by slice index, each slice's oldest first, for reading a range of slices. */
+    final TreeMap<Integer, List<SliceAttempt>> attemptsByIndex = new TreeMap<>();
     @Nullable String info;
     @Nullable Instant aliveUntil;
     @Nullable CancelRequest cancel;
@@ -552,6 +569,11 @@ public final class InMemoryStateStore implements StateStore {
           default -> { }
         }
       }
+    }
+
+    void addAttempt(SliceAttempt a) {
+      attempts.add(a);
+      attemptsByIndex.computeIfAbsent(a.index(), i -> new ArrayList<>(1)).add(a);
     }
 
     int nextPending() {

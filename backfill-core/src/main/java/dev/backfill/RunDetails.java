@@ -3,6 +3,7 @@ package dev.backfill;
 import static java.util.Objects.requireNonNull;
 
 import dev.backfill.internal.HtmlReport;
+import dev.backfill.internal.PagedList;
 import dev.backfill.internal.ReportJson;
 import dev.backfill.internal.StoredProgress;
 import dev.backfill.spi.CancelRequest;
@@ -20,6 +21,14 @@ import org.jspecify.annotations.Nullable;
  * every slice with its attempts, errors, timings, rows, checks and log excerpts. Render it as JSON
  * ({@link #toJson()}) or as one self-contained HTML report ({@link #toHtml()}).
  *
+ * <p>Big runs: the slices of a run of more than 100,000 slices are not held in memory. {@link #slices()}
+ * is then a read-only list that reads the state store one page of slices (with their attempts) at a
+ * time as it is walked, keeping two pages; every walk reads the store again and sees the slices as
+ * they are then. {@link #progress()}, {@link #retries()}, {@link #rows()} and {@link #slice(String)}
+ * walk it, each once. The reports render every slice of a run of up to 2,000 slices; of a bigger one,
+ * the first 1,000, up to 1,000 failed or running ones and the slowest, with a line saying how many
+ * more are not shown (their counts and figures still cover every slice).
+ *
  * <pre>{@code
  * RunDetails run = RunHistory.of(store).run(runId);
  * System.out.println(run.summary().state() + " " + run.progress().describe());
@@ -32,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * @param java Java version of the process that started the run ("" when unknown)
  * @param options execution options the run was started with, by name (empty when unknown)
  * @param cancelRequest a pending cancel request, or null
- * @param slices every slice in index order
+ * @param slices every slice in index order (read page by page for a big run, see above)
  * @param readAt the state store's time when this was read
  */
 public record RunDetails(RunSummary summary, String planJson, String environment, String java,
@@ -57,7 +66,7 @@ public record RunDetails(RunSummary summary, String planJson, String environment
     requireNonNull(java, "java");
     requireNonNull(readAt, "readAt");
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
-    slices = List.copyOf(slices);
+    slices = slices instanceof PagedList ? slices : List.copyOf(slices);
   }
 
   /**
@@ -101,8 +110,15 @@ public record RunDetails(RunSummary summary, String planJson, String environment
    */
   public Progress progress() {
     int concurrency = (int) Math.max(1, number("maxConcurrency", 1));
-    return StoredProgress.of(slices.stream().map(RunDetails::record).toList(), retries(), summary.createdAt(),
-        summary.finished().orElse(readAt), concurrency, number("slicesPerSecond", 0));
+    // One walk of the slices for every figure: a big run's slices are read from the store as walked.
+    StoredProgress.Tally tally = new StoredProgress.Tally();
+    int retries = 0;
+    for (SliceHistory s : slices) {
+      tally.add(record(s));
+      retries += s.retries();
+    }
+    return tally.progress(retries, summary.createdAt(), summary.finished().orElse(readAt), concurrency,
+        number("slicesPerSecond", 0));
   }
 
   private double number(String option, double otherwise) {

@@ -2,10 +2,12 @@ package dev.backfill;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.backfill.internal.PagedList;
 import dev.backfill.internal.RunInfo;
 import dev.backfill.spi.CancelRequest;
 import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceAttempt;
+import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +47,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link Backfill#resume}), which reruns only what did not commit, or marked failed here.
  */
 public final class RunHistory {
+  /** Slices (with their attempts) read per round trip. */
+  static final int PAGE = 1_000;
+  /** Runs up to this many slices have their slices read at once; bigger ones are read page by page. */
+  static final int LISTED_IN_FULL = 100_000;
+
   private final StateStore store;
 
   private RunHistory(StateStore store) {
@@ -103,24 +111,44 @@ public final class RunHistory {
   }
 
   /**
-   * Returns everything about one run.
+   * Returns everything about one run. The slices of a run of up to {@value #LISTED_IN_FULL} slices
+   * are read at once; those of a bigger run are a read-only list that reads the store one page of
+   * slices and their attempts at a time as it is walked (see {@link RunDetails#slices()}), so that the
+   * history of a run of millions of slices fits a small heap.
    *
    * @param runId run id
    * @return the details
    * @throws UnknownRunException when the store has no such run
    */
   public RunDetails run(String runId) {
+    return run(runId, PAGE, LISTED_IN_FULL);
+  }
+
+  /** {@link #run(String)} with the page size and the size up to which slices are read at once given. */
+  RunDetails run(String runId, int pageSize, int listedInFull) {
     RunRecord record = require(runId);
     Instant now = store.now();
     RunInfo info = RunInfo.parse(store.runInfo(runId));
-    List<SliceAttempt> attempts = store.attempts(runId);
-    List<SliceHistory> slices = store.slices(runId).stream().map(s -> SliceHistory.of(s, attempts)).toList();
+    List<SliceHistory> slices = new PagedList<>(record.sliceCount(), pageSize, (from, limit) -> page(runId, from, limit),
+        "the slices of run " + runId);
+    if (record.sliceCount() <= listedInFull) {
+      slices = List.copyOf(slices);   // small: read once, since reports walk the slices several times
+    }
     return new RunDetails(summarize(record, now, info), record.planJson(), info.environment(), info.java(),
         info.options(), store.cancelRequest(runId).orElse(null), slices, now);
   }
 
+  /** One page of slices with their attempts: two range reads, whatever the run's size. */
+  private List<SliceHistory> page(String runId, int fromIndex, int limit) {
+    List<SliceRecord> records = store.slices(runId, fromIndex, limit);
+    Map<Integer, List<SliceAttempt>> attempts = store.attempts(runId, fromIndex, limit).stream()
+        .collect(Collectors.groupingBy(SliceAttempt::index));
+    return records.stream().map(r -> SliceHistory.of(r, attempts.getOrDefault(r.index(), List.of()))).toList();
+  }
+
   /**
-   * Returns one run's slices with their attempts.
+   * Returns one run's slices with their attempts, as {@link #run(String)} reads them: for a run of
+   * more than {@value #LISTED_IN_FULL} slices, a read-only list that reads the store page by page.
    *
    * @param runId run id
    * @return slices in index order

@@ -194,4 +194,39 @@ class BackfillGraphTest {
         "2024-01-04", "2024-01-05");
     assertThat(store.attempts(resumed.run("facts").runId())).filteredOn(a -> a.key().equals("2024-01-01")).hasSize(1);
   }
+
+  @Test
+  void aGraphOfMoreSlicesThanOnePageReadsTheirStatusesPageByPage() {
+    java.util.concurrent.atomic.AtomicInteger wholeReads = new java.util.concurrent.atomic.AtomicInteger();
+    dev.backfill.spi.StateStore paging = (dev.backfill.spi.StateStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.backfill.spi.StateStore.class}, (proxy, method, args) -> {
+          if ((method.getName().equals("slices") || method.getName().equals("attempts")) && args.length == 1) {
+            wholeReads.incrementAndGet();
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    int hours = 104 * 24;   // 2,496 hourly slices: two and a half pages of StoredSlices.PAGE
+    TestDestination hourly = new TestDestination();
+    Backfill<Row> facts = Backfill.builder("facts").partitioning(Partitioning.hourly(ZoneOffset.UTC))
+        .<Row>source((slice, ctx, sink) -> sink.accept(Row.of("hour", slice.key()))).destination(hourly)
+        .strategy(WriteStrategy.append()).stateStore(paging).clock(clock).sleeper(Fixtures.NO_WAIT).build();
+    Backfill<Row> days = Backfill.builder("days").partitioning(Partitioning.daily(ZoneOffset.UTC))
+        .<Row>source((slice, ctx, sink) -> sink.accept(Row.of("day", slice.key()))).destination(new TestDestination())
+        .strategy(WriteStrategy.append()).stateStore(paging).clock(clock).sleeper(Fixtures.NO_WAIT).build();
+    BackfillGraph graph = BackfillGraph.builder().add(facts).add(days)
+        .dependsOn("days", "facts", PartitionMapping.rollUp()).build();
+
+    GraphPlan plan = graph.plan(PartitionRange.of("2024-01-01", "2024-04-13"));
+    GraphReport report = graph.execute(plan, ExecutionOptions.builder().maxConcurrency(4).build()).await();
+
+    assertThat(report.succeeded()).as(report.summary()).isTrue();
+    assertThat(plan.plan("facts").sliceCount()).isEqualTo(hours);
+    assertThat(hourly.rows()).hasSize(hours);
+    assertThat(store.countSlices(report.run("days").runId())).containsExactly(java.util.Map.entry(SliceStatus.SUCCEEDED, 104));
+    assertThat(wholeReads).as("reads of every slice or attempt of a run at once").hasValue(0);
+  }
 }

@@ -2,7 +2,6 @@ package dev.backfill.internal;
 
 import dev.backfill.BackfillPlan;
 import dev.backfill.SliceStatus;
-import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.StateStore;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -85,9 +84,8 @@ final class GraphNode {
 
   /** Reads the statuses from the store and works out what waits, what is ready and what is skipped. */
   void initialize(List<GraphNode> all, ObjIntConsumer<GraphNode> ready) {
-    for (SliceRecord r : store.slices(runId)) {
-      setStatus(r.index(), r.status());
-    }
+    // Page by page: a graph target of millions of slices keeps its statuses, never its slice records.
+    StoredSlices.forEach(store, runId, r -> setStatus(r.index(), r.status()));
     finished = session == null;
     for (int i = 0; i < status.length; i++) {
       if (status[i] != SliceStatus.PENDING) {

@@ -5,7 +5,6 @@ import dev.backfill.SliceStatus;
 import dev.backfill.TimeSource;
 import dev.backfill.spi.Redaction;
 import dev.backfill.spi.SliceLease;
-import dev.backfill.spi.SliceRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -248,14 +247,13 @@ final class GraphWorkers {
 
   /** Reads a run's slice statuses from the store and passes on what changed to the dependants. */
   private void refresh(GraphNode n) {
-    List<SliceRecord> records = n.store.slices(n.runId);
-    for (SliceRecord r : records) {
+    StoredSlices.forEach(n.store, n.runId, r -> {
       int i = r.index();
       if (!n.held.get(i) && r.status() != n.status[i]) {
         n.setStatus(i, r.status());
         propagate(n, i);
       }
-    }
+    });
   }
 
   private void settled(GraphNode n, int index, SliceStatus status) {

@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  * summary, options, plan, a timeline of attempts per worker, a duration chart with skew outliers,
  * the slice table with attempts, errors, checks and log excerpts. Every value from the store passes
  * through {@link #esc}: partition keys, errors and log lines are user data.
+ *
+ * <p>A run of more than {@value ShownSlices#ALL_UP_TO} slices is capped, not streamed: the timeline,
+ * the duration chart and the slice table show the first {@value ShownSlices#FIRST} slices, up to
+ * {@value ShownSlices#NOTABLE} failed or running ones and the slowest, and a line
+ * ({@code id="not-shown"}) says how many more are not shown; the counts and progress cover every
+ * slice. The run's slices are walked twice (progress, then the selection), one page at a time.
  */
 public final class HtmlReport {
   private static final Escaper HTML = HtmlEscapers.htmlEscaper();
@@ -72,14 +78,21 @@ public final class HtmlReport {
     h.append("<h1>Run <span id=\"run-id\">").append(esc(s.runId())).append("</span> of ").append(esc(s.target()))
         .append(": <span id=\"run-state\" class=\"").append(esc(s.state())).append("\">").append(esc(s.state()))
         .append("</span></h1>\n").append(top);
+    ShownSlices shown = ShownSlices.of(d, p);
     counts(h, s, p);
     facts(h, d);
+    if (shown.notShown() > 0) {
+      h.append("<p id=\"not-shown\">").append(esc(shown.notShownLine())).append("</p>\n");
+    }
     h.append("<h2>Timeline per worker</h2>\n");
-    timeline(h, d);
+    timeline(h, d, shown.slices());
     h.append("<h2>Duration per slice</h2>\n");
-    durations(h, d, p);
+    durations(h, shown.slices(), p);
     h.append("<h2>Slices</h2>\n");
-    slices(h, d, p);
+    slices(h, shown.slices(), p);
+    if (shown.notShown() > 0) {
+      h.append("<p class=\"not-shown\">").append(esc(shown.notShownLine())).append("</p>\n");
+    }
     h.append("<h2>Plan</h2>\n<pre id=\"plan\">").append(esc(d.planDescription())).append("</pre>\n");
     h.append("</body></html>\n");
     return h.toString();
@@ -139,10 +152,10 @@ public final class HtmlReport {
   }
 
   /** One row per worker; one bar per finished attempt (and the running one) on a shared time axis. */
-  private static void timeline(StringBuilder h, RunDetails d) {
+  private static void timeline(StringBuilder h, RunDetails d, List<SliceHistory> slices) {
     record Bar(String key, int attempt, SliceStatus status, Instant from, Instant to) {}
     Map<String, List<Bar>> byWorker = new TreeMap<>();
-    for (SliceHistory s : d.slices()) {
+    for (SliceHistory s : slices) {
       for (SliceHistory.Attempt a : s.attempts()) {
         if (a.startedAt() != null) {
           byWorker.computeIfAbsent(a.worker(), w -> new ArrayList<>())
@@ -210,8 +223,8 @@ public final class HtmlReport {
   }
 
   /** One bar per finished slice in index order; outliers (over 3 × the median) in red. */
-  private static void durations(StringBuilder h, RunDetails d, Progress p) {
-    List<SliceHistory> done = d.slices().stream().filter(s -> s.duration().isPresent()).toList();
+  private static void durations(StringBuilder h, List<SliceHistory> slices, Progress p) {
+    List<SliceHistory> done = slices.stream().filter(s -> s.duration().isPresent()).toList();
     if (done.isEmpty()) {
       h.append("<p>No slice has finished yet.</p>\n");
       return;
@@ -239,12 +252,12 @@ public final class HtmlReport {
     h.append("</span></p>\n");
   }
 
-  private static void slices(StringBuilder h, RunDetails d, Progress p) {
+  private static void slices(StringBuilder h, List<SliceHistory> slices, Progress p) {
     Set<String> outliers = p.outliers().stream().map(Progress.Outlier::sliceKey).collect(Collectors.toSet());
     h.append("<table id=\"slices\"><tr><th>#</th><th>slice</th><th>status</th><th>attempts</th><th>retries</th>")
         .append("<th>worker</th><th>started</th><th>duration</th><th class=\"num\">rows</th><th>error</th>")
         .append("<th>checks</th><th>log</th></tr>\n");
-    for (SliceHistory s : d.slices()) {
+    for (SliceHistory s : slices) {
       h.append("<tr class=\"slice\" data-key=\"").append(esc(s.key())).append("\"><td class=\"num\">").append(s.index())
           .append("</td><td class=\"key\">").append(esc(s.key())).append("</td><td class=\"status ")
           .append(esc(s.status().name())).append("\">").append(esc(s.status().name())).append("</td><td class=\"num\">")

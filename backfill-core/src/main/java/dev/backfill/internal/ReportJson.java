@@ -21,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * JSON (Jackson trees) of the operator's view: run summaries, run details with slices, attempts and
  * log excerpts, progress snapshots and run reports. Instants are ISO-8601 strings, durations are
  * milliseconds, absent values are null. The CLI and the run page serve these same shapes.
+ *
+ * <p>Run details list the slices {@link ShownSlices} selects: all of a run of up to
+ * {@value ShownSlices#ALL_UP_TO} slices; of a bigger one, the first, the failed or running and the
+ * slowest, with {@code slicesNotShown} telling how many are left out (0 when none).
  */
 public final class ReportJson {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -100,9 +104,12 @@ public final class ReportJson {
     n.put("readAt", iso(d.readAt()));
     n.put("rows", d.rows());
     n.put("retries", d.retries());
-    n.set("progress", progress(d.progress()));
+    Progress p = d.progress();
+    n.set("progress", progress(p));
+    ShownSlices shown = ShownSlices.of(d, p);
+    n.put("slicesNotShown", shown.notShown());
     ArrayNode slices = n.putArray("slices");
-    for (SliceHistory s : d.slices()) {
+    for (SliceHistory s : shown.slices()) {
       ObjectNode o = slices.addObject();
       o.put("index", s.index());
       o.put("key", s.key());

@@ -18,23 +18,27 @@ public final class StoredProgress {
   private StoredProgress() {}
 
   /**
-   * Computes the progress of a run.
-   *
-   * @param slices the run's slices
-   * @param retries failed attempts that were retried
-   * @param since when the run was created
-   * @param now the store's time
-   * @param concurrency slices in flight at once, for the ETA
-   * @param slicesPerSecond slice rate limit (0 for none), for the ETA
-   * @return the snapshot
+   * The progress of a run gathered one slice at a time, in memory bounded whatever the run's size
+   * (durations are sampled, see {@code DurationSample}), for callers that walk a big run's slices
+   * page by page and compute other figures in the same pass. Not thread-safe.
    */
-  public static Progress of(List<SliceRecord> slices, int retries, Instant since, Instant now, int concurrency,
-      double slicesPerSecond) {
-    int[] counts = new int[SliceStatus.values().length];
-    long rows = 0;
-    DurationSample done = new DurationSample();
-    List<ProgressTracker.Running> running = new ArrayList<>();
-    for (SliceRecord s : slices) {
+  public static final class Tally {
+    private final int[] counts = new int[SliceStatus.values().length];
+    private final DurationSample done = new DurationSample();
+    private final List<ProgressTracker.Running> running = new ArrayList<>();
+    private int total;
+    private long rows;
+
+    /** Starts an empty tally. */
+    public Tally() {}
+
+    /**
+     * Counts one slice.
+     *
+     * @param s the slice
+     */
+    public void add(SliceRecord s) {
+      total++;
       counts[s.status().ordinal()]++;
       if (s.status() == SliceStatus.SUCCEEDED) {
         rows += s.rows();
@@ -47,16 +51,29 @@ public final class StoredProgress {
         running.add(new ProgressTracker.Running(s.key(), s.startedAt()));
       }
     }
-    ProgressTracker.Timing t = ProgressTracker.timing(done, running, now);
-    Duration elapsed = Duration.between(since, now).isNegative() ? Duration.ZERO : Duration.between(since, now);
-    double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
-    int pending = counts[SliceStatus.PENDING.ordinal()];
-    int inFlight = counts[SliceStatus.RUNNING.ordinal()];
-    Optional<Duration> eta = done.count() == 0 ? Optional.empty()
-        : Optional.of(ProgressTracker.eta(t.meanNanos(), pending + inFlight, concurrency, slicesPerSecond));
-    int failed = counts[SliceStatus.FAILED.ordinal()] + counts[SliceStatus.FAILED_CHECK.ordinal()];
-    return new Progress(slices.size(), counts[SliceStatus.SUCCEEDED.ordinal()], failed, inFlight, pending,
-        counts[SliceStatus.CANCELLED.ordinal()], counts[SliceStatus.SKIPPED.ordinal()], rows, elapsed,
-        done.count() / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
+
+    /**
+     * Computes the progress of the slices counted so far.
+     *
+     * @param retries failed attempts that were retried
+     * @param since when the run was created
+     * @param now the store's time
+     * @param concurrency slices in flight at once, for the ETA
+     * @param slicesPerSecond slice rate limit (0 for none), for the ETA
+     * @return the snapshot
+     */
+    public Progress progress(int retries, Instant since, Instant now, int concurrency, double slicesPerSecond) {
+      ProgressTracker.Timing t = ProgressTracker.timing(done, running, now);
+      Duration elapsed = Duration.between(since, now).isNegative() ? Duration.ZERO : Duration.between(since, now);
+      double seconds = Math.max(elapsed.toNanos() / 1e9, 1e-9);
+      int pending = counts[SliceStatus.PENDING.ordinal()];
+      int inFlight = counts[SliceStatus.RUNNING.ordinal()];
+      Optional<Duration> eta = done.count() == 0 ? Optional.empty()
+          : Optional.of(ProgressTracker.eta(t.meanNanos(), pending + inFlight, concurrency, slicesPerSecond));
+      int failed = counts[SliceStatus.FAILED.ordinal()] + counts[SliceStatus.FAILED_CHECK.ordinal()];
+      return new Progress(total, counts[SliceStatus.SUCCEEDED.ordinal()], failed, inFlight, pending,
+          counts[SliceStatus.CANCELLED.ordinal()], counts[SliceStatus.SKIPPED.ordinal()], rows, elapsed,
+          done.count() / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
+    }
   }
 }

@@ -498,4 +498,38 @@ public interface StateStore {
   default SliceLease nextAttempt(SliceLease lease, String error, @Nullable String logExcerpt) {
     return nextAttempt(lease, error);
   }
+
+  // =============================================================================================
+  // Huge runs in bounded memory (issue 13): the attempts of a range of slices, so that the history
+  // of a run of millions of slices can be read page by page, like its slices.
+
+  /**
+   * Reads the finished attempts of the slices of one page of a run: those whose slice index is at
+   * least {@code fromIndex} and below {@code fromIndex + limit}, the same range that
+   * {@link #slices(String, int, int)} reads. They come in slice index order, and the attempts of one
+   * slice oldest first (by attempt number). {@link dev.backfill.RunHistory} reads the history of a
+   * big run page by page through this method and {@link #slices(String, int, int)}, so that a run of
+   * millions of slices and attempts is never held in memory at once; a store whose runs can be that
+   * big should override the default, which reads every attempt of the run and keeps those of the range.
+   *
+   * <pre>{@code
+   * List<SliceRecord> page = store.slices(runId, 2000, 1000);
+   * List<SliceAttempt> tried = store.attempts(runId, 2000, 1000);   // attempts of slices 2000..2999
+   * }</pre>
+   *
+   * @param runId run id
+   * @param fromIndex the first slice index whose attempts to read (0 for the start)
+   * @param limit how many slice indexes the range covers, at least 1 (not the most attempts returned:
+   *     a slice may have several)
+   * @return the attempts of slices {@code fromIndex} to {@code fromIndex + limit - 1}, by slice index
+   *     and then attempt number
+   * @throws IllegalArgumentException if {@code fromIndex < 0} or {@code limit < 1}
+   */
+  default List<SliceAttempt> attempts(String runId, int fromIndex, int limit) {
+    checkPage(fromIndex, limit);
+    long to = (long) fromIndex + limit;
+    return attempts(runId).stream().filter(a -> a.index() >= fromIndex && a.index() < to)
+        .sorted(java.util.Comparator.comparingInt(SliceAttempt::index).thenComparingInt(SliceAttempt::attempt))
+        .toList();
+  }
 }

@@ -452,11 +452,31 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public List<SliceAttempt> attempts(String runId) {
-    return tx.run("read the attempt history of run " + runId, c -> {
+    return readAttempts("read the attempt history of run " + runId, runId,
+        " ORDER BY recorded_at, slice_index, attempt", -1, 0);
+  }
+
+  /**
+   * Reads the attempts of a range of slices with one range query on the attempts' primary key
+   * (run_id, slice_index, attempt), bounded on both sides for the reason {@link #slices(String, int, int)}
+   * gives; there is no LIMIT, since a slice may have any number of attempts.
+   */
+  @Override
+  public List<SliceAttempt> attempts(String runId, int fromIndex, int limit) {
+    StateStore.checkPage(fromIndex, limit);
+    return readAttempts("read the attempts of slices " + fromIndex + ".. of run " + runId, runId,
+        " AND slice_index >= ? AND slice_index < ? ORDER BY slice_index, attempt", fromIndex, (long) fromIndex + limit);
+  }
+
+  private List<SliceAttempt> readAttempts(String what, String runId, String rest, int fromIndex, long toIndex) {
+    return tx.run(what, c -> {
       List<SliceAttempt> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.attempts
-          + " WHERE run_id = ? ORDER BY recorded_at, slice_index, attempt")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + t.attempts + " WHERE run_id = ?" + rest)) {
         ps.setString(1, runId);
+        if (fromIndex >= 0) {
+          ps.setInt(2, fromIndex);
+          ps.setLong(3, toIndex);
+        }
         dialect.streamResults(ps, BATCH);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

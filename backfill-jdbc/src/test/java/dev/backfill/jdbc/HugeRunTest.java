@@ -9,9 +9,12 @@ import dev.backfill.CancelMode;
 import dev.backfill.ExecutionOptions;
 import dev.backfill.PartitionRange;
 import dev.backfill.Partitioning;
+import dev.backfill.RunDetails;
+import dev.backfill.RunHistory;
 import dev.backfill.RunReport;
 import dev.backfill.RunStatus;
 import dev.backfill.Slice;
+import dev.backfill.SliceHistory;
 import dev.backfill.SliceStats;
 import dev.backfill.SliceStatus;
 import dev.backfill.WriteStrategy;
@@ -23,6 +26,7 @@ import java.lang.management.MemoryUsage;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,10 +40,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * A huge run of hourly slices kept in a {@link JdbcStateStore} on PostgreSQL, in a JVM with a 128 MB
  * heap (surefire execution {@code lowmem}): creating, claiming, finishing, reporting and re-planning
- * the run must never hold every slice, or it runs out of memory. Slices write nothing, so the run
+ * the run, and reading its history ({@link RunHistory}), must never hold every slice, or it runs out of memory. Slices write nothing, so the run
  * measures only the executor and the store.
  *
- * <p>Every build runs 2,000,000 slices (property {@code backfill.huge.slices}), about 45 s here with
+ * <p>Every build runs 2,000,000 slices (property {@code backfill.huge.slices}), about 50 s here with
  * 9 MB of heap in use. The run is cancelled after {@value #WORKED} slices committed, since the store's
  * round trips make two million slices take most of an hour. The whole run to the end is
  * {@link #twoMillionSlicesRunToTheEnd}, enabled with {@code -Dbackfill.huge.complete=true}.
@@ -102,6 +106,26 @@ class HugeRunTest {
     assertThat(walked).isEqualTo(done);
     assertThat(report.slices().get(SLICES - 1).key()).isEqualTo(LAST.format(HOUR));
     printHeap("after walking the report");
+
+    // The operator's history of the run: every slice with its attempts, read page by page.
+    long started = System.nanoTime();
+    RunDetails details = RunHistory.of(JdbcStateStore.create(db.dataSource())).run(report.runId());
+    assertThat(details.slices()).hasSize(SLICES);
+    Map<SliceStatus, Long> statuses = new EnumMap<>(SliceStatus.class);
+    Map<SliceStatus, Long> attempts = new EnumMap<>(SliceStatus.class);
+    int index = 0;
+    for (SliceHistory s : details.slices()) {
+      assertThat(s.index()).isEqualTo(index++);
+      statuses.merge(s.status(), 1L, Long::sum);
+      s.attempts().forEach(a -> attempts.merge(a.status(), 1L, Long::sum));
+    }
+    assertThat(statuses.get(SliceStatus.SUCCEEDED)).isEqualTo(done);
+    assertThat(statuses.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SLICES);
+    // The slices in flight at the cancel may leave a CANCELLED attempt; each committed slice has one success.
+    assertThat(attempts.get(SliceStatus.SUCCEEDED)).as("attempts %s", attempts).isEqualTo(done);
+    assertThat(attempts.keySet()).as("attempts %s", attempts).isSubsetOf(SliceStatus.SUCCEEDED, SliceStatus.CANCELLED);
+    printHeap(String.format(Locale.ROOT, "after walking the run's history in %,d s",
+        (System.nanoTime() - started) / 1_000_000_000L));
 
     // A new plan of the range leaves out what committed; resuming would run the rest.
     BackfillPlan again = backfill.plan(RANGE);

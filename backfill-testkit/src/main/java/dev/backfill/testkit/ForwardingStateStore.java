@@ -83,6 +83,11 @@ public abstract class ForwardingStateStore implements StateStore {
   }
 
   @Override
+  public List<dev.backfill.spi.SliceAttempt> attempts(String runId, int fromIndex, int limit) {
+    return delegate.attempts(runId, fromIndex, limit);
+  }
+
+  @Override
   public List<SliceRecord> slices(String runId) {
     return delegate.slices(runId);
   }

@@ -206,6 +206,39 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  void theAttemptsOfARangeOfSlicesAreReadBySliceAndAttempt() {
+    RunRecord run = newRun("2024-01-01", 5, 1, now());
+    SliceLease s0 = claim(run, "worker-a", LONG_LEASE);
+    SliceLease s1 = claim(run, "worker-a", LONG_LEASE);
+    SliceLease s2 = claim(run, "worker-b", LONG_LEASE);
+    // Recorded out of index order: slice 2 ends first, slice 1 retries twice around slice 0's end.
+    store().complete(s2, outcome(SliceStatus.SUCCEEDED, 2), ResourceProvider.NONE);
+    SliceLease s1b = store().nextAttempt(s1, "deadlock");
+    store().complete(s0, outcome(SliceStatus.FAILED, 0), ResourceProvider.NONE);
+    SliceLease s1c = store().nextAttempt(s1b, "connection lost");
+    store().complete(s1c, outcome(SliceStatus.SUCCEEDED, 1), ResourceProvider.NONE);
+
+    List<SliceAttempt> page = store().attempts(run.runId(), 1, 2);
+    assertEquals(List.of("1#1", "1#2", "1#3", "2#1"),
+        page.stream().map(a -> a.index() + "#" + a.attempt()).toList(),
+        "slices 1 and 2, by slice index and attempt number, whatever order they were recorded in: " + page);
+    assertEquals(List.of(SliceStatus.FAILED, SliceStatus.FAILED, SliceStatus.SUCCEEDED, SliceStatus.SUCCEEDED),
+        page.stream().map(SliceAttempt::status).toList());
+    assertEquals("deadlock", page.get(0).error());
+    assertEquals(List.of("0#1"), store().attempts(run.runId(), 0, 1).stream()
+        .map(a -> a.index() + "#" + a.attempt()).toList(), "the range ends before fromIndex + limit");
+    assertEquals(List.of(), store().attempts(run.runId(), 3, 100), "slices never attempted have no attempts");
+    List<SliceAttempt> all = new ArrayList<>();
+    for (int from = 0; from < 5; from += 2) {
+      all.addAll(store().attempts(run.runId(), from, 2));
+    }
+    assertEquals(store().attempts(run.runId()).size(), all.size(), "pages of slices read every attempt once");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> store().attempts(run.runId(), -1, 3));
+    assertTrue(bad.getMessage().contains("fromIndex -1"), bad.getMessage());
+  }
+
+  @Test
   void creatingARunTwiceFails() {
     RunRecord run = newRun("2024-01-01", 1, 1, now());
 
