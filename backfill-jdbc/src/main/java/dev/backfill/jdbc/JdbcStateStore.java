@@ -20,6 +20,7 @@ import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.jdbc.internal.StoreClaims;
 import dev.backfill.jdbc.internal.StoreLimits;
 import dev.backfill.jdbc.internal.StoreHistory;
+import dev.backfill.jdbc.internal.StoreSliceEnd;
 import dev.backfill.jdbc.internal.StoreTables;
 import dev.backfill.jdbc.internal.StoreTargets;
 import dev.backfill.jdbc.internal.StoreTx;
@@ -96,6 +97,8 @@ public final class JdbcStateStore implements StateStore {
   private final StoreTargets targets;
   private final StoreHistory history;
   private final @Nullable StoreClaims claims;
+  /** A slice's end in one statement, where the engine has data-modifying WITH. */
+  private final @Nullable StoreSliceEnd sliceEnd;
   /** Target and logic version by run id, read once per run by a slice's end (they never change). */
   private final Map<String, String[]> runTargets = new java.util.concurrent.ConcurrentHashMap<>();
   private final String description;
@@ -108,6 +111,7 @@ public final class JdbcStateStore implements StateStore {
     this.targets = new StoreTargets(dialect, t);
     this.history = new StoreHistory(t, dialect, tx);
     this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx) : null;
+    this.sliceEnd = dialect.supportsDataModifyingWith() ? new StoreSliceEnd(dialect, t) : null;
     this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
     tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
       t.migrate(c);
@@ -684,28 +688,55 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
+    SliceStatus s = outcome.status();
+    boolean ok = s == SliceStatus.SUCCEEDED;
+    boolean partitions = ok || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK;
+    // The lease check (version, RUNNING) and the target's holder check are the update's own conditions:
+    // one statement, and the reasons are read only when it changed nothing. Where the engine allows,
+    // the attempt and the partitions ride in the same statement (StoreSliceEnd).
+    String update = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
+        + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
+        + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
+        + targets.noOtherHolderCondition();
+    StoreSliceEnd end = sliceEnd;
+    boolean oneStatement = end != null;
     boolean returning = dialect.supportsUpdateReturning();
+    String sql = end != null ? end.sql(update, partitions, ok, partitionUpdate(ok))
+        : update + (returning ? " RETURNING partition_keys" : "");
     StoreTx.Work<Void> work = c -> {
-      // The lease check (version, RUNNING) and the target's holder check are the update's own conditions:
-      // one statement, and the reasons are read only when it changed nothing.
       @Nullable List<String> keys = null;
-      try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
-          + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
-          + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
-          + targets.noOtherHolderCondition() + (returning ? " RETURNING partition_keys" : ""))) {
-        ps.setString(1, outcome.status().name());
-        dialect.bindStoredInstant(ps, 2, outcome.startedAt());
-        dialect.bindStoredInstant(ps, 3, outcome.finishedAt());
-        ps.setLong(4, outcome.rows());
-        setText(ps, 5, outcome.error());
-        ps.setString(6, json(outcome.checks().stream().map(CheckResult::toString).toList()));
-        setText(ps, 7, outcome.logExcerpt());
-        ps.setString(8, outcome.stats().toJson());
-        ps.setString(9, lease.runId());
-        ps.setInt(10, lease.index());
-        ps.setLong(11, lease.version());
-        ps.setString(12, lease.runId());
-        ps.setString(13, lease.runId());
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        ps.setString(i++, outcome.status().name());
+        dialect.bindStoredInstant(ps, i++, outcome.startedAt());
+        dialect.bindStoredInstant(ps, i++, outcome.finishedAt());
+        ps.setLong(i++, outcome.rows());
+        setText(ps, i++, outcome.error());
+        ps.setString(i++, json(outcome.checks().stream().map(CheckResult::toString).toList()));
+        setText(ps, i++, outcome.logExcerpt());
+        ps.setString(i++, outcome.stats().toJson());
+        ps.setString(i++, lease.runId());
+        ps.setInt(i++, lease.index());
+        ps.setLong(i++, lease.version());
+        ps.setString(i++, lease.runId());
+        ps.setString(i++, lease.runId());
+        if (oneStatement) {
+          ps.setString(i++, lease.workerId());
+          ps.setString(i++, outcome.status().name());
+          dialect.bindStoredInstant(ps, i++, outcome.startedAt());
+          dialect.bindStoredInstant(ps, i++, outcome.finishedAt());
+          ps.setLong(i++, outcome.rows());
+          setText(ps, i++, outcome.error());
+          setText(ps, i++, outcome.logExcerpt());
+          if (partitions) {
+            ps.setString(i++, outcome.status().name());
+            if (ok) {
+              dialect.bindStoredInstant(ps, i++, outcome.finishedAt());
+              ps.setLong(i++, outcome.rows());
+              ps.setLong(i, Duration.between(outcome.startedAt(), outcome.finishedAt()).toMillis());
+            }
+          }
+        }
         boolean updated;
         if (returning) {
           try (ResultSet rs = ps.executeQuery()) {
@@ -727,11 +758,12 @@ public final class JdbcStateStore implements StateStore {
           throw leaseLost(c, lease);
         }
       }
-      recordAttempt(c, lease, outcome.status(), outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
-          outcome.error(), outcome.logExcerpt(), false);
-      SliceStatus s = outcome.status();
-      if (s == SliceStatus.SUCCEEDED || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK) {
-        recordPartitions(c, lease, outcome, keys);
+      if (!oneStatement) {
+        recordAttempt(c, lease, outcome.status(), outcome.startedAt(), outcome.finishedAt(), outcome.rows(),
+            outcome.error(), outcome.logExcerpt(), false);
+        if (partitions) {
+          recordPartitions(c, lease, outcome, keys);
+        }
       }
       return null;
     };
@@ -781,7 +813,7 @@ public final class JdbcStateStore implements StateStore {
       runTargets.put(lease.runId(), new String[] {target, logicVersion});
     }
     boolean ok = o.status() == SliceStatus.SUCCEEDED;
-    List<String> update = ok ? PARTITION_VALUES : List.of("last_status", "last_run_id");
+    List<String> update = partitionUpdate(ok);
     long share = keys.isEmpty() ? 0 : Duration.between(o.startedAt(), o.finishedAt()).toMillis() / keys.size();
     try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(t.partitions, PARTITION_COLUMNS, PARTITION_KEY,
         update))) {
@@ -799,6 +831,11 @@ public final class JdbcStateStore implements StateStore {
       }
       ps.executeBatch();
     }
+  }
+
+  /** The partition state columns a slice's end updates: all of them on success, else status and run. */
+  private static List<String> partitionUpdate(boolean ok) {
+    return ok ? PARTITION_VALUES : List.of("last_status", "last_run_id");
   }
 
   private boolean sharesDataSource(ResourceProvider provider) {

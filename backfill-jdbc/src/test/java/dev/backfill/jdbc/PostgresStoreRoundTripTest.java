@@ -31,7 +31,7 @@ class PostgresStoreRoundTripTest extends AbstractStoreRoundTripTest {
 
   @Override
   int joinedEndStatements() {
-    return 3; // the slice's update (lease and target checked, keys returned), its attempt, its partitions
+    return 1; // one statement: the slice's update (lease and target checked) feeding its attempt and partitions
   }
 
   /**

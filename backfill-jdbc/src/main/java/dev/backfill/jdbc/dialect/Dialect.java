@@ -1062,6 +1062,29 @@ public abstract class Dialect {
   }
 
   /**
+   * Tells whether {@code WITH} may hold {@code INSERT}/{@code UPDATE} with {@code RETURNING}
+   * (data-modifying common table expressions), with which the state store records a slice's end, its
+   * attempt and its partitions' states in one statement.
+   *
+   * @return true on PostgreSQL
+   */
+  public boolean supportsDataModifyingWith() {
+    return false;
+  }
+
+  /**
+   * Returns a set-returning expression of the text elements of a JSON array held as text, for
+   * {@code CROSS JOIN LATERAL ... AS k(key)}; only where {@link #supportsDataModifyingWith()}.
+   *
+   * @param jsonText SQL expression of the JSON array's text
+   * @return the expression
+   * @throws UnsupportedOperationException on engines without it
+   */
+  public String jsonArrayElementsSql(String jsonText) {
+    throw new UnsupportedOperationException(name() + " has no JSON array elements function here");
+  }
+
+  /**
    * Returns the statement creating a schema if it does not exist (a database on MariaDB).
    *
    * @param schema unquoted schema

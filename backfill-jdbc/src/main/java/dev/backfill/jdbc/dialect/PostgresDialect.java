@@ -224,6 +224,16 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  public boolean supportsDataModifyingWith() {
+    return true;
+  }
+
+  @Override
+  public String jsonArrayElementsSql(String jsonText) {
+    return "json_array_elements_text(CAST(" + jsonText + " AS json))";
+  }
+
+  @Override
   public void lockMigrations(Connection connection, String name) throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
       ps.setLong(1, lockKey(name));
