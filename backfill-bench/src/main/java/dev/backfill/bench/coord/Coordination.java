@@ -66,31 +66,38 @@ public final class Coordination {
    */
   public static String run(Settings s) throws Exception {
     StringBuilder table = new StringBuilder("| engine | JVMs × threads | tasks | contender | tasks/s (median) | each round |"
-        + " ours ÷ db-scheduler |\n|---|---|---:|---|---:|---|---:|\n");
+        + " ours ÷ db-scheduler | steady tasks/s (median) | steady ÷ db-scheduler |\n"
+        + "|---|---|---:|---|---:|---|---:|---:|---:|\n");
     for (Engine engine : s.engines()) {
       try (BenchDatabase db = BenchDatabase.open(engine, 4)) {
         for (int jvms : s.jvms()) {
           Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+          Map<String, List<Double>> steadyRates = new java.util.LinkedHashMap<>();
           for (int rep = 0; rep < s.reps(); rep++) {
             List<String> order = new ArrayList<>(s.contenders());
             if (rep % 2 == 1) {
               java.util.Collections.reverse(order);
             }
             for (String name : order) {
-              double rate = round(db, contender(name), name, jvms, s.threads(), s.tasks(), rep);
-              System.out.printf(Locale.ROOT, "%s %d JVMs x %d: %s %.0f tasks/s%n", engine.label(), jvms, s.threads(),
-                  name, rate);
-              rates.computeIfAbsent(name, k -> new ArrayList<>()).add(rate);
+              double[] rate = round(db, contender(name), name, jvms, s.threads(), s.tasks(), rep);
+              System.out.printf(Locale.ROOT, "%s %d JVMs x %d: %s %.0f tasks/s, steady %.0f%n", engine.label(), jvms,
+                  s.threads(), name, rate[0], rate[1]);
+              rates.computeIfAbsent(name, k -> new ArrayList<>()).add(rate[0]);
+              steadyRates.computeIfAbsent(name, k -> new ArrayList<>()).add(rate[1]);
             }
           }
           Double ours = rates.containsKey("ours") ? median(rates.get("ours")) : null;
           Double theirs = rates.containsKey("db-scheduler") ? median(rates.get("db-scheduler")) : null;
+          Double oursSteady = steadyRates.containsKey("ours") ? median(steadyRates.get("ours")) : null;
+          Double theirsSteady = steadyRates.containsKey("db-scheduler") ? median(steadyRates.get("db-scheduler")) : null;
           for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
-            table.append(String.format(Locale.ROOT, "| %s | %d × %d | %,d | %s | %,.0f | %s | %s |%n", engine.label(), jvms,
-                s.threads(), s.tasks(), e.getKey(), median(e.getValue()),
+            boolean both = e.getKey().equals("ours") && ours != null && theirs != null;
+            table.append(String.format(Locale.ROOT, "| %s | %d × %d | %,d | %s | %,.0f | %s | %s | %,.0f | %s |%n",
+                engine.label(), jvms, s.threads(), s.tasks(), e.getKey(), median(e.getValue()),
                 String.join(", ", e.getValue().stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()),
-                e.getKey().equals("ours") && ours != null && theirs != null
-                    ? String.format(Locale.ROOT, "%.2f×", ours / theirs) : ""));
+                both ? String.format(Locale.ROOT, "%.2f×", ours / theirs) : "", median(steadyRates.get(e.getKey())),
+                both && oursSteady != null && theirsSteady != null
+                    ? String.format(Locale.ROOT, "%.2f×", oursSteady / theirsSteady) : ""));
           }
         }
       }
@@ -105,7 +112,12 @@ public final class Coordination {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private static double round(BenchDatabase db, Contender contender, String name, int jvms, int threads, int tasks,
+  /**
+   * Works one round; returns its rate over the whole round (tasks ÷ (last end − first start)) and its
+   * steady rate, after the first quarter of the tasks ended: the worker JVMs start fresh each round, so
+   * the first seconds also pay for class loading and the JIT compiler on the same two cores.
+   */
+  private static double[] round(BenchDatabase db, Contender contender, String name, int jvms, int threads, int tasks,
       int rep) throws Exception {
     String round = roundName(name, jvms, rep);
     contender.prepare(db.dataSource(), round, tasks);
@@ -142,12 +154,16 @@ public final class Coordination {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       long count = 0;
+      List<Long> ends = new ArrayList<>();
       for (int i = 0; i < jvms; i++) {
         String[] w = expect(outs.get(i), "WINDOW", round, i).split(" ");
         if (Long.parseLong(w[3]) > 0) {
           first = Math.min(first, Long.parseLong(w[1]));
           last = Math.max(last, Long.parseLong(w[2]));
           count += Long.parseLong(w[3]);
+        }
+        for (int e = 4; e < w.length; e++) {
+          ends.add(Long.parseLong(w[e]));
         }
         if (!children.get(i).waitFor(60, TimeUnit.SECONDS) || children.get(i).exitValue() != 0) {
           throw new IllegalStateException("worker " + i + " of round " + round + " failed; see " + logs);
@@ -156,7 +172,11 @@ public final class Coordination {
       if (count < tasks) {
         throw new IllegalStateException("round " + round + " ran " + count + " of " + tasks + " tasks");
       }
-      return tasks * 1000.0 / Math.max(1, last - first);
+      ends.sort(null);
+      int quarter = ends.size() / 4;
+      double steady = (ends.size() - quarter) * 1000.0
+          / Math.max(1, ends.get(ends.size() - 1) - ends.get(Math.max(0, quarter - 1)));
+      return new double[] {tasks * 1000.0 / Math.max(1, last - first), steady};
     } finally {
       for (Process p : children) {
         p.destroyForcibly();

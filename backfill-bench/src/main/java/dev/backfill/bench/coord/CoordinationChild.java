@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * Main class of a worker JVM of the coordination bench. Arguments: contender ({@code ours} or
  * {@code db-scheduler}), JDBC URL, round, tasks, threads, first ({@code true} for the round's first
  * JVM), worker id. Prints {@code READY} once connected, starts on a line from stdin, and prints
- * {@code WINDOW first last count} at the end; db-scheduler stops on a second line from stdin.
+ * {@code WINDOW first last count end...} (each task's end) at the end; db-scheduler stops on a second line
+ * from stdin.
  */
 public final class CoordinationChild {
   private CoordinationChild() {}
