@@ -282,12 +282,43 @@ public final class BackfillPlan {
   }
 
   /**
-   * Returns the cost estimate.
+   * Returns the cost estimate at the plan's {@link PlanOptions#concurrency() concurrency}, without rate
+   * limits: the figure {@link #describe()} shows and budgets weigh. {@link #cost(ExecutionOptions)}
+   * gives the estimate of a run with its own concurrency and rate limits.
    *
    * @return cost
    */
   public CostEstimate cost() {
     return cost;
+  }
+
+  /**
+   * Returns the cost estimate of a run of this plan with these options: the duration from this
+   * target's history spread over {@link ExecutionOptions#maxConcurrency()} lanes (not the plan's
+   * {@link PlanOptions#concurrency() concurrency}), and never shorter than the run's rate limits
+   * allow: slices ÷ {@link ExecutionOptions#slicesPerSecond()}, and estimated rows ÷
+   * {@link ExecutionOptions#rowsPerSecond()} when the source estimated every planned partition.
+   * Without history, a rate limit alone gives a lower bound and the basis says "at least"; without
+   * either, the duration is unknown. The request limit is named but not counted, since requests per
+   * slice are unknown before a run. Retry backoff is inside the past durations, not modelled apart.
+   *
+   * <pre>{@code
+   * ExecutionOptions gentle = ExecutionOptions.builder().maxConcurrency(4).slicesPerSecond(1).build();
+   * System.out.println(plan.cost(gentle).describe());
+   * // 30 slices, 30 partitions, rows unknown (...), duration ~30s (at least 30s at the limit of 1 slice/s
+   * // (30 slices); no run history for this target, so it may take longer)
+   * backfill.execute(plan, gentle);
+   * }</pre>
+   *
+   * <p>Budgets ({@link #overBudget()}) and confirmations ({@link #confirm()}) weigh {@link #cost()},
+   * which does not depend on how a run is executed.
+   *
+   * @param options the options a run would execute with
+   * @return the estimate
+   */
+  public CostEstimate cost(ExecutionOptions options) {
+    requireNonNull(options, "options");
+    return costInputs.toEstimate(sliceCount, partitionCount, options);
   }
 
   /**

@@ -310,6 +310,26 @@ class ExecutorTest {
   }
 
   @Test
+  void theStartLineSaysWhatTheRunIsExpectedToTakeWithItsOwnOptions() {
+    Logger logger = (Logger) LoggerFactory.getLogger(dev.backfill.internal.RunLauncher.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      Backfill<Row> backfill = daily(source((s, c) -> { }), new TestDestination()).build();
+      RunReport report = backfill.execute(backfill.plan(PartitionRange.of("2024-03-01", "2024-03-04")),
+          ExecutionOptions.builder().maxConcurrency(2).slicesPerSecond(20).build()).await();
+
+      assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+          .contains("started run " + report.runId() + " of orders: 4 slices, concurrency 2, at-least-once, expected duration"
+              + " 200ms (at least 200ms at the limit of 20 slices/s (4 slices); no run history for this target,"
+              + " so it may take longer)");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void inMemoryStoreRunsAreAtLeastOnce() {
     Backfill<Row> backfill = daily(source((s, c) -> { }), new TestDestination()).build();
     RunReport report = backfill.execute(backfill.plan(PartitionRange.single("2024-03-01"))).await();

@@ -108,7 +108,7 @@ final class ProgressTracker {
     Timing t = timing(durations, running.values(), now);
     long finished = durations.count();
     int left = pending + running.size();
-    Optional<Duration> eta = finished == 0 ? Optional.empty() : Optional.of(atLeastRateLimits(eta(t.meanNanos(), left,
+    Optional<Duration> eta = finished == 0 ? Optional.empty() : Optional.of(atLeastRateLimits(RateBounds.eta(t.meanNanos(), left,
         concurrency, slicesPerSecond), left));
     return new Progress(total, succeeded, failed, running.size(), pending, cancelled, skipped, rows, elapsed,
         finished / seconds, rows / seconds, eta, t.p50(), t.p95(), t.outliers(), retries);
@@ -122,25 +122,8 @@ final class ProgressTracker {
   private Duration atLeastRateLimits(Duration eta, int left) {
     double nanos = eta.toNanos();
     long finished = durations.count();
-    if (rowsPerSecond > 0) {
-      nanos = Math.max(nanos, (double) rows / finished * left / rowsPerSecond * 1e9);
-    }
-    if (requestsPerSecond > 0) {
-      nanos = Math.max(nanos, (double) requests / finished * left / requestsPerSecond * 1e9);
-    }
-    return Duration.ofNanos(Math.round(nanos));
-  }
-
-  /**
-   * The time left for {@code left} slices of a mean duration on {@code concurrency} lanes, and no
-   * less than a slice rate limit allows. Retry backoff is inside the observed durations.
-   */
-  static Duration eta(double meanNanos, int left, int concurrency, double slicesPerSecond) {
-    int lanes = Math.max(1, Math.min(concurrency, left));
-    double nanos = meanNanos * left / lanes;
-    if (slicesPerSecond > 0) {
-      nanos = Math.max(nanos, left / slicesPerSecond * 1e9);
-    }
+    nanos = Math.max(nanos, RateBounds.atLimit((double) rows / finished * left, rowsPerSecond));
+    nanos = Math.max(nanos, RateBounds.atLimit((double) requests / finished * left, requestsPerSecond));
     return Duration.ofNanos(Math.round(nanos));
   }
 

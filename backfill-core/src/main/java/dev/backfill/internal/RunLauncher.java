@@ -4,6 +4,7 @@ import dev.backfill.BackfillException;
 import dev.backfill.BackfillPlan;
 import dev.backfill.BackfillRun;
 import dev.backfill.CancelMode;
+import dev.backfill.CostEstimate;
 import dev.backfill.ExecutionOptions;
 import dev.backfill.InvalidConfigurationException;
 import dev.backfill.Progress;
@@ -250,9 +251,9 @@ public final class RunLauncher {
     try {
       s.publish(new BackfillEvent.RunStarted(s.run.runId(), s.run.target(), s.tracker.snapshot().remaining(),
           s.mode != Mode.NEW, s.tracker.startedAt()));
-      log.info("{} run {} of {}: {} slices, concurrency {}, {}", s.mode == Mode.NEW ? "started"
+      log.info("{} run {} of {}: {} slices, concurrency {}, {}{}", s.mode == Mode.NEW ? "started"
           : s.mode == Mode.RESUME ? "resumed" : "joined", s.run.runId(), s.run.target(), s.run.sliceCount(),
-          s.options.maxConcurrency(), s.exactlyOnce ? "exactly-once" : "at-least-once");
+          s.options.maxConcurrency(), s.exactlyOnce ? "exactly-once" : "at-least-once", expected(s));
       workers.runToEnd();
     } catch (Throwable e) {
       failure = Redaction.describe(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
@@ -271,6 +272,19 @@ public final class RunLauncher {
         MDC.clear();
       }
     }
+  }
+
+  /**
+   * What a new run is expected to take with its own options (concurrency, rate limits), so the start
+   * line matches how it runs, not the plan's concurrency; a resumed or joined run has its live ETA.
+   */
+  private static String expected(RunSession<?> s) {
+    if (s.mode != Mode.NEW || s.plan.isEmpty()) {
+      return "";
+    }
+    CostEstimate cost = s.plan.cost(s.options);
+    return ", expected duration " + cost.duration().map(CostEstimate::human).orElse("unknown") + " ("
+        + cost.durationBasis() + ")";
   }
 
   private static RunStatus finalStatus(RunSession<?> s) {

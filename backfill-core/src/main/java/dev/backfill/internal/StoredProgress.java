@@ -69,7 +69,7 @@ public final class StoredProgress {
       int pending = counts[SliceStatus.PENDING.ordinal()];
       int inFlight = counts[SliceStatus.RUNNING.ordinal()];
       Optional<Duration> eta = done.count() == 0 ? Optional.empty()
-          : Optional.of(ProgressTracker.eta(t.meanNanos(), pending + inFlight, concurrency, slicesPerSecond));
+          : Optional.of(RateBounds.eta(t.meanNanos(), pending + inFlight, concurrency, slicesPerSecond));
       int failed = counts[SliceStatus.FAILED.ordinal()] + counts[SliceStatus.FAILED_CHECK.ordinal()];
       return new Progress(total, counts[SliceStatus.SUCCEEDED.ordinal()], failed, inFlight, pending,
           counts[SliceStatus.CANCELLED.ordinal()], counts[SliceStatus.SKIPPED.ordinal()], rows, elapsed,

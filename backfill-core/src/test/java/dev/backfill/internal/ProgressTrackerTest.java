@@ -8,17 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The ETA and the skew outliers that progress events, the CLI and the run page show. */
+/** The skew outliers that progress events, the CLI and the run page show. */
 class ProgressTrackerTest {
-
-  @Test
-  void theEtaSpreadsWhatIsLeftOverTheLanesButIsNeverShorterThanTheSliceRateLimitAllows() {
-    double oneSecond = 1e9;
-
-    assertThat(ProgressTracker.eta(oneSecond, 10, 4, 0)).isEqualTo(Duration.ofMillis(2_500));
-    assertThat(ProgressTracker.eta(oneSecond, 10, 4, 0.5)).isEqualTo(Duration.ofSeconds(20));
-    assertThat(ProgressTracker.eta(oneSecond, 2, 4, 0)).isEqualTo(Duration.ofSeconds(1));
-  }
 
   @Test
   void slicesOverThreeTimesTheMedianAreOutliersSlowestFirstRunningOnesIncluded() {
