@@ -106,7 +106,7 @@ public final class ReportJson {
     n.put("retries", d.retries());
     Progress p = d.progress();
     n.set("progress", progress(p));
-    ShownSlices shown = ShownSlices.of(d, p);
+    ShownSlices<SliceHistory> shown = ShownSlices.of(d, p);
     n.put("slicesNotShown", shown.notShown());
     ArrayNode slices = n.putArray("slices");
     for (SliceHistory s : shown.slices()) {
