@@ -173,4 +173,18 @@ public record RunReport(String runId, String target, RunStatus status, Guarantee
   public void writeJson(Writer out) {
     ReportJson.write(this, requireNonNull(out, "out"));
   }
+
+  /**
+   * Describes the report without listing its slices, which may be millions: run, target, status,
+   * guarantee, the number of slices and their counts, times, rows and message.
+   *
+   * @return e.g. {@code RunReport[runId=r-1, target=orders, status=SUCCEEDED, guarantee=EXACTLY_ONCE,
+   *     slices=31 {SUCCEEDED=31}, startedAt=..., finishedAt=..., rows=1200, message=]}
+   */
+  @Override
+  public String toString() {
+    return "RunReport[runId=" + runId + ", target=" + target + ", status=" + status + ", guarantee=" + guarantee
+        + ", slices=" + slices.size() + " " + counts() + ", startedAt=" + startedAt + ", finishedAt=" + finishedAt
+        + ", rows=" + rows + ", message=" + message + "]";
+  }
 }

@@ -134,12 +134,15 @@ class RunReportJsonTest {
   }
 
   @Test
-  void aSmallReportStreamsTheSameJsonItsTextHas() {
+  void aSmallReportStreamsTheSameJsonItsTextHasAndDescribesItselfWithoutItsSlices() {
     RunReport report = bigReport(1_900);
     StringWriter out = new StringWriter();
 
     report.writeJson(out);
 
     assertThat(out.toString()).isEqualTo(report.toJson()).contains("\"slicesNotShown\" : 0");
+    assertThat(bigReport(100_500).toString()).startsWith("RunReport[runId=r-big, target=big, status=CANCELLED")
+        .contains("slices=100500 {PENDING=98100, SUCCEEDED=2398, FAILED=1, FAILED_CHECK=1}").hasSizeLessThan(400)
+        .doesNotContain("s1800");
   }
 }
