@@ -195,4 +195,17 @@ public record RunDetails(RunSummary summary, String planJson, String environment
   public String toHtml(String head, String top) {
     return HtmlReport.render(this, head, top);
   }
+
+  /**
+   * Describes the run without listing its slices, which may be millions, or its plan: the summary,
+   * environment, Java version, options, any cancel request, the number of slices and when it was read.
+   *
+   * @return e.g. {@code RunDetails[summary=RunSummary[...], environment=prod, java=17.0.9, options={...},
+   *     cancelRequest=null, slices=31, readAt=...]}
+   */
+  @Override
+  public String toString() {
+    return "RunDetails[summary=" + summary + ", environment=" + environment + ", java=" + java + ", options=" + options
+        + ", cancelRequest=" + cancelRequest + ", slices=" + slices.size() + ", readAt=" + readAt + "]";
+  }
 }

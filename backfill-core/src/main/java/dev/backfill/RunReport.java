@@ -1,6 +1,11 @@
 package dev.backfill;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.backfill.internal.PagedSliceReports;
+import dev.backfill.internal.ReportJson;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -137,12 +142,49 @@ public record RunReport(String runId, String target, RunStatus status, Guarantee
   }
 
   /**
-   * Writes the report as JSON (Jackson): run, counts and every slice; instants as ISO-8601 strings,
-   * durations in milliseconds. {@link RunHistory#run(String)} has the full history of a run.
+   * Writes the report as JSON (Jackson): run, counts and slices; instants as ISO-8601 strings,
+   * durations in milliseconds. Capped: a report of up to 2,000 slices lists every slice; of a bigger
+   * one, the first 1,000, up to 1,000 failed or running ones and the slowest, as the run history's
+   * reports do, while {@code counts} cover every slice and {@code slicesNotShown} tells how many are
+   * left out (0 when none). {@link #writeJson(Writer)} streams every slice instead;
+   * {@link RunHistory#run(String)} has the full history of a run.
    *
    * @return JSON text
    */
   public String toJson() {
-    return dev.backfill.internal.ReportJson.write(this);
+    return ReportJson.write(this);
+  }
+
+  /**
+   * Streams the report as JSON with every slice, in the shape of {@link #toJson()} with
+   * {@code slicesNotShown} 0: slice objects are written one at a time as the slices are walked (page by
+   * page from the state store for a big run), so a report of millions of slices needs no more memory
+   * than one page.
+   *
+   * <pre>{@code
+   * try (Writer out = Files.newBufferedWriter(Path.of("report.json"))) {
+   *   report.writeJson(out);
+   * }
+   * }</pre>
+   *
+   * @param out where the JSON goes; flushed when done, not closed
+   * @throws UncheckedIOException when {@code out} cannot be written
+   */
+  public void writeJson(Writer out) {
+    ReportJson.write(this, requireNonNull(out, "out"));
+  }
+
+  /**
+   * Describes the report without listing its slices, which may be millions: run, target, status,
+   * guarantee, the number of slices and their counts, times, rows and message.
+   *
+   * @return e.g. {@code RunReport[runId=r-1, target=orders, status=SUCCEEDED, guarantee=EXACTLY_ONCE,
+   *     slices=31 {SUCCEEDED=31}, startedAt=..., finishedAt=..., rows=1200, message=]}
+   */
+  @Override
+  public String toString() {
+    return "RunReport[runId=" + runId + ", target=" + target + ", status=" + status + ", guarantee=" + guarantee
+        + ", slices=" + slices.size() + " " + counts() + ", startedAt=" + startedAt + ", finishedAt=" + finishedAt
+        + ", rows=" + rows + ", message=" + message + "]";
   }
 }

@@ -88,6 +88,8 @@ class RunHistoryPagingTest {
     assertThat(paged.progress().succeeded()).isEqualTo(10);
     assertThat(paged.progress().retries()).isEqualTo(5);
     assertThat(paged.slice("2024-03-10")).map(SliceHistory::index).hasValue(9);
+    assertThat(paged.toString()).as("names the slices' number, lists none").contains("slices=10, readAt=")
+        .doesNotContain("2024-03-09");
   }
 
   @Test

@@ -78,7 +78,7 @@ public final class HtmlReport {
     h.append("<h1>Run <span id=\"run-id\">").append(esc(s.runId())).append("</span> of ").append(esc(s.target()))
         .append(": <span id=\"run-state\" class=\"").append(esc(s.state())).append("\">").append(esc(s.state()))
         .append("</span></h1>\n").append(top);
-    ShownSlices shown = ShownSlices.of(d, p);
+    ShownSlices<SliceHistory> shown = ShownSlices.of(d, p);
     counts(h, s, p);
     facts(h, d);
     if (shown.notShown() > 0) {

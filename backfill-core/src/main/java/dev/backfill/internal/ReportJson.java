@@ -1,5 +1,6 @@
 package dev.backfill.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,9 +12,15 @@ import dev.backfill.RunReport;
 import dev.backfill.RunSummary;
 import dev.backfill.SliceHistory;
 import dev.backfill.SliceReport;
+import dev.backfill.SliceStatus;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Run details list the slices {@link ShownSlices} selects: all of a run of up to
  * {@value ShownSlices#ALL_UP_TO} slices; of a bigger one, the first, the failed or running and the
- * slowest, with {@code slicesNotShown} telling how many are left out (0 when none).
+ * slowest, with {@code slicesNotShown} telling how many are left out (0 when none). A run report's
+ * text is capped the same way; {@link #write(RunReport, Writer)} streams every slice of it instead.
  */
 public final class ReportJson {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,37 +62,81 @@ public final class ReportJson {
   }
 
   /**
-   * Writes a run report.
+   * Writes a run report, capped as {@link ShownSlices} caps run details: its counts cover every slice,
+   * its {@code slices} are those selected, {@code slicesNotShown} tells how many are left out.
    *
    * @param r the report
    * @return JSON text
    */
   public static String write(RunReport r) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("runId", r.runId());
-    n.put("target", r.target());
-    n.put("status", r.status().name());
-    n.put("guarantee", r.guarantee().name());
-    n.put("startedAt", iso(r.startedAt()));
-    n.put("finishedAt", iso(r.finishedAt()));
-    n.put("durationMillis", r.duration().toMillis());
-    n.put("rows", r.rows());
-    n.put("message", r.message());
-    ObjectNode counts = n.putObject("counts");
-    r.counts().forEach((k, v) -> counts.put(k.name(), v));
-    ArrayNode slices = n.putArray("slices");
-    for (SliceReport s : r.slices()) {
-      ObjectNode o = slices.addObject();
-      o.put("index", s.index());
-      o.put("key", s.key());
-      o.put("status", s.status().name());
-      o.put("attempts", s.attempts());
-      o.put("rows", s.rows());
-      o.put("durationMillis", millis(s.duration()));
-      o.put("error", s.error());
-      strings(o.putArray("checks"), s.checks());
+    ShownSlices<SliceReport> shown = ShownSlices.of(r);
+    StringWriter out = new StringWriter();
+    write(r, shown.slices(), shown.notShown(), out);
+    return out.toString();
+  }
+
+  /**
+   * Streams a run report with every slice, one slice object at a time as it walks the report's
+   * slices (page by page for a big run), so that nothing but the page in hand is held; the same shape
+   * as {@link #write(RunReport)} with {@code slicesNotShown} 0.
+   *
+   * @param r the report
+   * @param out where the JSON goes; flushed, not closed
+   * @throws UncheckedIOException when {@code out} fails
+   */
+  public static void write(RunReport r, Writer out) {
+    write(r, r.slices(), 0, out);
+  }
+
+  private static void write(RunReport r, Iterable<SliceReport> slices, int notShown, Writer out) {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      // The caller's writer stays open; the generator only flushes it.
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("runId", r.runId());
+      g.writeStringField("target", r.target());
+      g.writeStringField("status", r.status().name());
+      g.writeStringField("guarantee", r.guarantee().name());
+      g.writeStringField("startedAt", iso(r.startedAt()));
+      g.writeStringField("finishedAt", iso(r.finishedAt()));
+      g.writeNumberField("durationMillis", r.duration().toMillis());
+      g.writeNumberField("rows", r.rows());
+      g.writeStringField("message", r.message());
+      g.writeObjectFieldStart("counts");
+      for (Map.Entry<SliceStatus, Integer> c : r.counts().entrySet()) {
+        g.writeNumberField(c.getKey().name(), c.getValue());
+      }
+      g.writeEndObject();
+      g.writeNumberField("slicesNotShown", notShown);
+      g.writeArrayFieldStart("slices");
+      for (SliceReport s : slices) {
+        g.writeStartObject();
+        g.writeNumberField("index", s.index());
+        g.writeStringField("key", s.key());
+        g.writeStringField("status", s.status().name());
+        g.writeNumberField("attempts", s.attempts());
+        g.writeNumberField("rows", s.rows());
+        g.writeFieldName("durationMillis");
+        Long millis = millis(s.duration());
+        if (millis == null) {
+          g.writeNull();
+        } else {
+          g.writeNumber(millis);
+        }
+        g.writeStringField("error", s.error());
+        g.writeArrayFieldStart("checks");
+        for (String check : s.checks()) {
+          g.writeString(check);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report of run " + r.runId() + " as JSON: " + e.getMessage(), e);
     }
-    return text(n);
   }
 
   static ObjectNode details(RunDetails d) {
@@ -106,7 +158,7 @@ public final class ReportJson {
     n.put("retries", d.retries());
     Progress p = d.progress();
     n.set("progress", progress(p));
-    ShownSlices shown = ShownSlices.of(d, p);
+    ShownSlices<SliceHistory> shown = ShownSlices.of(d, p);
     n.put("slicesNotShown", shown.notShown());
     ArrayNode slices = n.putArray("slices");
     for (SliceHistory s : shown.slices()) {

@@ -54,10 +54,13 @@ public final class StoredSlices {
     @Nullable SliceRecord firstOpen;
     private final boolean sumStats;
     private final @Nullable List<SliceReport> listed;
+    // For a report that pages: the slowest slices its JSON shows, found in this walk, not another.
+    private final @Nullable DurationSample durations;
 
     private Tally(boolean sumStats, boolean list) {
       this.sumStats = sumStats;
       this.listed = list ? new ArrayList<>() : null;
+      this.durations = list ? null : new DurationSample();
     }
 
     /** Reads every slice of a run once. */
@@ -81,6 +84,8 @@ public final class StoredSlices {
       }
       if (listed != null) {
         listed.add(SliceReport.of(r));
+      } else if (durations != null) {
+        ShownSlices.addFinished(durations, r.key(), r.status(), r.duration());
       }
     }
 
@@ -90,7 +95,9 @@ public final class StoredSlices {
 
     /** The slices for a report: all of them, or a view that reads pages when a caller looks. */
     List<SliceReport> slices(StateStore store, String runId) {
-      return listed != null ? Collections.unmodifiableList(listed) : new PagedSliceReports(store, runId, total, counts);
+      return listed != null ? Collections.unmodifiableList(listed)
+          : new PagedSliceReports(store, runId, total, counts,
+              durations == null ? java.util.Set.of() : ShownSlices.slowest(durations));
     }
   }
 }

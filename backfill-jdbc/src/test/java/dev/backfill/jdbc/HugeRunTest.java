@@ -2,6 +2,9 @@ package dev.backfill.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillPlan;
 import dev.backfill.BackfillRun;
@@ -21,6 +24,7 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.spi.DestinationNode;
 import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.LocalDateTime;
@@ -40,8 +44,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * A huge run of hourly slices kept in a {@link JdbcStateStore} on PostgreSQL, in a JVM with a 128 MB
  * heap (surefire execution {@code lowmem}): creating, claiming, finishing, reporting and re-planning
- * the run, and reading its history ({@link RunHistory}), must never hold every slice, or it runs out of memory. Slices write nothing, so the run
- * measures only the executor and the store.
+ * the run, rendering its report as JSON and reading its history ({@link RunHistory}), must never hold
+ * every slice, or it runs out of memory. Slices write nothing, so the run measures only the executor and
+ * the store.
  *
  * <p>Every build runs 2,000,000 slices (property {@code backfill.huge.slices}), about 50 s here with
  * 9 MB of heap in use. The run is cancelled after {@value #WORKED} slices committed, since the store's
@@ -107,6 +112,22 @@ class HugeRunTest {
     assertThat(report.slices().get(SLICES - 1).key()).isEqualTo(LAST.format(HOUR));
     printHeap("after walking the report");
 
+    // The report as JSON: the capped text, then every slice streamed to a writer that keeps nothing.
+    long rendered = System.nanoTime();
+    JsonNode json = readTree(report.toJson());
+    assertThat(json.path("counts").path("SUCCEEDED").asInt()).isEqualTo(done);
+    assertThat(json.path("slices").size() + json.path("slicesNotShown").asLong()).isEqualTo(SLICES);
+    assertThat(json.path("slices").get(0).path("key").asText()).isEqualTo(FIRST.format(HOUR));
+    printHeap(String.format(Locale.ROOT, "after the report's capped JSON (%,d slices listed) in %,d s",
+        json.path("slices").size(), (System.nanoTime() - rendered) / 1_000_000_000L));
+    rendered = System.nanoTime();
+    CountingWriter out = new CountingWriter();
+    report.writeJson(out);
+    // One object per slice, besides the report and its counts: keys and statuses hold no brace.
+    assertThat(out.objects).isEqualTo(SLICES + 2L);
+    printHeap(String.format(Locale.ROOT, "after streaming the report's JSON (%,d MB) in %,d s", out.chars >> 20,
+        (System.nanoTime() - rendered) / 1_000_000_000L));
+
     // The operator's history of the run: every slice with its attempts, read page by page.
     long started = System.nanoTime();
     RunDetails details = RunHistory.of(JdbcStateStore.create(db.dataSource())).run(report.runId());
@@ -121,9 +142,11 @@ class HugeRunTest {
     }
     assertThat(statuses.get(SliceStatus.SUCCEEDED)).isEqualTo(done);
     assertThat(statuses.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SLICES);
-    // The slices in flight at the cancel may leave a CANCELLED attempt; each committed slice has one success.
+    // The slices in flight at the cancel may leave a CANCELLED attempt, those claimed ahead but not started a
+    // SKIPPED one (the workers settle them); each committed slice has one success.
     assertThat(attempts.get(SliceStatus.SUCCEEDED)).as("attempts %s", attempts).isEqualTo(done);
-    assertThat(attempts.keySet()).as("attempts %s", attempts).isSubsetOf(SliceStatus.SUCCEEDED, SliceStatus.CANCELLED);
+    assertThat(attempts.keySet()).as("attempts %s", attempts)
+        .isSubsetOf(SliceStatus.SUCCEEDED, SliceStatus.CANCELLED, SliceStatus.SKIPPED);
     printHeap(String.format(Locale.ROOT, "after walking the run's history in %,d s",
         (System.nanoTime() - started) / 1_000_000_000L));
 
@@ -165,6 +188,36 @@ class HugeRunTest {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     System.out.printf(Locale.ROOT, "HUGERUN %s: heap used %,d MB of max %,d MB%n", what, heap.getUsed() >> 20,
         heap.getMax() >> 20);
+  }
+
+  static JsonNode readTree(String json) {
+    try {
+      return new ObjectMapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("the report's JSON does not parse", e);
+    }
+  }
+
+  /** Counts the characters and JSON objects written to it and keeps nothing. */
+  static final class CountingWriter extends Writer {
+    long chars;
+    long objects;
+
+    @Override
+    public void write(char[] buffer, int offset, int length) {
+      chars += length;
+      for (int i = offset; i < offset + length; i++) {
+        if (buffer[i] == '{') {
+          objects++;
+        }
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   /** Counts committed slices and keeps nothing. */

@@ -165,6 +165,7 @@ abstract class AbstractPasswordTest {
     texts.put(setup + ": plan table", plan.describe());
     texts.put(setup + ": plan", plan.toString());
     texts.put(setup + ": report", report.summary() + "\n" + report);
+    texts.put(setup + ": report JSON", report.toJson());
     texts.put(setup + ": resumed report", resumed.summary() + "\n" + resumed);
     texts.put(setup + ": stored report", backfill.report(report.runId()).toString());
     texts.put(setup + ": run records", store.runs(table).toString());
