@@ -35,6 +35,8 @@ final class RunWatch {
   private long beatAt = Long.MIN_VALUE;
   /** When the store's cancel request was last read (time source nanos). */
   private final AtomicLong cancelPolledAt = new AtomicLong(Long.MIN_VALUE);
+  /** Held while a throttled poll decides and reads, so workers asking meanwhile get that read's answer. */
+  private final Object cancelPollLock = new Object();
   private TimeSource.@Nullable Timer timer;
 
   RunWatch(RunSession<?> session) {
@@ -70,15 +72,15 @@ final class RunWatch {
    * @return true when the run is being cancelled
    */
   boolean pollCancelThrottled() {
-    long now = s.time.nanoTime();
-    long last = cancelPolledAt.get();
-    if (last != Long.MIN_VALUE && now - last < CANCEL_POLL_PERIOD.toNanos()) {
-      return s.cancelMode() != null;
+    // One read at a time: a worker asking while another reads waits for that read's answer, so no
+    // slice starts on a stale "not cancelled" while the request is on its way from the store.
+    synchronized (cancelPollLock) {
+      long last = cancelPolledAt.get();
+      if (last != Long.MIN_VALUE && s.time.nanoTime() - last < CANCEL_POLL_PERIOD.toNanos()) {
+        return s.cancelMode() != null;
+      }
+      return pollCancel();
     }
-    if (!cancelPolledAt.compareAndSet(last, now)) {
-      return s.cancelMode() != null; // another worker of this process reads it right now
-    }
-    return pollCancel();
   }
 
   /**

@@ -45,7 +45,9 @@ class StateStoreContractCanFailTest {
   void storeLosingRetriedAttemptsFailsTheHistoryTest() {
     ContractCaseResults results = run(BrokenStores.ForgetsRetriedAttempts.class);
 
-    assertThat(results.failed()).containsExactly("aRetriedSliceRecordsEachFailedAttemptAndThenItsSuccess");
+    // the range read of attempts misses the lost attempts too
+    assertThat(results.failed()).containsExactlyInAnyOrder("aRetriedSliceRecordsEachFailedAttemptAndThenItsSuccess",
+        "theAttemptsOfARangeOfSlicesAreReadBySliceAndAttempt");
     assertThat(results.passed()).contains("aSliceFailedInOneSessionAndResumedInAnotherKeepsBothAttempts");
     assertThat(results.message("aRetriedSliceRecordsEachFailedAttemptAndThenItsSuccess"))
         .contains("two failed attempts and the successful one");
