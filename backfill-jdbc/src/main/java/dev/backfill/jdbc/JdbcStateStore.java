@@ -863,7 +863,7 @@ public final class JdbcStateStore implements StateStore {
 
   @Override
   public int reopen(String runId) {
-    return tx.run("reopen run " + runId, c -> {
+    int reopened = tx.run("reopen run " + runId, c -> {
       // version first: MariaDB evaluates SET assignments left to right on the new values.
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET version = CASE WHEN status = 'RUNNING'"
           + " THEN version + 1 ELSE version END, status = 'PENDING', lease_until = NULL"
@@ -876,6 +876,10 @@ public final class JdbcStateStore implements StateStore {
         return n;
       }
     });
+    if (claims != null) {
+      claims.forget(runId); // after the commit: a claim meanwhile may have moved on past the reopened slices
+    }
+    return reopened;
   }
 
   @Override

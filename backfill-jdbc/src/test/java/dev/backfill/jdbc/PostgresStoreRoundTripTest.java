@@ -43,7 +43,7 @@ class PostgresStoreRoundTripTest extends AbstractStoreRoundTripTest {
   void aClaimOnAFreshRunReadsTheSlicesItTakesNotTheWholeRun() throws Exception {
     String id = newRun(3_000);
     Dialect dialect = Dialect.detect(db.dataSource());
-    String sql = new StoreClaims(dialect, new StoreTables(dialect, null, "rt_"), null).claimReturningSql(4);
+    String sql = new StoreClaims(dialect, new StoreTables(dialect, null, "rt_"), null).claimReturningSql(4, true);
     JsonNode plan;
     int claimed = 0;
     try (Connection c = db.dataSource().getConnection();
@@ -55,9 +55,10 @@ class PostgresStoreRoundTripTest extends AbstractStoreRoundTripTest {
       }
       ps.setString(1, id);
       ps.setString(2, id);
-      ps.setString(3, "w");
-      ps.setLong(4, 60_000);
-      ps.setString(5, id);
+      ps.setInt(3, 0); // PENDING slices from the start
+      ps.setString(4, "w");
+      ps.setLong(5, 60_000);
+      ps.setString(6, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         plan = new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
  */
 final class StatementCounter {
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final java.util.List<String> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final DataSource dataSource;
 
   StatementCounter(DataSource target) {
@@ -40,6 +41,12 @@ final class StatementCounter {
 
   void reset() {
     counts.clear();
+    prepared.clear();
+  }
+
+  /** The SQL of the statements prepared since the last reset, in order. */
+  java.util.List<String> prepared() {
+    return java.util.List.copyOf(prepared);
   }
 
   /** The counts since the last reset, by kind: {@code statement}, {@code commit}, {@code isolation}, ... */
@@ -83,6 +90,7 @@ final class StatementCounter {
           }
         }
         case "setTransactionIsolation", "getTransactionIsolation" -> add("isolation");
+        case "prepareStatement" -> prepared.add((String) args[0]);
         default -> { }
       }
       Object r = invoke(c, m, args);

@@ -15,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * statement too. Elsewhere a claim is one READ COMMITTED transaction (locking selects that also read
  * what the leases need, one update) and a renewal one conditional update and one read, in auto-commit. Expired
  * leases are taken before PENDING slices, each in slice order.
+ *
+ * <p>A claim's cost does not grow with the slices already done: every status change leaves index
+ * entries behind that only a vacuum removes, and a scan of a run's PENDING or RUNNING slices from the
+ * start walked all of them. So claims look for PENDING slices from the lowest index this process last
+ * found PENDING, and for expired leases (which cannot appear sooner than a lease time after a claim)
+ * only on a run's first claim here, at least every quarter of the shortest lease time this process
+ * claimed the run's slices with, and whenever too few
+ * PENDING slices were found; a claim that comes back short looks at the whole run, so it finds
+ * nothing only when nothing is claimable.
  */
 public final class StoreClaims {
   private static final String TAKE = "status = 'RUNNING', attempt = attempt + 1, version = version + 1, worker = ?,"
@@ -42,6 +50,12 @@ public final class StoreClaims {
   private final StoreTx tx;
   /** Partition keys (stored JSON) read by this process's locking claims, by lease, until the slice ends. */
   private final Map<String, String> claimedKeys = new ConcurrentHashMap<>();
+  /** By run: the lowest slice index this process last found PENDING; claims look from there on. */
+  private final Map<String, Integer> pendingFrom = new ConcurrentHashMap<>();
+  /** By run: when this process last looked for expired leases ({@link System#nanoTime()}). */
+  private final Map<String, Long> expiredCheckedAt = new ConcurrentHashMap<>();
+  /** By run: the shortest lease this process claimed with, in nanoseconds. */
+  private final Map<String, Long> shortestLease = new ConcurrentHashMap<>();
 
   /**
    * Creates the claims of one store.
@@ -57,7 +71,8 @@ public final class StoreClaims {
   }
 
   /**
-   * Claims up to {@code max} slices: expired leases first, then PENDING slices.
+   * Claims up to {@code max} slices: expired leases first, then PENDING slices (see the class comment
+   * for when expired leases are looked for).
    *
    * @param runId the run
    * @param workerId the claiming worker
@@ -67,66 +82,118 @@ public final class StoreClaims {
    * @throws UnknownRunException when the run does not exist
    */
   public List<SliceLease> claim(String runId, String workerId, Duration leaseTime, int max) {
-    String what = "claim up to " + max + " slice(s) of run " + runId;
-    List<SliceLease> leases = dialect.supportsUpdateReturning()
-        ? tx.single(what, c -> claimReturning(c, runId, workerId, leaseTime.toMillis(), max))
-        : tx.run(what, c -> claimLocking(c, runId, workerId, leaseTime.toMillis(), max));
-    if (leases.isEmpty()) {
+    long millis = leaseTime.toMillis();
+    List<Claimed> claimed = new ArrayList<>();
+    boolean expiredDue = expiredDue(runId, leaseTime);
+    if (!expiredDue) {
+      // PENDING slices from the lowest this process last saw PENDING: every slice below it was taken,
+      // and their index entries (dead until a vacuum) need not be walked again by every claim
+      claimed.addAll(claimOnce(runId, workerId, millis, max, false, pendingFrom.getOrDefault(runId, 0)));
+    }
+    if (claimed.size() < max) {
+      // short, or time to look for expired leases: the whole run, expired leases first
+      claimed.addAll(claimOnce(runId, workerId, millis, max - claimed.size(), true, 0));
+      expiredCheckedAt.put(runId, System.nanoTime());
+    }
+    claimed.stream().filter(l -> !l.expired()).mapToInt(l -> l.lease().index()).min()
+        .ifPresent(lowest -> pendingFrom.merge(runId, lowest, Math::max));
+    if (pendingFrom.size() > MAX_REMEMBERED || expiredCheckedAt.size() > MAX_REMEMBERED
+        || shortestLease.size() > MAX_REMEMBERED) {
+      pendingFrom.clear();
+      expiredCheckedAt.clear();
+      shortestLease.clear();
+    }
+    if (claimed.isEmpty()) {
       tx.single("read run " + runId, c -> {
         requireRun(c, runId);
         return null;
       });
     }
-    return leases;
+    // expired leases first, then PENDING slices, each in slice order
+    return claimed.stream().sorted(Comparator.comparing((Claimed l) -> !l.expired())
+        .thenComparingInt(l -> l.lease().index())).map(Claimed::lease).toList();
   }
 
   /**
+   * Whether this claim looks for expired leases too: the first claim of a run in this process does,
+   * then one at least every quarter of the shortest lease time used here (a lease expires no sooner
+   * than a lease time after it was taken) and every claim that finds too few PENDING slices.
+   */
+  private boolean expiredDue(String runId, Duration leaseTime) {
+    long shortest = shortestLease.merge(runId, leaseTime.toNanos(), Math::min);
+    Long checked = expiredCheckedAt.get(runId);
+    return checked == null || System.nanoTime() - checked >= shortest / 4;
+  }
+
+  /**
+   * Forgets where this process's claims of a run look: after a reopen, slices below the lowest index
+   * last found PENDING are PENDING again.
+   *
+   * @param runId the run
+   */
+  public void forget(String runId) {
+    pendingFrom.remove(runId);
+    expiredCheckedAt.remove(runId);
+  }
+
+  private List<Claimed> claimOnce(String runId, String workerId, long millis, int max, boolean expired, int from) {
+    String what = "claim up to " + max + " slice(s) of run " + runId;
+    return dialect.supportsUpdateReturning()
+        ? tx.single(what, c -> claimReturning(c, runId, workerId, millis, max, expired, from))
+        : tx.run(what, c -> claimLocking(c, runId, workerId, millis, max, expired, from));
+  }
+
+  /** A lease a claim handed out, and whether it took over an expired one. */
+  private record Claimed(SliceLease lease, boolean expired) {}
+
+  /**
    * Returns the one statement that claims up to {@code max} slices where the engine has
-   * {@code UPDATE ... RETURNING}: parameters run id, run id, worker, lease millis, run id; it returns
-   * each new lease and {@code k}, 0 for an expired lease taken over and 1 for a PENDING slice. The
-   * locked candidates are updated by their row address where the engine has one: joined by key,
-   * PostgreSQL without statistics on the slices table (a fresh run) walks every slice of the run for
-   * each claim.
+   * {@code UPDATE ... RETURNING}: parameters (run id when {@code expired}), run id, the lowest PENDING
+   * slice index to look at, worker, lease millis, run id; it returns each new lease and {@code k}, 0
+   * for an expired lease taken over and 1 for a PENDING slice. The locked candidates are updated by
+   * their row address where the engine has one: joined by key, PostgreSQL without statistics on the
+   * slices table (a fresh run) walks every slice of the run for each claim.
    *
    * @param max most slices to claim
+   * @param expired whether expired leases are taken too (before PENDING slices)
    * @return the SQL
    */
-  public String claimReturningSql(int max) {
+  public String claimReturningSql(int max, boolean expired) {
     Optional<String> address = dialect.rowAddress();
     String located = address.map(a -> a + " AS address, ").orElse("");
     String candidates = "SELECT " + located + "slice_index, %d AS k FROM " + t.slices + " WHERE run_id = ? AND %s"
         + " ORDER BY slice_index LIMIT " + max + " FOR UPDATE SKIP LOCKED";
-    return "WITH expired AS (" + String.format(candidates, 0, "status = 'RUNNING' AND lease_until <= "
-        + dialect.now()) + "), pending AS (" + String.format(candidates, 1, "status = 'PENDING'") + "),"
-        + " picked AS (SELECT * FROM (SELECT * FROM expired UNION ALL SELECT * FROM pending) u"
-        + " ORDER BY k, slice_index LIMIT " + max + ")"
-        + " UPDATE " + t.slices + " s SET " + String.format(TAKE, dialect.nowPlusMillis(), dialect.now())
+    String pending = String.format(candidates, 1, "status = 'PENDING' AND slice_index >= ?");
+    String picked = expired
+        ? "WITH expired AS (" + String.format(candidates, 0, "status = 'RUNNING' AND lease_until <= " + dialect.now())
+            + "), pending AS (" + pending + "), picked AS (SELECT * FROM (SELECT * FROM expired UNION ALL"
+            + " SELECT * FROM pending) u ORDER BY k, slice_index LIMIT " + max + ")"
+        : "WITH picked AS (" + pending + ")";
+    return picked + " UPDATE " + t.slices + " s SET " + String.format(TAKE, dialect.nowPlusMillis(), dialect.now())
         + " FROM picked WHERE " + address.map(a -> "s." + a + " = picked.address AND ").orElse("")
         + "s.run_id = ? AND s.slice_index = picked.slice_index"
         + " RETURNING s.slice_index, s.attempt, s.version, s.lease_until, picked.k";
   }
 
-  private List<SliceLease> claimReturning(Connection c, String runId, String workerId, long millis, int max)
-      throws SQLException {
-    String sql = claimReturningSql(max);
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, runId);
-      ps.setString(2, runId);
-      ps.setString(3, workerId);
-      ps.setLong(4, millis);
-      ps.setString(5, runId);
-      // RETURNING keeps no order: expired leases first, each kind in slice order
-      List<long[]> order = new ArrayList<>();
-      Map<Integer, SliceLease> leases = new HashMap<>();
+  private List<Claimed> claimReturning(Connection c, String runId, String workerId, long millis, int max,
+      boolean expired, int from) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(claimReturningSql(max, expired))) {
+      int i = 1;
+      if (expired) {
+        ps.setString(i++, runId);
+      }
+      ps.setString(i++, runId);
+      ps.setInt(i++, from);
+      ps.setString(i++, workerId);
+      ps.setLong(i++, millis);
+      ps.setString(i, runId);
+      List<Claimed> leases = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          SliceLease l = lease(rs, runId, workerId);
-          leases.put(l.index(), l);
-          order.add(new long[] {rs.getInt("k"), l.index()});
+          leases.add(new Claimed(lease(rs, runId, workerId), rs.getInt("k") == 0));
         }
       }
-      order.sort(Comparator.<long[]>comparingLong(o -> o[0]).thenComparingLong(o -> o[1]));
-      return order.stream().map(o -> leases.get((int) o[1])).toList();
+      return leases;
     }
   }
 
@@ -135,11 +202,14 @@ public final class StoreClaims {
    * read what the leases need (attempt, version, the database's now, the partition keys), so the update
    * sets the lease's end from that now and nothing is read back.
    */
-  private List<SliceLease> claimLocking(Connection c, String runId, String workerId, long millis, int max)
-      throws SQLException {
-    List<Candidate> picked = lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max);
+  private List<Claimed> claimLocking(Connection c, String runId, String workerId, long millis, int max,
+      boolean expired, int from) throws SQLException {
+    List<Candidate> picked = expired
+        ? lockCandidates(c, runId, "status = 'RUNNING' AND lease_until <= " + dialect.now(), max, -1, true)
+        : new ArrayList<>();
     if (picked.size() < max) {
-      picked.addAll(lockCandidates(c, runId, "status = 'PENDING'", max - picked.size()));
+      picked.addAll(lockCandidates(c, runId, "status = 'PENDING' AND slice_index >= ?", max - picked.size(), from,
+          false));
     }
     if (picked.isEmpty()) {
       return List.of();
@@ -159,30 +229,38 @@ public final class StoreClaims {
       }
       ps.executeUpdate();
     }
-    List<SliceLease> leases = new ArrayList<>();
+    List<Claimed> leases = new ArrayList<>();
     for (Candidate p : picked) {
       // as stored: the column keeps microseconds
       SliceLease lease = new SliceLease(runId, p.index(), workerId, p.attempt() + 1, p.version() + 1,
           until.truncatedTo(ChronoUnit.MICROS));
       remember(lease, p.partitionKeys());
-      leases.add(lease);
+      leases.add(new Claimed(lease, p.expired()));
     }
     return leases;
   }
 
-  /** A slice locked for a claim, as it was before the claim, and the database's now when it was read. */
-  private record Candidate(int index, int attempt, long version, String partitionKeys, Instant now) {}
+  /**
+   * A slice locked for a claim, as it was before the claim, the database's now when it was read, and
+   * whether its lease had expired.
+   */
+  private record Candidate(int index, int attempt, long version, String partitionKeys, Instant now, boolean expired) {}
 
-  private List<Candidate> lockCandidates(Connection c, String runId, String condition, int limit) throws SQLException {
+  /** Locks candidates; {@code from} binds the condition's one parameter when not negative. */
+  private List<Candidate> lockCandidates(Connection c, String runId, String condition, int limit, int from,
+      boolean expired) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, partition_keys, "
         + dialect.now() + " AS db_now FROM " + t.slices + " WHERE run_id = ? AND " + condition
         + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
       ps.setString(1, runId);
+      if (from >= 0) {
+        ps.setInt(2, from);
+      }
       List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Candidate(rs.getInt("slice_index"), rs.getInt("attempt"), rs.getLong("version"),
-              rs.getString("partition_keys"), requireNonNull(dialect.readStoredInstant(rs, "db_now"))));
+              rs.getString("partition_keys"), requireNonNull(dialect.readStoredInstant(rs, "db_now")), expired));
         }
       }
       return out;
