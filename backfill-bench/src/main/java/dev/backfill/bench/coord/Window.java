@@ -1,5 +1,6 @@
 package dev.backfill.bench.coord;
 
+import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,8 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Window {
   private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
-  private final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong count = new AtomicLong();
   private final ConcurrentLinkedQueue<Long> ends = new ConcurrentLinkedQueue<>();
 
   void started() {
@@ -20,20 +19,15 @@ final class Window {
   }
 
   void ended() {
-    long now = System.currentTimeMillis();
-    last.accumulateAndGet(now, Math::max);
-    count.incrementAndGet();
-    ends.add(now);
-  }
-
-  long count() {
-    return count.get();
+    ends.add(System.currentTimeMillis());
   }
 
   /** The line a child prints for the parent: {@code WINDOW first last count end...}. */
   String line() {
-    StringJoiner line = new StringJoiner(" ").add("WINDOW " + first.get() + " " + last.get() + " " + count.get());
-    ends.forEach(e -> line.add(Long.toString(e)));
+    List<Long> all = List.copyOf(ends);
+    long last = all.stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+    StringJoiner line = new StringJoiner(" ").add("WINDOW " + first.get() + " " + last + " " + all.size());
+    all.forEach(e -> line.add(Long.toString(e)));
     return line.toString();
   }
 }
