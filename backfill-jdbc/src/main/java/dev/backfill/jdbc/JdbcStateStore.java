@@ -770,11 +770,24 @@ public final class JdbcStateStore implements StateStore {
     String what = "record the " + outcome.status() + " of slice " + lease.index() + " of run " + lease.runId();
     Optional<Connection> joined = outcome.status() == SliceStatus.SUCCEEDED && sharesDataSource(transaction)
         ? transaction.resource(Connection.class) : Optional.empty();
-    if (joined.isPresent()) {
+    if (joined.isPresent() && oneStatement && unstarted(joined.get())) {
+      // The writer has sent nothing (an empty slice): its end is all there is to commit, alone, in one
+      // round trip; the writer's commit then has nothing to send.
+      tx.alone(what, joined.get(), work);
+    } else if (joined.isPresent()) {
       // Exactly-once: written in the slice writer's transaction, committed by the writer's commit.
       tx.join(what, joined.get(), work);
     } else {
       tx.run(what, work);
+    }
+  }
+
+  /** Whether the connection's transaction has sent nothing yet; false when the driver cannot tell. */
+  private boolean unstarted(Connection c) {
+    try {
+      return dialect.transactionUnstarted(c);
+    } catch (SQLException e) {
+      return false; // joining the transaction surfaces whatever is wrong with the connection
     }
   }
 

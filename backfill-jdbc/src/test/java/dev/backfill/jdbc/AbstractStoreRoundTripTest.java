@@ -14,6 +14,7 @@ import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
 import dev.backfill.spi.SliceRecord;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,14 @@ abstract class AbstractStoreRoundTripTest {
 
   /** Statements of a successful slice's end inside the writer's transaction (the run's target known). */
   abstract int joinedEndStatements();
+
+  /**
+   * Whether a slice's end inside a writer's transaction that has sent nothing commits alone at once
+   * (PostgreSQL, where the driver tells; elsewhere it waits for the writer's commit).
+   */
+  boolean unstartedEndCommitsAlone() {
+    return false;
+  }
 
   @BeforeEach
   void open() {
@@ -143,6 +152,43 @@ abstract class AbstractStoreRoundTripTest {
     assertThat(store.reopen(id)).isEqualTo(8);
     assertThat(store.claim(id, "w", lease, 2)).as("after a reopen, from the run's first slice again")
         .extracting(SliceLease::index).containsExactly(0, 1);
+  }
+
+  /**
+   * A slice that wrote nothing has only its end to commit: where the engine can tell its writer's
+   * transaction has sent nothing, the end commits alone in one round trip (no BEGIN, no COMMIT). A slice
+   * that wrote anything keeps its rows and its status in one transaction: seen by nobody before the
+   * writer commits, and both gone when it rolls back.
+   */
+  @Test
+  void anEmptySlicesEndMayCommitAloneButAWrittenSlicesEndWaitsForItsRows() throws Exception {
+    db.exec("CREATE TABLE rt_probe (id INT)");
+    String id = newRun(2);
+    List<SliceLease> leases = store.claim(id, "w", Duration.ofMinutes(1), 2);
+    try (Connection c = counter.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      store.complete(leases.get(0), succeeded(0), writer(c));
+      assertThat(store.slices(id).get(0).status()).as("the empty slice's end, seen before the writer commits")
+          .isEqualTo(unstartedEndCommitsAlone() ? SliceStatus.SUCCEEDED : SliceStatus.RUNNING);
+      c.commit();
+      c.setAutoCommit(true);
+    }
+    assertThat(store.slices(id).get(0).status()).isEqualTo(SliceStatus.SUCCEEDED);
+
+    try (Connection c = counter.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate("INSERT INTO rt_probe (id) VALUES (1)");
+      }
+      store.complete(leases.get(1), succeeded(1), writer(c));
+      assertThat(store.slices(id).get(1).status()).as("a written slice's end before the writer commits")
+          .isEqualTo(SliceStatus.RUNNING);
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+    assertThat(store.slices(id).get(1).status()).as("rolled back with its rows").isEqualTo(SliceStatus.RUNNING);
+    assertThat(db.count("SELECT COUNT(*) FROM rt_probe")).isZero();
+    assertThat(store.attempts(id)).hasSize(1);
   }
 
   @Test

@@ -194,6 +194,28 @@ public final class StoreTx {
     return call(what, () -> work.apply(c));
   }
 
+  /**
+   * Runs one statement on another transaction's connection whose transaction has sent nothing yet
+   * ({@link Dialect#transactionUnstarted}): in auto-commit, so it commits alone in one round trip and
+   * the owner's later commit has nothing to send. No retry: the owner decides what a failure means.
+   *
+   * @param what what the work does
+   * @param c the other transaction's connection, auto-commit off and unstarted
+   * @param work the work: one statement (reads after it, if it fails, are fine)
+   * @param <R> result type
+   * @return the result
+   */
+  public <R> R alone(String what, Connection c, Work<R> work) {
+    return call(what, () -> {
+      c.setAutoCommit(true);
+      try {
+        return work.apply(c);
+      } finally {
+        c.setAutoCommit(false);
+      }
+    });
+  }
+
   private static <R> R call(String what, Callable<R> callable) {
     try {
       return callable.call();
