@@ -151,6 +151,10 @@ public final class BenchMain implements Runnable {
     @Option(names = "--contenders", split = ",", defaultValue = "ours,db-scheduler", description = "ours, db-scheduler")
     List<String> contenders;
 
+    @Option(names = "--warmup-tasks", defaultValue = "0",
+        description = "no-op tasks each worker JVM works alone before the measured round (default ${DEFAULT-VALUE}: cold)")
+    int warmupTasks;
+
     @Option(names = "--profile", description = "count JDBC round trips per task instead (one JVM, in this process)")
     boolean profile;
 
@@ -167,7 +171,7 @@ public final class BenchMain implements Runnable {
       }
       if (!profile) {
         text.append(dev.backfill.bench.coord.Coordination.run(new dev.backfill.bench.coord.Coordination.Settings(
-            engines.stream().map(Engine::parse).toList(), jvms, threads, tasks, reps, contenders)));
+            engines.stream().map(Engine::parse).toList(), jvms, threads, tasks, reps, contenders, warmupTasks)));
       }
       String result = stamp() + "\n\n" + text;
       System.out.println(result);

@@ -38,9 +38,11 @@ public final class Coordination {
    * @param tasks tasks per round
    * @param reps measured rounds per configuration (the median is reported)
    * @param contenders contender names
+   * @param warmupTasks no-op tasks each worker JVM works alone in a round of its own before the measured
+   *     round (0: none, the JVMs start cold)
    */
   public record Settings(List<Engine> engines, List<Integer> jvms, int threads, int tasks, int reps,
-      List<String> contenders) {}
+      List<String> contenders, int warmupTasks) {}
 
   private Coordination() {}
 
@@ -65,9 +67,9 @@ public final class Coordination {
    * @throws Exception on failure
    */
   public static String run(Settings s) throws Exception {
-    StringBuilder table = new StringBuilder("| engine | JVMs × threads | tasks | contender | tasks/s (median) | each round |"
-        + " ours ÷ db-scheduler | steady tasks/s (median) | steady ÷ db-scheduler |\n"
-        + "|---|---|---:|---|---:|---|---:|---:|---:|\n");
+    StringBuilder table = new StringBuilder("| engine | JVMs × threads | tasks | warm-up tasks per JVM | contender |"
+        + " tasks/s (median) | each round | ours ÷ db-scheduler | steady tasks/s (median) | steady ÷ db-scheduler |\n"
+        + "|---|---|---:|---:|---|---:|---|---:|---:|---:|\n");
     for (Engine engine : s.engines()) {
       try (BenchDatabase db = BenchDatabase.open(engine, 4)) {
         for (int jvms : s.jvms()) {
@@ -79,7 +81,7 @@ public final class Coordination {
               java.util.Collections.reverse(order);
             }
             for (String name : order) {
-              double[] rate = round(db, contender(name), name, jvms, s.threads(), s.tasks(), rep);
+              double[] rate = round(db, contender(name), name, jvms, s.threads(), s.tasks(), rep, s.warmupTasks());
               System.out.printf(Locale.ROOT, "%s %d JVMs x %d: %s %.0f tasks/s, steady %.0f%n", engine.label(), jvms,
                   s.threads(), name, rate[0], rate[1]);
               rates.computeIfAbsent(name, k -> new ArrayList<>()).add(rate[0]);
@@ -92,8 +94,8 @@ public final class Coordination {
           Double theirsSteady = steadyRates.containsKey("db-scheduler") ? median(steadyRates.get("db-scheduler")) : null;
           for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             boolean both = e.getKey().equals("ours") && ours != null && theirs != null;
-            table.append(String.format(Locale.ROOT, "| %s | %d × %d | %,d | %s | %,.0f | %s | %s | %,.0f | %s |%n",
-                engine.label(), jvms, s.threads(), s.tasks(), e.getKey(), median(e.getValue()),
+            table.append(String.format(Locale.ROOT, "| %s | %d × %d | %,d | %,d | %s | %,.0f | %s | %s | %,.0f | %s |%n",
+                engine.label(), jvms, s.threads(), s.tasks(), s.warmupTasks(), e.getKey(), median(e.getValue()),
                 String.join(", ", e.getValue().stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()),
                 both ? String.format(Locale.ROOT, "%.2f×", ours / theirs) : "", median(steadyRates.get(e.getKey())),
                 both && oursSteady != null && theirsSteady != null
@@ -115,12 +117,17 @@ public final class Coordination {
   /**
    * Works one round; returns its rate over the whole round (tasks ÷ (last end − first start)) and its
    * steady rate, after the first quarter of the tasks ended: the worker JVMs start fresh each round, so
-   * the first seconds also pay for class loading and the JIT compiler on the same two cores.
+   * without a warm-up the first seconds also pay for class loading and the JIT compiler on the same
+   * two cores. With {@code warmupTasks}, each worker JVM first works a round of its own (alone, as the
+   * round's first JVM) before it says it is ready, so the measured round starts with compiled code.
    */
   private static double[] round(BenchDatabase db, Contender contender, String name, int jvms, int threads, int tasks,
-      int rep) throws Exception {
+      int rep, int warmupTasks) throws Exception {
     String round = roundName(name, jvms, rep);
     contender.prepare(db.dataSource(), round, tasks);
+    for (int i = 0; warmupTasks > 0 && i < jvms; i++) {
+      contender.prepare(db.dataSource(), round + "_w" + i, warmupTasks);
+    }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path logs = Files.createDirectories(Path.of("target", "coordination"));
     List<Process> children = new ArrayList<>();
@@ -129,7 +136,7 @@ public final class Coordination {
       for (int i = 0; i < jvms; i++) {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
             CoordinationChild.class.getName(), name, db.url(), round, String.valueOf(tasks), String.valueOf(threads),
-            String.valueOf(i == 0), "w" + i);
+            String.valueOf(i == 0), "w" + i, round + "_w" + i, String.valueOf(warmupTasks));
         pb.redirectError(logs.resolve(round + "-w" + i + ".log").toFile());
         Process p = pb.start();
         children.add(p);

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Main class of a worker JVM of the coordination bench. Arguments: contender ({@code ours} or
  * {@code db-scheduler}), JDBC URL, round, tasks, threads, first ({@code true} for the round's first
- * JVM), worker id. Prints {@code READY} once connected, starts on a line from stdin, and prints
+ * JVM), worker id, warm-up round, warm-up tasks (0: none). Works its warm-up round alone first, then
+ * prints {@code READY}, starts on a line from stdin, and prints
  * {@code WINDOW first last count end...} (each task's end) at the end; db-scheduler stops on a second line
  * from stdin.
  */
@@ -34,6 +35,19 @@ public final class CoordinationChild {
     Window window = new Window();
     try (HikariDataSource ds = new HikariDataSource(config)) {
       ds.getConnection().close();
+      int warmupTasks = Integer.parseInt(args[8]);
+      if (warmupTasks > 0) {
+        String warmup = args[7];
+        contender.work(ds, warmup, warmupTasks, threads, true, args[6], new Window(), () -> {
+          try {
+            while (!contender.done(ds, warmup, warmupTasks)) {
+              Thread.sleep(20);
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      }
       System.out.println("READY");
       System.out.flush();
       in.readLine();

@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +18,8 @@ import javax.sql.DataSource;
 /**
  * A {@code DataSource} that counts the JDBC calls that reach the server: statements (by their first
  * word), commits, rollbacks, auto-commit switches (only those that change it) and isolation reads and
- * writes. On PostgreSQL the first statement of a transaction carries its BEGIN; on MariaDB every
+ * writes. On PostgreSQL the first statement of a transaction carries its BEGIN, and a commit of a
+ * transaction that sent nothing sends nothing (not counted); on MariaDB every
  * auto-commit switch and isolation read or write is a round trip of its own (Connector/J without
  * {@code useLocalSessionState}).
  */
@@ -82,6 +84,13 @@ final class CountingDataSource {
     };
   }
 
+  /** pgjdbc sends no COMMIT or ROLLBACK for a transaction that has sent nothing; other drivers are counted as asked. */
+  private static boolean transactionStarted(Connection c) throws SQLException {
+    return !c.isWrapperFor(org.postgresql.core.BaseConnection.class)
+        || c.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState()
+            != org.postgresql.core.TransactionState.IDLE;
+  }
+
   private Connection connection(Connection c) {
     InvocationHandler h = (proxy, m, args) -> {
       switch (m.getName()) {
@@ -91,8 +100,16 @@ final class CountingDataSource {
         case "hashCode" -> {
           return System.identityHashCode(proxy);
         }
-        case "commit" -> count("commit");
-        case "rollback" -> count("rollback");
+        case "commit" -> {
+          if (transactionStarted(c)) {
+            count("commit");
+          }
+        }
+        case "rollback" -> {
+          if (transactionStarted(c)) {
+            count("rollback");
+          }
+        }
         case "setAutoCommit" -> {
           if (c.getAutoCommit() != (Boolean) args[0]) {
             count("autocommit switch");
