@@ -134,9 +134,16 @@ public final class Coordination {
     List<BufferedReader> outs = new ArrayList<>();
     try {
       for (int i = 0; i < jvms; i++) {
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        // e.g. -Dbench.childJavaOptions=-XX:StartFlightRecording=filename=target/w.jfr to profile the workers
+        String extra = System.getProperty("bench.childJavaOptions", "").strip();
+        if (!extra.isEmpty()) {
+          command.addAll(List.of(extra.replace("{worker}", round + "-w" + i).split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
             CoordinationChild.class.getName(), name, db.url(), round, String.valueOf(tasks), String.valueOf(threads),
-            String.valueOf(i == 0), "w" + i, round + "_w" + i, String.valueOf(warmupTasks));
+            String.valueOf(i == 0), "w" + i, round + "_w" + i, String.valueOf(warmupTasks)));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(logs.resolve(round + "-w" + i + ".log").toFile());
         Process p = pb.start();
         children.add(p);
