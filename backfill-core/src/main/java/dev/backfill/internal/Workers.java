@@ -73,13 +73,10 @@ final class Workers {
       return;
     }
     inParallel(n, "backfill-" + s.run.target() + "-", this::loop);
-    // a lease claimed ahead that no worker took (they stopped meanwhile) never starts
+    // a lease claimed ahead that no worker took (they stopped meanwhile): skipped when the run is
+    // stopping, else worked here
     for (Ahead a; (a = pollAhead()) != null; ) {
-      if (s.stopping()) {
-        runner.skip(a.lease());
-      } else {
-        work(a.lease());
-      }
+      work(a.lease());
     }
   }
 
@@ -109,7 +106,13 @@ final class Workers {
       if (s.time.nanoTime() - a.claimedAt() < s.options.leaseTime().toNanos() / 3) {
         return Optional.of(a.lease());
       }
-      Optional<SliceLease> renewed = s.store.renew(a.lease(), s.options.leaseTime());
+      Optional<SliceLease> renewed;
+      try {
+        renewed = s.store.renew(a.lease(), s.options.leaseTime());
+      } catch (RuntimeException e) {
+        abandoned.add(a.lease().index()); // still RUNNING under this process's lease; a resume reopens it
+        throw e;
+      }
       if (renewed.isPresent()) {
         return renewed;
       }

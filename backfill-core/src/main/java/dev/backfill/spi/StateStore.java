@@ -186,6 +186,10 @@ public interface StateStore {
    * worker thread of a process. Each lease is an ordinary lease: its slice must start (or be renewed)
    * before the lease expires, or another worker may take it. The default claims one at a time.
    *
+   * <p>Every lease claimed is returned: when a claim fails after others succeeded, the call returns
+   * those (a caller that lost them would leave their slices RUNNING with nobody working them) and the
+   * failure surfaces on the caller's next claim. Only a failure of the first claim is thrown.
+   *
    * @param runId the run
    * @param workerId the claiming worker
    * @param leaseTime how long each lease lasts without renewal
@@ -199,7 +203,15 @@ public interface StateStore {
     }
     java.util.List<SliceLease> leases = new java.util.ArrayList<>();
     while (leases.size() < max) {
-      Optional<SliceLease> lease = claim(runId, workerId, leaseTime);
+      Optional<SliceLease> lease;
+      try {
+        lease = claim(runId, workerId, leaseTime);
+      } catch (RuntimeException e) {
+        if (leases.isEmpty()) {
+          throw e;
+        }
+        break; // keep the leases already claimed; the next claim meets the failure again
+      }
       if (lease.isEmpty()) {
         break;
       }

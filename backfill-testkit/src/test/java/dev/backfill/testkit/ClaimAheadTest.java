@@ -10,7 +10,12 @@ import dev.backfill.PartitionRange;
 import dev.backfill.Row;
 import dev.backfill.RunReport;
 import dev.backfill.WriteStrategy;
+import dev.backfill.SliceStatus;
 import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.StateStore;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,5 +82,59 @@ class ClaimAheadTest {
     assertThatRun(report).succeeded().hasSlices(10);
     assertThat(asked).as("claims by number of slices asked for").containsOnlyKeys(1);
     assertThat(claims.get()).as("one claim per slice, and the last one finds nothing").isEqualTo(11);
+  }
+
+  /**
+   * The store's own batch claim (the SPI default, one claim at a time) whose n-th single claim fails:
+   * a proxy, because a wrapper class would forward the batch claim past the failing single one.
+   */
+  private StateStore failingSingleClaim(int n) {
+    StateStore base = driver.stateStore();
+    AtomicInteger singles = new AtomicInteger();
+    InvocationHandler handler = (proxy, method, args) -> {
+      if (method.isDefault()) {
+        return InvocationHandler.invokeDefault(proxy, method, args);
+      }
+      if (method.getName().equals("claim") && args.length == 3 && singles.incrementAndGet() == n) {
+        throw new IllegalStateException("store down at claim " + n);
+      }
+      try {
+        return method.invoke(base, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    };
+    return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
+        handler);
+  }
+
+  /**
+   * One thread claims 1, then 2 at a time: claim 3 is the second of a batch. The slice of claim 2 is
+   * RUNNING under this process's lease; losing it with the failure left the run RUNNING for good (the
+   * worker stopped, and counted the slice as another worker's).
+   */
+  @Test
+  void aClaimFailingAfterAnotherOfItsBatchKeepsTheClaimedSliceAndTheRunSucceeds() {
+    Backfill<Row> backfill = daily(driver.backfill("mart.orders").stateStore(failingSingleClaim(3)), Fixtures.march(1),
+        mart, WriteStrategy.overwritePartition("day"));
+
+    RunReport report = driver.run(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-10")),
+        ExecutionOptions.builder().maxConcurrency(1).build());
+
+    assertThatRun(report).succeeded().hasSlices(10).hasCount(SliceStatus.SUCCEEDED, 10);
+    assertThat(mart.rows()).hasSize(10);
+  }
+
+  /** Claim 4 is the first of a batch: the failure stops the run, which ends FAILED and says why. */
+  @Test
+  void aBatchWhoseFirstClaimFailsStopsTheRunWhichEndsFailedNotRunning() {
+    Backfill<Row> backfill = daily(driver.backfill("mart.orders").stateStore(failingSingleClaim(4)), Fixtures.march(1),
+        mart, WriteStrategy.overwritePartition("day"));
+
+    RunReport report = driver.run(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-10")),
+        ExecutionOptions.builder().maxConcurrency(1).build());
+
+    assertThatRun(report).failed().hasMessageContaining("store down at claim 4").hasCount(SliceStatus.RUNNING, 0)
+        .hasCount(SliceStatus.SUCCEEDED, 3);
   }
 }
