@@ -391,7 +391,7 @@ public final class PostgresDialect extends Dialect {
     List<TablePartitions.Part> parts = new ArrayList<>();
     List<String> obstacles = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid::regclass::text, pg_get_expr(c.relpartbound,"
-        + " c.oid), has_table_privilege(c.oid, 'TRUNCATE'), EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid"
+        + " 0), has_table_privilege(c.oid, 'TRUNCATE'), EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid"
         + " AND NOT t.tgisinternal) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
         + " WHERE i.inhparent = to_regclass(CAST(? AS text)) ORDER BY 1")) {
       ps.setString(1, qualified(schema, table));
