@@ -8,16 +8,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the coordination bench runnable with tiny sizes: both contenders finish every task in worker
- * JVMs of their own (a round that loses a task fails), and the profile counts round trips per task.
+ * JVMs of their own, each JVM after a warm-up round of its own (a round that loses a task fails), and
+ * the profile counts round trips per task.
  */
 class CoordinationSmokeTest {
 
   @Test
-  void bothContendersFinishEveryTaskInTwoWorkerJvms() throws Exception {
+  void bothContendersFinishEveryTaskInTwoWorkerJvmsAfterAWarmUpRoundOfTheirOwn() throws Exception {
     String table = Coordination.run(new Coordination.Settings(List.of(Engine.POSTGRES), List.of(2), 2, 40, 1,
-        List.of("ours", "db-scheduler")));
+        List.of("ours", "db-scheduler"), 10));
     System.out.println(table);
-    assertThat(table).contains("| postgres | 2 × 2 | 40 | ours |", "| postgres | 2 × 2 | 40 | db-scheduler |");
+    assertThat(table).contains("| postgres | 2 × 2 | 40 | 10 | ours |", "| postgres | 2 × 2 | 40 | 10 | db-scheduler |");
   }
 
   @Test
