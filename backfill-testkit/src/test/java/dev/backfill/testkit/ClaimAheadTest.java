@@ -108,6 +108,14 @@ class ClaimAheadTest {
         handler);
   }
 
+  /** Runs 2024-03-01 to 03-10 on one thread through a store whose n-th single claim fails. */
+  private RunReport tenDaysOnOneThreadFailingClaim(int n) {
+    Backfill<Row> backfill = daily(driver.backfill("mart.orders").stateStore(failingSingleClaim(n)), Fixtures.march(1),
+        mart, WriteStrategy.overwritePartition("day"));
+    return driver.run(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-10")),
+        ExecutionOptions.builder().maxConcurrency(1).build());
+  }
+
   /**
    * One thread claims 1, then 2 at a time: claim 3 is the second of a batch. The slice of claim 2 is
    * RUNNING under this process's lease; losing it with the failure left the run RUNNING for good (the
@@ -115,11 +123,7 @@ class ClaimAheadTest {
    */
   @Test
   void aClaimFailingAfterAnotherOfItsBatchKeepsTheClaimedSliceAndTheRunSucceeds() {
-    Backfill<Row> backfill = daily(driver.backfill("mart.orders").stateStore(failingSingleClaim(3)), Fixtures.march(1),
-        mart, WriteStrategy.overwritePartition("day"));
-
-    RunReport report = driver.run(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-10")),
-        ExecutionOptions.builder().maxConcurrency(1).build());
+    RunReport report = tenDaysOnOneThreadFailingClaim(3);
 
     assertThatRun(report).succeeded().hasSlices(10).hasCount(SliceStatus.SUCCEEDED, 10);
     assertThat(mart.rows()).hasSize(10);
@@ -128,11 +132,7 @@ class ClaimAheadTest {
   /** Claim 4 is the first of a batch: the failure stops the run, which ends FAILED and says why. */
   @Test
   void aBatchWhoseFirstClaimFailsStopsTheRunWhichEndsFailedNotRunning() {
-    Backfill<Row> backfill = daily(driver.backfill("mart.orders").stateStore(failingSingleClaim(4)), Fixtures.march(1),
-        mart, WriteStrategy.overwritePartition("day"));
-
-    RunReport report = driver.run(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-10")),
-        ExecutionOptions.builder().maxConcurrency(1).build());
+    RunReport report = tenDaysOnOneThreadFailingClaim(4);
 
     assertThatRun(report).failed().hasMessageContaining("store down at claim 4").hasCount(SliceStatus.RUNNING, 0)
         .hasCount(SliceStatus.SUCCEEDED, 3);
