@@ -208,11 +208,15 @@ public final class StoreTx {
   public <R> R alone(String what, Connection c, Work<R> work) {
     return call(what, () -> {
       c.setAutoCommit(true);
+      R result;
       try {
-        return work.apply(c);
-      } finally {
-        c.setAutoCommit(false);
+        result = work.apply(c);
+      } catch (SQLException | RuntimeException | Error e) {
+        restore(c, false, -1); // on a connection the server ended this fails too, and must not hide e
+        throw e;
       }
+      c.setAutoCommit(false);
+      return result;
     });
   }
 

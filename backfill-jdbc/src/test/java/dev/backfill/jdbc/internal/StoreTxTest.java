@@ -45,6 +45,22 @@ class StoreTxTest {
     assertThat(attempts).hasValue(1);
   }
 
+  /**
+   * A statement run alone on a writer's connection that fails because the connection ended reports
+   * that failure, not the failure of putting auto-commit back on the dead connection.
+   */
+  @Test
+  void aStatementAloneOnAConnectionThatEndedReportsWhyItFailed() throws SQLException {
+    StoreTx tx = new StoreTx(h2, new H2Dialect(), "test");
+    java.sql.Connection writer = h2.getConnection();
+    writer.setAutoCommit(false);
+    assertThatThrownBy(() -> tx.alone("record the SUCCEEDED of slice 3 of run r-1", writer, c -> {
+      c.close(); // the session ended under the statement
+      throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+    })).isInstanceOf(BackfillException.class).hasMessage("state store could not record the SUCCEEDED of slice 3"
+        + " of run r-1: [08006] An I/O error occurred while sending to the backend");
+  }
+
   @Test
   void eachDialectKnowsItsRetryableFailures() {
     assertThat(new PostgresDialect().isRetryable(new SQLException("x", "40P01"))).isTrue();
