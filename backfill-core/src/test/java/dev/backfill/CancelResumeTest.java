@@ -112,7 +112,16 @@ class CancelResumeTest {
     InMemoryStateStore store = new InMemoryStateStore();
     CountDownLatch fiveDone = new CountDownLatch(5);
     AtomicReference<BackfillRun> run = new AtomicReference<>();
-    Backfill<Row> backfill = daily(source((slice, ctx) -> countRead(slice)), dest).stateStore(store).build();
+    // events reach listeners on a thread of their own: slices past the eighth wait for the cancel, or
+    // a fast run could end before the listener sees the fifth success and leave nothing to resume
+    AtomicInteger readsStarted = new AtomicInteger();
+    CountDownLatch cancelled = new CountDownLatch(1);
+    Backfill<Row> backfill = daily(source((slice, ctx) -> {
+      if (readsStarted.incrementAndGet() > 8) {
+        cancelled.await();
+      }
+      countRead(slice);
+    }), dest).stateStore(store).build();
     CountDownLatch started = new CountDownLatch(1);
     run.set(backfill.execute(backfill.plan(MARCH), ExecutionOptions.builder()
         .listener(e -> {
@@ -121,6 +130,7 @@ class CancelResumeTest {
             if (fiveDone.getCount() == 0) {
               await(started);
               run.get().cancel(CancelMode.GRACEFUL);
+              cancelled.countDown();
             }
           }
         }).build()));
