@@ -97,7 +97,7 @@ public final class JdbcStateStore implements StateStore {
   private final StoreTargets targets;
   private final StoreHistory history;
   private final @Nullable StoreClaims claims;
-  /** A slice's end in one statement, where the engine has data-modifying WITH. */
+  /** A slice's end in one statement, where the engine has data-modifying WITH or compound statements. */
   private final @Nullable StoreSliceEnd sliceEnd;
   /** Target and logic version by run id, read once per run by a slice's end (they never change). */
   private final Map<String, String[]> runTargets = new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,8 +110,9 @@ public final class JdbcStateStore implements StateStore {
     this.tx = new StoreTx(dataSource, dialect, "backfill-state-store-" + prefix);
     this.targets = new StoreTargets(dialect, t);
     this.history = new StoreHistory(t, dialect, tx);
-    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx) : null;
-    this.sliceEnd = dialect.supportsDataModifyingWith() ? new StoreSliceEnd(dialect, t) : null;
+    this.sliceEnd = dialect.supportsDataModifyingWith() || dialect.supportsCompoundStatements()
+        ? new StoreSliceEnd(dialect, t) : null;
+    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null) : null;
     this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
     tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
       t.migrate(c);
@@ -700,13 +701,17 @@ public final class JdbcStateStore implements StateStore {
         + targets.noOtherHolderCondition();
     StoreSliceEnd end = sliceEnd;
     boolean oneStatement = end != null;
-    boolean returning = dialect.supportsUpdateReturning();
+    boolean returning = oneStatement || dialect.supportsUpdateReturning();
     String sql = end != null ? end.sql(update, partitions, ok, partitionUpdate(ok))
         : update + (returning ? " RETURNING partition_keys" : "");
     StoreTx.Work<Void> work = c -> {
       @Nullable List<String> keys = null;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
+        if (end != null && end.bindsSliceFirst()) {
+          ps.setString(i++, lease.runId());
+          ps.setInt(i++, lease.index());
+        }
         ps.setString(i++, outcome.status().name());
         dialect.bindStoredInstant(ps, i++, outcome.startedAt());
         dialect.bindStoredInstant(ps, i++, outcome.finishedAt());

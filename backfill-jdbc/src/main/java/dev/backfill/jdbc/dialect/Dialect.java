@@ -1100,6 +1100,32 @@ public abstract class Dialect {
   }
 
   /**
+   * Tells whether a compound statement ({@code BEGIN NOT ATOMIC ... END}: local variables, {@code IF},
+   * several statements) runs as one statement in one round trip, with which the state store records a
+   * slice's end, its attempt and its partitions' states at once where {@link #supportsDataModifyingWith()}
+   * is false.
+   *
+   * @return true on MariaDB 10.6+, false on MySQL, which has no compound statements outside stored programs
+   */
+  public boolean supportsCompoundStatements() {
+    return false;
+  }
+
+  /**
+   * Returns a table expression of the text elements of a JSON array held as text, one column {@code k}
+   * compared byte by byte, to join after the table that holds the array; only where
+   * {@link #supportsCompoundStatements()}.
+   *
+   * @param jsonText SQL expression of the JSON array's text
+   * @param alias the table expression's alias
+   * @return the expression
+   * @throws UnsupportedOperationException on engines without it
+   */
+  public String jsonArrayTableSql(String jsonText, String alias) {
+    throw new UnsupportedOperationException(name() + " has no JSON table function here");
+  }
+
+  /**
    * Returns the statement creating a schema if it does not exist (a database on MariaDB).
    *
    * @param schema unquoted schema

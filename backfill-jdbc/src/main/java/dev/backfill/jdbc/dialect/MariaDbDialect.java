@@ -210,6 +210,17 @@ public final class MariaDbDialect extends Dialect {
   }
 
   /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
+  /** MariaDB 10.6+ (JSON_TABLE came with 10.6); MySQL runs compound statements only in stored programs. */
+  @Override
+  public boolean supportsCompoundStatements() {
+    return name.equals("MariaDB") && skipLocked;
+  }
+
+  @Override
+  public String jsonArrayTableSql(String jsonText, String alias) {
+    return "JSON_TABLE(" + jsonText + ", '$[*]' COLUMNS (k " + exactTextType(255) + " PATH '$')) AS " + alias;
+  }
+
   @Override
   public String exactTextType(int length) {
     return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";

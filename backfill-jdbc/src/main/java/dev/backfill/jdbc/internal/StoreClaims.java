@@ -47,6 +47,7 @@ public final class StoreClaims {
 
   private final Dialect dialect;
   private final StoreTables t;
+  private final boolean rememberKeys;
   private final StoreTx tx;
   /** Partition keys (stored JSON) read by this process's locking claims, by lease, until the slice ends. */
   private final Map<String, String> claimedKeys = new ConcurrentHashMap<>();
@@ -65,9 +66,23 @@ public final class StoreClaims {
    * @param tx the store's transactions
    */
   public StoreClaims(Dialect dialect, StoreTables tables, StoreTx tx) {
+    this(dialect, tables, tx, true);
+  }
+
+  /**
+   * Creates the claims of one store.
+   *
+   * @param dialect the engine (with {@code SKIP LOCKED})
+   * @param tables the store's tables
+   * @param tx the store's transactions
+   * @param rememberKeys whether a slice's end asks for the partition keys its claim read
+   *     ({@link #takePartitionKeys}); not when the end reads them in its own statement
+   */
+  public StoreClaims(Dialect dialect, StoreTables tables, StoreTx tx, boolean rememberKeys) {
     this.dialect = dialect;
     this.t = tables;
     this.tx = tx;
+    this.rememberKeys = rememberKeys;
   }
 
   /**
@@ -272,6 +287,9 @@ public final class StoreClaims {
   }
 
   private void remember(SliceLease lease, String partitionKeys) {
+    if (!rememberKeys) {
+      return;
+    }
     if (claimedKeys.size() >= MAX_REMEMBERED) {
       claimedKeys.clear(); // leases lost or never ended; their slices read their keys again
     }

@@ -5,10 +5,16 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * A slice's end as one statement where the engine has data-modifying {@code WITH} (issue 17): the
- * lease-checked update of the slice, the insert of its attempt and the upsert of its partitions'
- * states travel in one round trip instead of three, inside the writer's transaction as before. The
- * update's {@code RETURNING} feeds the other two, so a lost lease (no row updated) writes nothing.
+ * A slice's end as one statement (issue 17): the lease-checked update of the slice, the insert of its
+ * attempt and the upsert of its partitions' states travel in one round trip instead of three, inside
+ * the writer's transaction as before. A lost lease (no row updated) writes nothing.
+ *
+ * <ul>
+ *   <li>PostgreSQL: data-modifying {@code WITH}; the update's {@code RETURNING} feeds the other two.
+ *   <li>MariaDB: a compound statement ({@code BEGIN NOT ATOMIC ... END}) that runs the other two only
+ *       when {@code ROW_COUNT()} says the update applied. Its first two parameters are the slice's run
+ *       id and index ({@link #bindsSliceFirst()}), which the later statements read.
+ * </ul>
  */
 public final class StoreSliceEnd {
   private final Dialect dialect;
@@ -17,7 +23,8 @@ public final class StoreSliceEnd {
   /**
    * Creates the statement builder of one store.
    *
-   * @param dialect the engine, with {@link Dialect#supportsDataModifyingWith()}
+   * @param dialect the engine, with {@link Dialect#supportsDataModifyingWith()} or
+   *     {@link Dialect#supportsCompoundStatements()}
    * @param tables the store's tables
    */
   public StoreSliceEnd(Dialect dialect, StoreTables tables) {
@@ -30,7 +37,8 @@ public final class StoreSliceEnd {
    * worker, status, start, end, rows, error and log excerpt; then, when {@code partitions}, the
    * partitions' status, and when {@code ok} also the success time, the slice's rows (kept for a
    * single partition) and its duration in milliseconds (shared among its partitions). The statement
-   * returns the slice's partition keys, one row when the update applied and none otherwise.
+   * returns the slice's partition keys, one row when the update applied and none otherwise. Where
+   * {@link #bindsSliceFirst()}, the run id and the slice's index come before all of these.
    *
    * @param update the slice's lease-checked {@code UPDATE}, without {@code RETURNING}
    * @param partitions whether the partitions' states are recorded (a finished slice)
@@ -39,6 +47,9 @@ public final class StoreSliceEnd {
    * @return the SQL
    */
   public String sql(String update, boolean partitions, boolean ok, List<String> partitionUpdate) {
+    if (bindsSliceFirst()) {
+      return compound(update, partitions, ok, partitionUpdate);
+    }
     StringBuilder sql = new StringBuilder("WITH s AS (").append(update)
         .append(" RETURNING run_id, slice_index, attempt, slice_key, partition_keys), a AS (INSERT INTO ")
         .append(t.attempts).append(" (run_id, slice_index, attempt, slice_key, worker, status, started_at,")
@@ -64,5 +75,49 @@ public final class StoreSliceEnd {
           .append(" WHERE TRUE ON CONFLICT (target, partition_key) DO UPDATE SET ").append(set).append(")");
     }
     return sql.append(" SELECT partition_keys FROM s").toString();
+  }
+
+  /**
+   * Tells whether the statement's first two parameters are the slice's run id and index (the compound
+   * statement's variables), before the update's own.
+   *
+   * @return true on engines without data-modifying {@code WITH}
+   */
+  public boolean bindsSliceFirst() {
+    return !dialect.supportsDataModifyingWith();
+  }
+
+  /**
+   * The compound statement: the same parameters as {@link #sql} after the run id and index. Its
+   * variables carry a prefix no column of the store's tables has, since inside a compound statement a
+   * variable hides a column of the same name.
+   */
+  private String compound(String update, boolean partitions, boolean ok, List<String> partitionUpdate) {
+    String slice = " WHERE run_id = bf_run AND slice_index = bf_slice";
+    StringBuilder sql = new StringBuilder("BEGIN NOT ATOMIC DECLARE bf_run ").append(dialect.exactTextType(64))
+        .append(" DEFAULT ?; DECLARE bf_slice INT DEFAULT ?; DECLARE bf_applied INT DEFAULT 0; ").append(update)
+        .append("; SET bf_applied = ROW_COUNT(); IF bf_applied = 1 THEN INSERT INTO ").append(t.attempts)
+        .append(" (run_id, slice_index, attempt, slice_key, worker, status, started_at, finished_at, row_count, error,")
+        .append(" log_excerpt, recorded_at) SELECT run_id, slice_index, attempt, slice_key, ?, ?, ?, ?, ?, ?, ?, ")
+        .append(dialect.now()).append(" FROM ").append(t.slices).append(slice).append(";");
+    if (partitions) {
+      StringJoiner set = new StringJoiner(", ");
+      for (String c : partitionUpdate) {
+        set.add(dialect.quote(c) + " = VALUES(" + dialect.quote(c) + ")");
+      }
+      // a derived table, so the update's column names cannot be read as the joined tables' columns
+      sql.append(" INSERT INTO ").append(t.partitions).append(" (target, partition_key, last_status, last_run_id,")
+          .append(" succeeded_at, logic_version, row_count, duration_ms, invalidated) SELECT * FROM (SELECT")
+          .append(" r.target AS target, k.k AS partition_key, ? AS last_status, s.run_id AS last_run_id, ")
+          .append(ok ? "?" : "NULL").append(" AS succeeded_at, ").append(ok ? "r.logic_version" : "NULL")
+          .append(" AS logic_version, ").append(ok ? "CASE WHEN JSON_LENGTH(s.partition_keys) = 1 THEN ? ELSE -1 END" : "-1")
+          .append(" AS row_count, ").append(ok ? "? DIV JSON_LENGTH(s.partition_keys)" : "-1")
+          .append(" AS duration_ms, FALSE AS invalidated FROM ").append(t.slices).append(" s JOIN ").append(t.runs)
+          .append(" r ON r.run_id = s.run_id JOIN ").append(dialect.jsonArrayTableSql("s.partition_keys", "k"))
+          .append(" WHERE s.run_id = bf_run AND s.slice_index = bf_slice) AS d ON DUPLICATE KEY UPDATE ").append(set)
+          .append(";");
+    }
+    return sql.append(" END IF; SELECT partition_keys FROM ").append(t.slices).append(slice)
+        .append(" AND bf_applied = 1; END").toString();
   }
 }

@@ -1,0 +1,179 @@
+package dev.backfill.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.Backfill;
+import dev.backfill.ExecutionOptions;
+import dev.backfill.FailurePolicy;
+import dev.backfill.Partition;
+import dev.backfill.PartitionRange;
+import dev.backfill.Partitioning;
+import dev.backfill.PlanOptions;
+import dev.backfill.RetryPolicy;
+import dev.backfill.Row;
+import dev.backfill.RunReport;
+import dev.backfill.RunStatus;
+import dev.backfill.SliceStatus;
+import dev.backfill.WriteStrategy;
+import dev.backfill.spi.PartitionState;
+import dev.backfill.spi.SliceAttempt;
+import dev.backfill.spi.SourceNode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * On MariaDB a slice's end is one compound statement (the slice's update, then its attempt and its
+ * partitions' states read from the slice's stored keys through {@code JSON_TABLE}): the states it leaves
+ * for keys that need escaping in SQL or JSON, for slices of one and of several partitions, and for a
+ * failed slice, with the driver's client-side and server-side prepared statements.
+ */
+class MariaDbSliceEndTest {
+  /** Keys whose text means something to SQL, to JSON or to a collation; "boom" fails its slice. */
+  static final List<String> KEYS = List.of("o'brien", "back\\slash", "quote\"d", "zürich", "Zürich", "emoji 😀",
+      "[\"json\"]", "NULL", "a,b", "boom", "semi;colon -- x", "zzz");
+
+  TestDatabase db;
+  HikariDataSource pool;
+
+  @BeforeEach
+  void open() {
+    db = TestDatabase.open(TestDatabase.Engine.MARIADB);
+  }
+
+  @AfterEach
+  void close() {
+    if (pool != null) {
+      pool.close();
+    }
+    db.close();
+  }
+
+  private DataSource dataSource(boolean serverPrepared) {
+    if (!serverPrepared) {
+      return db.dataSource();
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(db.jdbcUrl() + "?useServerPrepStmts=true");
+    config.setUsername(db.user());
+    config.setPassword("");
+    config.setMaximumPoolSize(8);
+    pool = new HikariDataSource(config);
+    return pool;
+  }
+
+  @ParameterizedTest(name = "server-side prepared statements: {0}")
+  @ValueSource(booleans = {false, true})
+  void aSlicesEndRecordsItsKeyAsWrittenAndAFailedSliceAsFailed(boolean serverPrepared) {
+    DataSource ds = dataSource(serverPrepared);
+    db.exec("CREATE TABLE events (tenant VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, n INT NOT NULL)");
+    JdbcStateStore store = JdbcStateStore.create(ds);
+    SourceNode<Row> threeRowsPerTenant = (slice, ctx, sink) -> {
+      String tenant = String.valueOf(slice.tokens().get("tenant"));
+      if (tenant.equals("boom")) {
+        throw new IllegalStateException("no rows for tenant boom");
+      }
+      for (int n = 1; n <= 3; n++) {
+        sink.accept(Row.of("tenant", tenant, "n", n));
+      }
+    };
+    Backfill<Row> backfill = Backfill.builder("events").partitioning(Partitioning.keys(KEYS).named("tenant"))
+        .source(threeRowsPerTenant).destination(JdbcDestination.table(ds, "events"))
+        .strategy(WriteStrategy.append()).stateStore(store).build();
+
+    RunReport good = backfill.execute(backfill.plan(PartitionRange.of(KEYS.get(0), KEYS.get(7))), options()).await();
+    RunReport bad = backfill.execute(backfill.plan(PartitionRange.of(KEYS.get(8), KEYS.get(11))), options()).await();
+
+    assertThat(good.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(bad.status()).isEqualTo(RunStatus.FAILED);
+    Map<String, PartitionState> states = states(store);
+    assertThat(states.keySet()).containsExactlyInAnyOrderElementsOf(KEYS);
+    for (String key : KEYS.subList(0, 8)) {
+      PartitionState s = states.get(key);
+      assertThat(s.lastStatus()).as(key).isEqualTo(SliceStatus.SUCCEEDED);
+      assertThat(s.lastRunId()).as(key).isEqualTo(good.runId());
+      assertThat(s.rows()).as("a slice of its own keeps its rows: " + key).isEqualTo(3);
+      assertThat(s.logicVersion()).as(key).isNotNull();
+      assertThat(s.succeededAt()).as(key).isNotNull();
+      assertThat(s.durationMillis()).as(key).isGreaterThanOrEqualTo(0);
+    }
+    for (String key : KEYS.subList(8, 12)) {
+      PartitionState s = states.get(key);
+      assertThat(s.lastRunId()).as(key).isEqualTo(bad.runId());
+      assertThat(s.lastStatus()).as(key).isEqualTo(key.equals("boom") ? SliceStatus.FAILED : SliceStatus.SUCCEEDED);
+    }
+    assertThat(states.get("boom").succeededAt()).isNull();
+    assertThat(states.get("boom").rows()).isEqualTo(-1);
+    List<String> attempts = new ArrayList<>();
+    for (RunReport r : List.of(good, bad)) {
+      for (SliceAttempt a : store.attempts(r.runId())) {
+        attempts.add(a.key() + "=" + a.status() + (a.error() == null ? "" : ": " + a.error()));
+      }
+    }
+    assertThat(attempts).hasSize(12).contains("o'brien=SUCCEEDED", "emoji 😀=SUCCEEDED", "NULL=SUCCEEDED")
+        .anyMatch(a -> a.startsWith("boom=FAILED: ") && a.contains("no rows for tenant boom"));
+    assertThat(db.count("SELECT count(*) FROM events")).isEqualTo(11 * 3);
+    assertThat(db.lines("SELECT tenant, count(*) FROM events GROUP BY tenant"))
+        .contains("o'brien|3", "back\\slash|3", "emoji 😀|3", "NULL|3").noneMatch(l -> l.startsWith("boom"));
+    assertThat(backfill.plan(PartitionRange.of(KEYS.get(0), KEYS.get(11))).slices())
+        .as("only the failed key is left for the next plan").hasSize(1);
+  }
+
+  @ParameterizedTest(name = "server-side prepared statements: {0}")
+  @ValueSource(booleans = {false, true})
+  void aSliceOfSeveralPartitionsRecordsEachOfThem(boolean serverPrepared) {
+    DataSource ds = dataSource(serverPrepared);
+    db.exec("CREATE TABLE events (day DATE NOT NULL, n INT NOT NULL)");
+    JdbcStateStore store = JdbcStateStore.create(ds);
+    LocalDate broken = LocalDate.of(2024, 1, 5);
+    SourceNode<Row> twoRowsPerDay = (slice, ctx, sink) -> {
+      for (Partition p : slice.partitions()) {
+        LocalDate day = LocalDate.parse(p.key().toString());
+        if (day.equals(broken)) {
+          throw new IllegalStateException("no rows for " + day);
+        }
+        sink.accept(Row.of("day", day, "n", 1));
+        sink.accept(Row.of("day", day, "n", 2));
+      }
+    };
+    Backfill<Row> backfill = Backfill.builder("events").partitioning(Partitioning.daily(java.time.ZoneOffset.UTC))
+        .source(twoRowsPerDay).destination(JdbcDestination.table(ds, "events"))
+        .strategy(WriteStrategy.append()).stateStore(store).build();
+
+    RunReport run = backfill.execute(backfill.plan(PartitionRange.of("2024-01-01", "2024-01-09"),
+        PlanOptions.defaults().batchSize(3)), options()).await();
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    Map<String, PartitionState> states = states(store);
+    assertThat(states).hasSize(9);
+    states.forEach((key, s) -> {
+      LocalDate day = LocalDate.parse(key);
+      boolean inBrokenSlice = !day.isBefore(LocalDate.of(2024, 1, 4)) && !day.isAfter(LocalDate.of(2024, 1, 6));
+      assertThat(s.lastStatus()).as(key).isEqualTo(inBrokenSlice ? SliceStatus.FAILED : SliceStatus.SUCCEEDED);
+      assertThat(s.rows()).as("a slice of three days keeps no rows per day: " + key).isEqualTo(-1);
+      assertThat(s.succeededAt() != null).as(key).isEqualTo(!inBrokenSlice);
+    });
+    assertThat(store.attempts(run.runId())).hasSize(3);
+    assertThat(db.count("SELECT count(*) FROM events")).isEqualTo(6 * 2);
+  }
+
+  private static ExecutionOptions options() {
+    return ExecutionOptions.builder().maxConcurrency(2).retry(RetryPolicy.none())
+        .failurePolicy(FailurePolicy.continueAndReport()).build();
+  }
+
+  private static Map<String, PartitionState> states(JdbcStateStore store) {
+    Map<String, PartitionState> states = new TreeMap<>();
+    store.forEachPartitionState("events", s -> states.put(s.key(), s));
+    return states;
+  }
+}
