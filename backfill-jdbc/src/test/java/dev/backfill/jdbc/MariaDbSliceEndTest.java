@@ -75,8 +75,7 @@ class MariaDbSliceEndTest {
   @ValueSource(booleans = {false, true})
   void aSlicesEndRecordsItsKeyAsWrittenAndAFailedSliceAsFailed(boolean serverPrepared) {
     DataSource ds = dataSource(serverPrepared);
-    db.exec("CREATE TABLE events (tenant VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, n INT NOT NULL)");
-    JdbcStateStore store = JdbcStateStore.create(ds);
+    JdbcStateStore store = storeWithEvents(ds, "tenant VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL");
     SourceNode<Row> threeRowsPerTenant = (slice, ctx, sink) -> {
       String tenant = String.valueOf(slice.tokens().get("tenant"));
       if (tenant.equals("boom")) {
@@ -132,8 +131,7 @@ class MariaDbSliceEndTest {
   @ValueSource(booleans = {false, true})
   void aSliceOfSeveralPartitionsRecordsEachOfThem(boolean serverPrepared) {
     DataSource ds = dataSource(serverPrepared);
-    db.exec("CREATE TABLE events (day DATE NOT NULL, n INT NOT NULL)");
-    JdbcStateStore store = JdbcStateStore.create(ds);
+    JdbcStateStore store = storeWithEvents(ds, "day DATE NOT NULL");
     LocalDate broken = LocalDate.of(2024, 1, 5);
     SourceNode<Row> twoRowsPerDay = (slice, ctx, sink) -> {
       for (Partition p : slice.partitions()) {
@@ -164,6 +162,12 @@ class MariaDbSliceEndTest {
     });
     assertThat(store.attempts(run.runId())).hasSize(3);
     assertThat(db.count("SELECT count(*) FROM events")).isEqualTo(6 * 2);
+  }
+
+  /** Creates the destination {@code events} with the column given and {@code n}, and a store beside it. */
+  private JdbcStateStore storeWithEvents(DataSource ds, String column) {
+    db.exec("CREATE TABLE events (" + column + ", n INT NOT NULL)");
+    return JdbcStateStore.create(ds);
   }
 
   private static ExecutionOptions options() {
