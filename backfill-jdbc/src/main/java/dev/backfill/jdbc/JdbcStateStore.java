@@ -110,14 +110,13 @@ public final class JdbcStateStore implements StateStore {
     this.tx = new StoreTx(dataSource, dialect, "backfill-state-store-" + prefix);
     this.targets = new StoreTargets(dialect, t);
     this.history = new StoreHistory(t, dialect, tx);
-    this.sliceEnd = dialect.supportsDataModifyingWith() || dialect.supportsCompoundStatements()
-        ? new StoreSliceEnd(dialect, t) : null;
-    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null) : null;
     this.description = "JdbcStateStore(" + dialect.name() + ", " + (schema == null ? "" : schema + ".") + prefix + "*)";
-    tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
+    boolean compound = tx.withConnection("create or migrate its tables " + prefix + "*", 5, c -> {
       t.migrate(c);
-      return null;
+      return dialect.supportsCompoundStatements(c);
     });
+    this.sliceEnd = dialect.supportsDataModifyingWith() || compound ? new StoreSliceEnd(dialect, t) : null;
+    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null) : null;
   }
 
   /**

@@ -17,9 +17,14 @@ import dev.backfill.RunReport;
 import dev.backfill.RunStatus;
 import dev.backfill.SliceStatus;
 import dev.backfill.WriteStrategy;
+import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.jdbc.dialect.MariaDbDialect;
 import dev.backfill.spi.PartitionState;
 import dev.backfill.spi.SliceAttempt;
 import dev.backfill.spi.SourceNode;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +33,7 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -162,6 +168,25 @@ class MariaDbSliceEndTest {
     });
     assertThat(store.attempts(run.runId())).hasSize(3);
     assertThat(db.count("SELECT count(*) FROM events")).isEqualTo(6 * 2);
+  }
+
+  @Test
+  void theCompoundStatementIsUsedOnMariaDbAndNotOnMySqlEvenWithAnExplicitDialect() throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      assertThat(Dialect.detect(db.dataSource()).supportsCompoundStatements(c)).isTrue();
+      assertThat(new MariaDbDialect().supportsCompoundStatements(c)).isTrue();
+      // MySQL 8 as MariaDB Connector/J reports it: compound statements only inside stored programs there
+      DatabaseMetaData mysql = (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> switch (method.getName()) {
+            case "getDatabaseProductName" -> "MySQL";
+            case "getDatabaseProductVersion" -> "8.0.36";
+            default -> method.invoke(c.getMetaData(), args);
+          });
+      Connection toMySql = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("getMetaData") ? mysql
+              : method.invoke(c, args));
+      assertThat(new MariaDbDialect().supportsCompoundStatements(toMySql)).isFalse();
+    }
   }
 
   /** Creates the destination {@code events} with the column given and {@code n}, and a store beside it. */

@@ -1105,16 +1105,19 @@ public abstract class Dialect {
    * slice's end, its attempt and its partitions' states at once where {@link #supportsDataModifyingWith()}
    * is false.
    *
+   * @param connection a connection to the server, whose metadata tells MariaDB from MySQL (a dialect made
+   *     with a public constructor does not know which it talks to)
    * @return true on MariaDB 10.6+, false on MySQL, which has no compound statements outside stored programs
+   * @throws SQLException if the connection's metadata cannot be read
    */
-  public boolean supportsCompoundStatements() {
+  public boolean supportsCompoundStatements(Connection connection) throws SQLException {
     return false;
   }
 
   /**
    * Returns a table expression of the text elements of a JSON array held as text, one column {@code k}
    * compared byte by byte, to join after the table that holds the array; only where
-   * {@link #supportsCompoundStatements()}.
+   * {@link #supportsCompoundStatements(Connection)}.
    *
    * @param jsonText SQL expression of the JSON array's text
    * @param alias the table expression's alias

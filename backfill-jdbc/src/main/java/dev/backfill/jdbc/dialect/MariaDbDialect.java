@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.backfill.InvalidConfigurationException;
 import dev.backfill.spi.FailureClassifier;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -210,10 +211,15 @@ public final class MariaDbDialect extends Dialect {
   }
 
   /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
-  /** MariaDB 10.6+ (JSON_TABLE came with 10.6); MySQL runs compound statements only in stored programs. */
+  /**
+   * MariaDB 10.6+ (JSON_TABLE came with 10.6), read from the server's product name and version, as
+   * {@link Dialect#detect} does; MySQL runs compound statements only in stored programs.
+   */
   @Override
-  public boolean supportsCompoundStatements() {
-    return name.equals("MariaDB") && skipLocked;
+  public boolean supportsCompoundStatements(Connection connection) throws SQLException {
+    DatabaseMetaData md = connection.getMetaData();
+    String server = (md.getDatabaseProductName() + " " + md.getDatabaseProductVersion()).toLowerCase(Locale.ROOT);
+    return name.equals("MariaDB") && skipLocked && server.contains("mariadb");
   }
 
   @Override
