@@ -210,7 +210,6 @@ public final class MariaDbDialect extends Dialect {
     return checkIdentifier(name, "collation name");
   }
 
-  /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
   /**
    * MariaDB 10.6+ (JSON_TABLE came with 10.6), read from the server's product name and version, as
    * {@link Dialect#detect} does; MySQL runs compound statements only in stored programs.
@@ -227,6 +226,7 @@ public final class MariaDbDialect extends Dialect {
     return "JSON_TABLE(" + jsonText + ", '$[*]' COLUMNS (k " + exactTextType(255) + " PATH '$')) AS " + alias;
   }
 
+  /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
   @Override
   public String exactTextType(int length) {
     return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";

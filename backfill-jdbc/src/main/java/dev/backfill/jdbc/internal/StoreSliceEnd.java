@@ -24,7 +24,7 @@ public final class StoreSliceEnd {
    * Creates the statement builder of one store.
    *
    * @param dialect the engine, with {@link Dialect#supportsDataModifyingWith()} or
-   *     {@link Dialect#supportsCompoundStatements()}
+   *     {@link Dialect#supportsCompoundStatements(java.sql.Connection)}
    * @param tables the store's tables
    */
   public StoreSliceEnd(Dialect dialect, StoreTables tables) {
