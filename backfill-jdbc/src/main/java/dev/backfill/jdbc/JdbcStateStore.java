@@ -745,7 +745,8 @@ public final class JdbcStateStore implements StateStore {
         if (returning) {
           try (ResultSet rs = ps.executeQuery()) {
             updated = rs.next();
-            keys = updated ? strings(text(rs, "partition_keys")) : null;
+            // one statement recorded the partitions itself; its row only says that the update applied
+            keys = updated && !oneStatement ? strings(text(rs, "partition_keys")) : null;
           }
         } else {
           updated = ps.executeUpdate() == 1;

@@ -64,17 +64,6 @@ public final class StoreClaims {
    * @param dialect the engine (with {@code SKIP LOCKED})
    * @param tables the store's tables
    * @param tx the store's transactions
-   */
-  public StoreClaims(Dialect dialect, StoreTables tables, StoreTx tx) {
-    this(dialect, tables, tx, true);
-  }
-
-  /**
-   * Creates the claims of one store.
-   *
-   * @param dialect the engine (with {@code SKIP LOCKED})
-   * @param tables the store's tables
-   * @param tx the store's transactions
    * @param rememberKeys whether a slice's end asks for the partition keys its claim read
    *     ({@link #takePartitionKeys}); not when the end reads them in its own statement
    */

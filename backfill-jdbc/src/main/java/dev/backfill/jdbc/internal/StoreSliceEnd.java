@@ -37,7 +37,7 @@ public final class StoreSliceEnd {
    * worker, status, start, end, rows, error and log excerpt; then, when {@code partitions}, the
    * partitions' status, and when {@code ok} also the success time, the slice's rows (kept for a
    * single partition) and its duration in milliseconds (shared among its partitions). The statement
-   * returns the slice's partition keys, one row when the update applied and none otherwise. Where
+   * returns one row when the update applied and none otherwise. Where
    * {@link #bindsSliceFirst()}, the run id and the slice's index come before all of these.
    *
    * @param update the slice's lease-checked {@code UPDATE}, without {@code RETURNING}
@@ -74,7 +74,7 @@ public final class StoreSliceEnd {
           // "WHERE TRUE" keeps the parser from reading ON CONFLICT as the ON of the join
           .append(" WHERE TRUE ON CONFLICT (target, partition_key) DO UPDATE SET ").append(set).append(")");
     }
-    return sql.append(" SELECT partition_keys FROM s").toString();
+    return sql.append(" SELECT 1 AS applied FROM s").toString();
   }
 
   /**
@@ -93,13 +93,13 @@ public final class StoreSliceEnd {
    * variable hides a column of the same name.
    */
   private String compound(String update, boolean partitions, boolean ok, List<String> partitionUpdate) {
-    String slice = " WHERE run_id = bf_run AND slice_index = bf_slice";
     StringBuilder sql = new StringBuilder("BEGIN NOT ATOMIC DECLARE bf_run ").append(dialect.exactTextType(64))
         .append(" DEFAULT ?; DECLARE bf_slice INT DEFAULT ?; DECLARE bf_applied INT DEFAULT 0; ").append(update)
         .append("; SET bf_applied = ROW_COUNT(); IF bf_applied = 1 THEN INSERT INTO ").append(t.attempts)
         .append(" (run_id, slice_index, attempt, slice_key, worker, status, started_at, finished_at, row_count, error,")
         .append(" log_excerpt, recorded_at) SELECT run_id, slice_index, attempt, slice_key, ?, ?, ?, ?, ?, ?, ?, ")
-        .append(dialect.now()).append(" FROM ").append(t.slices).append(slice).append(";");
+        .append(dialect.now()).append(" FROM ").append(t.slices)
+        .append(" WHERE run_id = bf_run AND slice_index = bf_slice;");
     if (partitions) {
       StringJoiner set = new StringJoiner(", ");
       for (String c : partitionUpdate) {
@@ -117,7 +117,6 @@ public final class StoreSliceEnd {
           .append(" WHERE s.run_id = bf_run AND s.slice_index = bf_slice) AS d ON DUPLICATE KEY UPDATE ").append(set)
           .append(";");
     }
-    return sql.append(" END IF; SELECT partition_keys FROM ").append(t.slices).append(slice)
-        .append(" AND bf_applied = 1; END").toString();
+    return sql.append(" END IF; SELECT 1 AS applied FROM DUAL WHERE bf_applied = 1; END").toString();
   }
 }
