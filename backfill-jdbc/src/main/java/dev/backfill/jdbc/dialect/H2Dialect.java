@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,10 +32,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>Tokens: {@code start_ts}/{@code end_ts} bind as {@code TIMESTAMP WITH TIME ZONE}. In a pushdown
  *       query a token selected as a column needs a cast ({@code CAST(:start_date AS DATE) AS day}) so
  *       H2 knows its type.
- *   <li>State store: claims with a compare-and-set on the slice's version (no {@code SKIP LOCKED}).
+ *   <li>State store: claims with a compare-and-set on the slice's version (no {@code SKIP LOCKED});
+ *       stores of one embedded database starting at once take turns migrating its tables.
  * </ul>
  */
 public final class H2Dialect extends Dialect {
+  /** Migration turns of the embedded databases in this JVM, by URL and lock name. */
+  private static final ConcurrentMap<String, Semaphore> MIGRATION_TURNS = new ConcurrentHashMap<>();
 
   /** Creates the dialect for a database that stores unquoted names upper-case (H2's default). */
   public H2Dialect() {
@@ -235,6 +242,32 @@ public final class H2Dialect extends Dialect {
     return catalogStrings(connection, "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
         + " WHERE TABLE_SCHEMA = COALESCE(?, CURRENT_SCHEMA) AND TABLE_NAME = ? AND IS_GENERATED = 'ALWAYS'"
         + " ORDER BY ORDINAL_POSITION", schema, table);
+  }
+
+  @Override
+  public void lockMigrations(Connection connection, String name) throws SQLException {
+    // H2 has no named lock that outlives DDL (each statement commits), and its ALTER TABLE ... ADD
+    // COLUMN rebuilds the table: another session can find it missing meanwhile. An embedded database
+    // lives in one JVM, so its stores starting at once take turns here; processes sharing an H2
+    // server still converge through the retried, idempotent steps.
+    Semaphore turn = MIGRATION_TURNS.computeIfAbsent(connection.getMetaData().getURL() + "|" + name,
+        k -> new Semaphore(1));
+    try {
+      if (!turn.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw new SQLException("could not take the migration turn for " + name + " within 60 s", "HYT00");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for the migration turn for " + name, "HYT00", e);
+    }
+  }
+
+  @Override
+  public void unlockMigrations(Connection connection, String name) throws SQLException {
+    Semaphore turn = MIGRATION_TURNS.get(connection.getMetaData().getURL() + "|" + name);
+    if (turn != null) {
+      turn.release();
+    }
   }
 
   @Override
