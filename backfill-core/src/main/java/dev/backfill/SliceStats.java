@@ -1,9 +1,12 @@
 package dev.backfill;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.TreeMap;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -82,13 +85,26 @@ public record SliceStats(long rows, Map<String, Long> nulls, Map<String, Double>
    * @return the JSON text
    */
   public String toJson() {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("rows", rows);
-    ObjectNode n = node.putObject("nulls");
-    new TreeMap<>(nulls).forEach(n::put);
-    ObjectNode m = node.putObject("metrics");
-    new TreeMap<>(metrics).forEach(m::put);
-    return node.toString();
+    // streamed, not built as a tree: every slice's end writes its stats
+    StringWriter out = new StringWriter(64);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("rows", rows);
+      g.writeObjectFieldStart("nulls");
+      for (Map.Entry<String, Long> e : new TreeMap<>(nulls).entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeObjectFieldStart("metrics");
+      for (Map.Entry<String, Double> e : new TreeMap<>(metrics).entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write slice stats as JSON", e);
+    }
+    return out.toString();
   }
 
   /**

@@ -14,20 +14,24 @@ final class BatchingSink<T> implements RecordSink<T> {
   private final int batchSize;
   private final RunSession<?> session;
   private final AttemptContext context;
-  private List<T> buffer;
+  /** Sized at its first record: a slice that yields nothing allocates no batch. */
+  private ArrayList<T> buffer;
 
   BatchingSink(SliceWriter<? super T> writer, int batchSize, RunSession<?> session, AttemptContext context) {
     this.writer = writer;
     this.batchSize = batchSize;
     this.session = session;
     this.context = context;
-    this.buffer = new ArrayList<>(Math.min(batchSize, 1024));
+    this.buffer = new ArrayList<>();
   }
 
   @Override
   public void accept(T record) {
     if (record == null) {
       throw new NullPointerException("source pushed a null record for slice " + context.slice().key());
+    }
+    if (buffer.isEmpty()) {
+      buffer.ensureCapacity(Math.min(batchSize, 1024));
     }
     buffer.add(record);
     if (buffer.size() >= batchSize) {
@@ -49,6 +53,6 @@ final class BatchingSink<T> implements RecordSink<T> {
     } catch (Exception e) {
       throw new CheckedFailure(e);
     }
-    buffer = new ArrayList<>(Math.min(batchSize, 1024));
+    buffer = new ArrayList<>();
   }
 }

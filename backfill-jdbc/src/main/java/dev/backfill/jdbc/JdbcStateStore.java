@@ -99,6 +99,11 @@ public final class JdbcStateStore implements StateStore {
   private final @Nullable StoreClaims claims;
   /** A slice's end in one statement, where the engine has data-modifying WITH or compound statements. */
   private final @Nullable StoreSliceEnd sliceEnd;
+  /**
+   * A slice's end statement by outcome ({@link #endSqlIndex}), built once: building it and hashing it
+   * anew for the driver's statement cache was a visible part of a short slice's client time.
+   */
+  private final String[] endSql = new String[3];
   /** Target and logic version by run id, read once per run by a slice's end (they never change). */
   private final Map<String, String[]> runTargets = new java.util.concurrent.ConcurrentHashMap<>();
   private final String description;
@@ -117,6 +122,26 @@ public final class JdbcStateStore implements StateStore {
     });
     this.sliceEnd = dialect.supportsDataModifyingWith() || compound ? new StoreSliceEnd(dialect, t) : null;
     this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null) : null;
+    String update = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
+        + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
+        + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
+        + targets.noOtherHolderCondition();
+    for (SliceStatus status : List.of(SliceStatus.SUCCEEDED, SliceStatus.FAILED, SliceStatus.CANCELLED)) {
+      boolean ok = status == SliceStatus.SUCCEEDED;
+      boolean partitions = recordsPartitions(status);
+      endSql[endSqlIndex(status)] = sliceEnd != null ? sliceEnd.sql(update, partitions, ok, partitionUpdate(ok))
+          : update + (dialect.supportsUpdateReturning() ? " RETURNING partition_keys" : "");
+    }
+  }
+
+  /** 0 for a success, 1 for an end that records its partitions as failed, 2 for one that records none. */
+  private static int endSqlIndex(SliceStatus status) {
+    return status == SliceStatus.SUCCEEDED ? 0 : recordsPartitions(status) ? 1 : 2;
+  }
+
+  /** Whether a slice ending with this status records its partitions' states. */
+  private static boolean recordsPartitions(SliceStatus status) {
+    return status == SliceStatus.SUCCEEDED || status == SliceStatus.FAILED || status == SliceStatus.FAILED_CHECK;
   }
 
   /**
@@ -690,19 +715,14 @@ public final class JdbcStateStore implements StateStore {
   public void complete(SliceLease lease, SliceOutcome outcome, ResourceProvider transaction) {
     SliceStatus s = outcome.status();
     boolean ok = s == SliceStatus.SUCCEEDED;
-    boolean partitions = ok || s == SliceStatus.FAILED || s == SliceStatus.FAILED_CHECK;
+    boolean partitions = recordsPartitions(s);
     // The lease check (version, RUNNING) and the target's holder check are the update's own conditions:
     // one statement, and the reasons are read only when it changed nothing. Where the engine allows,
     // the attempt and the partitions ride in the same statement (StoreSliceEnd).
-    String update = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
-        + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
-        + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
-        + targets.noOtherHolderCondition();
     StoreSliceEnd end = sliceEnd;
     boolean oneStatement = end != null;
     boolean returning = oneStatement || dialect.supportsUpdateReturning();
-    String sql = end != null ? end.sql(update, partitions, ok, partitionUpdate(ok))
-        : update + (returning ? " RETURNING partition_keys" : "");
+    String sql = endSql[endSqlIndex(s)];
     StoreTx.Work<Void> work = c -> {
       @Nullable List<String> keys = null;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -1141,6 +1161,9 @@ public final class JdbcStateStore implements StateStore {
   }
 
   private static String json(List<String> values) {
+    if (values.isEmpty()) {
+      return "[]"; // most slices' checks
+    }
     try {
       return JSON.writeValueAsString(values);
     } catch (JsonProcessingException e) {

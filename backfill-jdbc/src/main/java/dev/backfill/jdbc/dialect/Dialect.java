@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +74,13 @@ public abstract class Dialect {
   }
 
   private final IdentifierCase identifierCase;
+  /** Most identifiers {@link #quote} remembers. */
+  private static final int MAX_QUOTED = 1024;
+  /**
+   * Identifiers already checked and quoted: statements of the state store and the slice writer are
+   * built for every slice, and the check is a regular expression.
+   */
+  private final Map<String, String> quotedNames = new ConcurrentHashMap<>();
 
   /**
    * Creates a dialect.
@@ -261,13 +269,22 @@ public abstract class Dialect {
    * @throws InvalidConfigurationException if it is not a safe identifier or too long for the engine
    */
   public String quote(String identifier) {
+    String quoted = quotedNames.get(identifier);
+    if (quoted != null) {
+      return quoted;
+    }
     checkIdentifier(identifier, "identifier");
     if (identifier.length() > maxIdentifierLength()) {
       throw new InvalidConfigurationException("identifier '" + identifier + "' is " + identifier.length()
           + " characters long; " + name() + " accepts at most " + maxIdentifierLength());
     }
     char q = quoteChar();
-    return q + fold(identifier) + q;
+    quoted = q + fold(identifier) + q;
+    if (quotedNames.size() >= MAX_QUOTED) {
+      quotedNames.clear(); // names made up per run (staging and shadow tables) must not pile up
+    }
+    quotedNames.put(identifier, quoted);
+    return quoted;
   }
 
   /**

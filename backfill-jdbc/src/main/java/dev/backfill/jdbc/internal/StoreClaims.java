@@ -57,6 +57,8 @@ public final class StoreClaims {
   private final Map<String, Long> expiredCheckedAt = new ConcurrentHashMap<>();
   /** By run: the shortest lease this process claimed with, in nanoseconds. */
   private final Map<String, Long> shortestLease = new ConcurrentHashMap<>();
+  /** Claim statements by most slices claimed, negative when expired leases are taken too. */
+  private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
 
   /**
    * Creates the claims of one store.
@@ -163,6 +165,14 @@ public final class StoreClaims {
    * @return the SQL
    */
   public String claimReturningSql(int max, boolean expired) {
+    if (max > 64) {
+      return buildClaimReturningSql(max, expired);
+    }
+    // a claim is made for every few slices; the few shapes in use are built once
+    return claimSql.computeIfAbsent(expired ? -max : max, k -> buildClaimReturningSql(max, expired));
+  }
+
+  private String buildClaimReturningSql(int max, boolean expired) {
     Optional<String> address = dialect.rowAddress();
     String located = address.map(a -> a + " AS address, ").orElse("");
     String candidates = "SELECT " + located + "slice_index, %d AS k FROM " + t.slices + " WHERE run_id = ? AND %s"
