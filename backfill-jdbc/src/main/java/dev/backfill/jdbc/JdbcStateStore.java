@@ -121,7 +121,7 @@ public final class JdbcStateStore implements StateStore {
       return dialect.supportsCompoundStatements(c);
     });
     this.sliceEnd = dialect.supportsDataModifyingWith() || compound ? new StoreSliceEnd(dialect, t) : null;
-    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null) : null;
+    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null, compound) : null;
     String update = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
         + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
         + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MariaDB: no UPDATE ... RETURNING; READ COMMITTED asked for each transaction, the session left alone;
- * a slice's end is one compound statement.
+ * a claim and a slice's end are one compound statement each.
  */
 class MariaDbStoreRoundTripTest extends AbstractStoreRoundTripTest {
   @Override
@@ -20,9 +20,9 @@ class MariaDbStoreRoundTripTest extends AbstractStoreRoundTripTest {
 
   @Override
   int claimOfFourCalls() {
-    // auto-commit off, SET TRANSACTION, two locking selects (which read the database's now and the
-    // partition keys too), one update, commit, auto-commit on
-    return 7;
+    // one compound statement: its own READ COMMITTED transaction locks the candidates, takes them in one
+    // update, commits and returns them (seven calls before)
+    return 1;
   }
 
   @Override

@@ -48,7 +48,7 @@ class PostgresStoreRoundTripTest extends AbstractStoreRoundTripTest {
   void aClaimOnAFreshRunReadsTheSlicesItTakesNotTheWholeRun() throws Exception {
     String id = newRun(3_000);
     Dialect dialect = Dialect.detect(db.dataSource());
-    String sql = new StoreClaims(dialect, new StoreTables(dialect, null, "rt_"), null, false).claimReturningSql(4, true);
+    String sql = new StoreClaims(dialect, new StoreTables(dialect, null, "rt_"), null, false, false).claimReturningSql(4, true);
     JsonNode plan;
     int claimed = 0;
     try (Connection c = db.dataSource().getConnection();

@@ -2,6 +2,9 @@ package dev.backfill.jdbc.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.backfill.UnknownRunException;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.spi.SliceLease;
@@ -9,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,8 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing only when nothing is claimable.
  */
 public final class StoreClaims {
-  private static final String TAKE = "status = 'RUNNING', attempt = attempt + 1, version = version + 1, worker = ?,"
+  private static final String TAKE = "status = 'RUNNING', attempt = attempt + 1, version = version + 1, worker = %s,"
       + " lease_until = %s, started_at = %s, finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Most partition keys remembered from claims whose slices have not ended. */
   private static final int MAX_REMEMBERED = 4096;
@@ -48,6 +53,7 @@ public final class StoreClaims {
   private final Dialect dialect;
   private final StoreTables t;
   private final boolean rememberKeys;
+  private final boolean compound;
   private final StoreTx tx;
   /** Partition keys (stored JSON) read by this process's locking claims, by lease, until the slice ends. */
   private final Map<String, String> claimedKeys = new ConcurrentHashMap<>();
@@ -59,6 +65,8 @@ public final class StoreClaims {
   private final Map<String, Long> shortestLease = new ConcurrentHashMap<>();
   /** Claim statements by most slices claimed, negative when expired leases are taken too. */
   private final Map<Integer, String> claimSql = new ConcurrentHashMap<>();
+  /** Compound claim statements, the same way. */
+  private final Map<Integer, String> compoundSql = new ConcurrentHashMap<>();
 
   /**
    * Creates the claims of one store.
@@ -68,12 +76,15 @@ public final class StoreClaims {
    * @param tx the store's transactions
    * @param rememberKeys whether a slice's end asks for the partition keys its claim read
    *     ({@link #takePartitionKeys}); not when the end reads them in its own statement
+   * @param compound whether a claim is one compound statement ({@link #claimCompoundSql}), where the
+   *     server runs them and the engine has no {@code UPDATE ... RETURNING}
    */
-  public StoreClaims(Dialect dialect, StoreTables tables, StoreTx tx, boolean rememberKeys) {
+  public StoreClaims(Dialect dialect, StoreTables tables, StoreTx tx, boolean rememberKeys, boolean compound) {
     this.dialect = dialect;
     this.t = tables;
     this.tx = tx;
     this.rememberKeys = rememberKeys;
+    this.compound = compound && !dialect.supportsUpdateReturning();
   }
 
   /**
@@ -144,6 +155,9 @@ public final class StoreClaims {
 
   private List<Claimed> claimOnce(String runId, String workerId, long millis, int max, boolean expired, int from) {
     String what = "claim up to " + max + " slice(s) of run " + runId;
+    if (compound) {
+      return tx.single(what, c -> claimCompound(c, runId, workerId, millis, max, expired, from));
+    }
     return dialect.supportsUpdateReturning()
         ? tx.single(what, c -> claimReturning(c, runId, workerId, millis, max, expired, from))
         : tx.run(what, c -> claimLocking(c, runId, workerId, millis, max, expired, from));
@@ -183,7 +197,7 @@ public final class StoreClaims {
             + "), pending AS (" + pending + "), picked AS (SELECT * FROM (SELECT * FROM expired UNION ALL"
             + " SELECT * FROM pending) u ORDER BY k, slice_index LIMIT " + max + ")"
         : "WITH picked AS (" + pending + ")";
-    return picked + " UPDATE " + t.slices + " s SET " + String.format(TAKE, dialect.nowPlusMillis(), dialect.now())
+    return picked + " UPDATE " + t.slices + " s SET " + String.format(TAKE, "?", dialect.nowPlusMillis(), dialect.now())
         + " FROM picked WHERE " + address.map(a -> "s." + a + " = picked.address AND ").orElse("")
         + "s.run_id = ? AND s.slice_index = picked.slice_index"
         + " RETURNING s.slice_index, s.attempt, s.version, s.lease_until, picked.k";
@@ -212,6 +226,103 @@ public final class StoreClaims {
   }
 
   /**
+   * Returns the compound statement that claims up to {@code max} slices in one round trip where the
+   * server runs compound statements but {@code UPDATE} returns nothing (MariaDB): a READ COMMITTED
+   * transaction of its own, begun and committed inside the statement (run in auto-commit), that locks
+   * the candidates with {@code FOR UPDATE SKIP LOCKED}, keeps them as JSON arrays of
+   * {@code [slice_index, attempt, version]} as they were before the claim, takes them all in one update
+   * joined by primary key, commits, and then returns one row: {@code expired}, {@code pending} (the two
+   * arrays) and {@code db_now}, the time the leases are measured from. Any failure rolls the
+   * transaction back before it reaches the client. Parameters: run id, the lowest PENDING slice index to
+   * look at, worker, lease millis.
+   *
+   * @param max most slices to claim
+   * @param expired whether expired leases are taken too (before PENDING slices)
+   * @return the SQL
+   */
+  public String claimCompoundSql(int max, boolean expired) {
+    if (max > 64) {
+      return buildClaimCompoundSql(max, expired);
+    }
+    return compoundSql.computeIfAbsent(expired ? -max : max, k -> buildClaimCompoundSql(max, expired));
+  }
+
+  private String buildClaimCompoundSql(int max, boolean expired) {
+    // the variables carry a prefix no column has: inside a compound statement a variable hides a column
+    String candidates = "SELECT COALESCE(JSON_ARRAYAGG(JSON_ARRAY(slice_index, attempt, version)), '[]') INTO %s"
+        + " FROM (SELECT slice_index, attempt, version FROM " + t.slices + " WHERE run_id = bf_run AND %s"
+        + " ORDER BY slice_index LIMIT %s FOR UPDATE SKIP LOCKED) AS bf_c;";
+    StringBuilder sql = new StringBuilder("BEGIN NOT ATOMIC DECLARE bf_run ").append(dialect.exactTextType(64))
+        .append(" DEFAULT ?; DECLARE bf_from INT DEFAULT ?; DECLARE bf_worker VARCHAR(255) DEFAULT ?;")
+        .append(" DECLARE bf_millis BIGINT DEFAULT ?; DECLARE bf_left INT DEFAULT ").append(max).append(";")
+        .append(" DECLARE bf_expired LONGTEXT DEFAULT '[]'; DECLARE bf_pending LONGTEXT DEFAULT '[]';")
+        .append(" DECLARE bf_now ").append(dialect.timestampType()).append(";")
+        .append(" DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;")
+        .append(" SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;");
+    if (expired) {
+      sql.append(' ').append(String.format(candidates, "bf_expired",
+          "status = 'RUNNING' AND lease_until <= " + dialect.now(), max))
+          .append(" SET bf_left = bf_left - JSON_LENGTH(bf_expired);");
+    }
+    sql.append(" IF bf_left > 0 THEN ").append(String.format(candidates, "bf_pending",
+        "status = 'PENDING' AND slice_index >= bf_from", "bf_left")).append(" END IF;")
+        .append(" SET bf_now = ").append(dialect.now()).append(";")
+        // the candidates drive the join, so each taken slice is found by its primary key
+        .append(" UPDATE JSON_TABLE(JSON_MERGE_PRESERVE(bf_expired, bf_pending), '$[*]' COLUMNS (bf_i INT PATH '$[0]'))")
+        .append(" AS bf_j STRAIGHT_JOIN ").append(t.slices).append(" ON run_id = bf_run AND slice_index = bf_j.bf_i SET ")
+        .append(String.format(TAKE, "bf_worker", "TIMESTAMPADD(MICROSECOND, bf_millis * 1000, bf_now)", "bf_now"))
+        .append("; COMMIT; SELECT bf_expired AS expired, bf_pending AS pending, bf_now AS db_now; END");
+    return sql.toString();
+  }
+
+  private List<Claimed> claimCompound(Connection c, String runId, String workerId, long millis, int max,
+      boolean expired, int from) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(claimCompoundSql(max, expired))) {
+      ps.setString(1, runId);
+      ps.setInt(2, from);
+      ps.setString(3, workerId);
+      ps.setLong(4, millis);
+      String expiredJson;
+      String pendingJson;
+      Instant now;
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("the claim statement returned no row");
+        }
+        expiredJson = rs.getString("expired");
+        pendingJson = rs.getString("pending");
+        now = requireNonNull(dialect.readStoredInstant(rs, "db_now"));
+      }
+      Instant until = now.plusMillis(millis).truncatedTo(ChronoUnit.MICROS); // as stored
+      List<Claimed> leases = new ArrayList<>();
+      for (boolean wasExpired : new boolean[] {true, false}) {
+        for (JsonNode taken : readJson(wasExpired ? expiredJson : pendingJson)) {
+          leases.add(new Claimed(new SliceLease(runId, taken.get(0).asInt(), workerId, taken.get(1).asInt() + 1,
+              taken.get(2).asLong() + 1, until), wasExpired));
+        }
+      }
+      return leases;
+    } catch (SQLException e) {
+      // the statement rolls back its own transaction; should the server have stopped it before that,
+      // nothing of it may stay open on a connection that goes back to the pool
+      try (Statement s = c.createStatement()) {
+        s.execute("ROLLBACK");
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    }
+  }
+
+  private static JsonNode readJson(String json) throws SQLException {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("the claim statement returned candidates that are not JSON: " + json, e);
+    }
+  }
+
+  /**
    * A claim in one READ COMMITTED transaction where {@code UPDATE} returns nothing: the locking selects
    * read what the leases need (attempt, version, the database's now, the partition keys), so the update
    * sets the lease's end from that now and nothing is read back.
@@ -231,7 +342,7 @@ public final class StoreClaims {
     Instant now = picked.stream().map(Candidate::now).max(Instant::compareTo).orElseThrow();
     Instant until = now.plusMillis(millis);
     String in = " AND slice_index IN (" + String.join(", ", Collections.nCopies(picked.size(), "?")) + ")";
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET " + String.format(TAKE, "?", "?")
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.slices + " SET " + String.format(TAKE, "?", "?", "?")
         + " WHERE run_id = ?" + in)) {
       int i = 1;
       ps.setString(i++, workerId);
