@@ -800,6 +800,22 @@ public abstract class Dialect {
   }
 
   /**
+   * Commits a transaction begun by {@link #beginWrite}. The default calls {@code commit()}, and the
+   * caller then puts auto-commit back. Where the driver sends each auto-commit switch as a statement
+   * of its own (MariaDB), a connection that goes back to auto-commit right away is committed by that
+   * switch instead: JDBC commits a transaction whose connection is switched to auto-commit, so one
+   * round trip does both.
+   *
+   * @param connection the connection, auto-commit off
+   * @param autoCommitAfter whether the caller puts the connection back in auto-commit right after
+   * @throws SQLException when the commit fails (whether it took effect is then unknown, as for
+   *     {@code commit()})
+   */
+  public void commitWrite(Connection connection, boolean autoCommitAfter) throws SQLException {
+    connection.commit();
+  }
+
+  /**
    * Tells whether a transaction begun by {@link #beginWrite} has sent nothing to the server yet, so
    * that one statement may run alone in auto-commit and the later {@code commit()} has nothing to send:
    * a slice that wrote nothing then records its end in one round trip instead of two, and a slice that

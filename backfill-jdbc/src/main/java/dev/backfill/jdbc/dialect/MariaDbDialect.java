@@ -281,6 +281,16 @@ public final class MariaDbDialect extends Dialect {
     }
   }
 
+  /** {@code set autocommit=1} commits, so it is the commit when auto-commit comes back right after. */
+  @Override
+  public void commitWrite(Connection connection, boolean autoCommitAfter) throws SQLException {
+    if (autoCommitAfter) {
+      connection.setAutoCommit(true);
+    } else {
+      connection.commit();
+    }
+  }
+
   /**
    * Cancels the query: closing a streaming result on MariaDB Connector/J reads every remaining row
    * first, which for an abandoned multi-million-row slice would take as long as reading it.

@@ -302,7 +302,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         return;
       }
       endBulk();
-      connection.commit();
+      dialect.commitWrite(connection, initialAutoCommit);
       committed = true;
       if (clearing != null) {
         clearing.afterCommit();

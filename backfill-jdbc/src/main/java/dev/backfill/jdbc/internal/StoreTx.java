@@ -116,7 +116,7 @@ public final class StoreTx {
         // other's candidates and deadlock on gap locks.
         dialect.beginWrite(c);
         try {
-          return commitAfter(c, work);
+          return commitAfter(c, work, autoCommit);
         } finally {
           restore(c, autoCommit, isolation);
         }
@@ -140,17 +140,20 @@ public final class StoreTx {
   public <R> R single(String what, Work<R> work) {
     Callable<R> once = () -> {
       try (Connection c = dataSource.getConnection()) {
-        return c.getAutoCommit() ? work.apply(c) : commitAfter(c, work);
+        return c.getAutoCommit() ? work.apply(c) : commitAfter(c, work, false);
       }
     };
     return call(what, Retry.decorateCallable(retry, once));
   }
 
-  /** Runs the work on a connection in a transaction, commits it, or rolls it back if the work fails. */
-  private <R> R commitAfter(Connection c, Work<R> work) throws SQLException {
+  /**
+   * Runs the work on a connection in a transaction, commits it, or rolls it back if the work fails;
+   * {@code autoCommitAfter} tells the dialect that auto-commit comes back right after.
+   */
+  private <R> R commitAfter(Connection c, Work<R> work, boolean autoCommitAfter) throws SQLException {
     try {
       R result = work.apply(c);
-      c.commit();
+      dialect.commitWrite(c, autoCommitAfter);
       return result;
     } catch (SQLException | RuntimeException | Error e) {
       rollback(c);
