@@ -269,7 +269,7 @@ public abstract class Dialect {
    * @throws InvalidConfigurationException if it is not a safe identifier or too long for the engine
    */
   public String quote(String identifier) {
-    String quoted = quotedNames.get(identifier);
+    String quoted = identifier == null ? null : quotedNames.get(identifier);
     if (quoted != null) {
       return quoted;
     }
