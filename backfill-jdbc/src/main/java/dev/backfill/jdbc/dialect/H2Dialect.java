@@ -250,8 +250,7 @@ public final class H2Dialect extends Dialect {
     // COLUMN rebuilds the table: another session can find it missing meanwhile. An embedded database
     // lives in one JVM, so its stores starting at once take turns here; processes sharing an H2
     // server still converge through the retried, idempotent steps.
-    Semaphore turn = MIGRATION_TURNS.computeIfAbsent(connection.getMetaData().getURL() + "|" + name,
-        k -> new Semaphore(1));
+    Semaphore turn = MIGRATION_TURNS.computeIfAbsent(migrationTurn(connection, name), k -> new Semaphore(1));
     try {
       if (!turn.tryAcquire(60, TimeUnit.SECONDS)) {
         throw new SQLException("could not take the migration turn for " + name + " within 60 s", "HYT00");
@@ -264,10 +263,15 @@ public final class H2Dialect extends Dialect {
 
   @Override
   public void unlockMigrations(Connection connection, String name) throws SQLException {
-    Semaphore turn = MIGRATION_TURNS.get(connection.getMetaData().getURL() + "|" + name);
+    Semaphore turn = MIGRATION_TURNS.get(migrationTurn(connection, name));
     if (turn != null) {
       turn.release();
     }
+  }
+
+  /** The database (by URL) and lock name whose stores take turns migrating. */
+  private static String migrationTurn(Connection connection, String name) throws SQLException {
+    return connection.getMetaData().getURL() + "|" + name;
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * The state store's claims and lease renewals on engines with {@code SKIP LOCKED}, in as few round
@@ -179,11 +180,17 @@ public final class StoreClaims {
    * @return the SQL
    */
   public String claimReturningSql(int max, boolean expired) {
-    if (max > 64) {
-      return buildClaimReturningSql(max, expired);
-    }
-    // a claim is made for every few slices; the few shapes in use are built once
-    return claimSql.computeIfAbsent(expired ? -max : max, k -> buildClaimReturningSql(max, expired));
+    return cached(claimSql, max, expired, this::buildClaimReturningSql);
+  }
+
+  /**
+   * A claim is made for every few slices, so the few statement shapes in use (up to 64 slices, with
+   * or without expired leases) are built once per store.
+   */
+  private static String cached(Map<Integer, String> cache, int max, boolean expired,
+      BiFunction<Integer, Boolean, String> build) {
+    return max > 64 ? build.apply(max, expired)
+        : cache.computeIfAbsent(expired ? -max : max, k -> build.apply(max, expired));
   }
 
   private String buildClaimReturningSql(int max, boolean expired) {
@@ -241,10 +248,7 @@ public final class StoreClaims {
    * @return the SQL
    */
   public String claimCompoundSql(int max, boolean expired) {
-    if (max > 64) {
-      return buildClaimCompoundSql(max, expired);
-    }
-    return compoundSql.computeIfAbsent(expired ? -max : max, k -> buildClaimCompoundSql(max, expired));
+    return cached(compoundSql, max, expired, this::buildClaimCompoundSql);
   }
 
   private String buildClaimCompoundSql(int max, boolean expired) {
