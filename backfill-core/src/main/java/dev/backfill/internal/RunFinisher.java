@@ -91,7 +91,10 @@ final class RunFinisher {
       int skipped = s.store.markPending(s.run.runId(), SliceStatus.SKIPPED, "not started: " + stopReason);
       s.tracker.skippedPending(skipped);
       // with those this session's workers had claimed ahead and settled SKIPPED themselves
-      messages.add(stopReason + "; " + (skipped + s.skippedClaimedCount()) + " slice(s) skipped, resume to run them");
+      int total = skipped + s.skippedClaimedCount();
+      // a stop that came after every slice had started skips nothing: no resume to suggest
+      messages.add(stopReason + "; " + (total == 0 ? "no slice was left unstarted"
+          : total + " slice(s) skipped, resume to run them"));
     }
     int elsewhere = failure == null ? runningElsewhere.getAsInt() : 0;
     // the message marks this session as the finisher, so a store retrying its transaction can tell

@@ -162,6 +162,24 @@ class FaultsTest {
   }
 
   @Test
+  void aStoreFailingAfterEverySliceStartedStopsNothingAndSaysSo() {
+    // claims 1-3 hand out the three slices one by one; the fourth, asking for more, fails
+    FaultyStateStore store = Faults.stateStore(driver.stateStore())
+        .failOnCall(FaultyStateStore.Op.CLAIM, 4, () -> new IllegalStateException("state store unavailable (injected)"));
+    Backfill<Row> backfill = Fixtures.daily(driver.backfill("mart.orders").stateStore(driver.gate(store)), source, mart,
+        WriteStrategy.overwritePartition("day"));
+
+    RunReport report = driver.run(backfill, backfill.plan(PartitionRange.of("2024-03-01", "2024-03-03")),
+        ExecutionOptions.builder().maxConcurrency(1).build());
+
+    assertThat(store.injectedFailures()).isEqualTo(1);
+    assertThatRun(report).succeeded().hasSucceeded("2024-03-01", "2024-03-02", "2024-03-03");
+    assertThat(mart.countBy("day")).containsOnlyKeys("2024-03-01", "2024-03-02", "2024-03-03");
+    assertThat(report.message()).contains("state store unavailable", "no slice was left unstarted")
+        .doesNotContain("resume");
+  }
+
+  @Test
   void holdingAPartitionKeepsTwoSlicesInFlight() {
     Hold hold = new Hold();
     Backfill<Row> backfill = Fixtures.daily(driver.backfill("mart.orders"), Faults.source(source).hold("2024-03-01", hold),
