@@ -104,9 +104,11 @@ final class DbSchedulerCoordination implements Contender {
 
   @Override
   public boolean done(DataSource ds, String round, int tasks) throws Exception {
+    // one probe, not a count: polled every 20 ms, a count of the rows left would cost the server more
+    // than the tasks it is measuring (a few milliseconds per 10,000 rows on MariaDB)
     try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table(round))) {
-      return rs.next() && rs.getInt(1) == 0;
+        ResultSet rs = st.executeQuery("SELECT 1 FROM " + table(round) + " WHERE task_name = 'noop' LIMIT 1")) {
+      return !rs.next();
     }
   }
 }

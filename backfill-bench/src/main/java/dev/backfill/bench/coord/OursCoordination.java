@@ -90,14 +90,19 @@ final class OursCoordination implements Contender {
     }
   }
 
+  /**
+   * Done when the run has ended: one row read by its key. Polled every 20 ms, a count of the slices that
+   * succeeded would cost the server more than the slices it is measuring (a few milliseconds per 10,000
+   * slices on MariaDB). A run that ends other than SUCCEEDED fails the round in its first JVM.
+   */
   @Override
   public boolean done(DataSource ds, String round, int tasks) throws Exception {
     try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM backfill_slices WHERE run_id = ?"
-            + " AND status = 'SUCCEEDED'")) {
+        PreparedStatement ps = c.prepareStatement("SELECT status FROM backfill_runs WHERE run_id = ?")) {
       ps.setString(1, round);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getInt(1) >= tasks;
+        return rs.next() && !rs.getString(1).equals(RunStatus.RUNNING.name())
+            && !rs.getString(1).equals(RunStatus.FINISHING.name());
       }
     }
   }
