@@ -104,6 +104,13 @@ public final class JdbcStateStore implements StateStore {
    * anew for the driver's statement cache was a visible part of a short slice's client time.
    */
   private final String[] endSql = new String[3];
+  /** The slice's lease-checked update that every end statement starts with. */
+  private final String endUpdate;
+  /**
+   * A slice's end from what its claim read ({@link StoreSliceEnd#knownSql}), by outcome and number of
+   * partitions ({@link #endSqlIndex} × 1000 + count), built when first used.
+   */
+  private final Map<Integer, String> knownEndSql = new java.util.concurrent.ConcurrentHashMap<>();
   /** Target and logic version by run id, read once per run by a slice's end (they never change). */
   private final Map<String, String[]> runTargets = new java.util.concurrent.ConcurrentHashMap<>();
   private final String description;
@@ -121,7 +128,9 @@ public final class JdbcStateStore implements StateStore {
       return dialect.supportsCompoundStatements(c);
     });
     this.sliceEnd = dialect.supportsDataModifyingWith() || compound ? new StoreSliceEnd(dialect, t) : null;
-    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, sliceEnd == null, compound) : null;
+    // the claim remembers what the slice's end would otherwise read back, unless the end reads it itself
+    boolean remember = sliceEnd == null || sliceEnd.bindsSliceFirst();
+    this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, remember, compound) : null;
     String update = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
         + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
         + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
@@ -132,6 +141,7 @@ public final class JdbcStateStore implements StateStore {
       endSql[endSqlIndex(status)] = sliceEnd != null ? sliceEnd.sql(update, partitions, ok, partitionUpdate(ok))
           : update + (dialect.supportsUpdateReturning() ? " RETURNING partition_keys" : "");
     }
+    this.endUpdate = update;
   }
 
   /** 0 for a success, 1 for an end that records its partitions as failed, 2 for one that records none. */
@@ -722,9 +732,16 @@ public final class JdbcStateStore implements StateStore {
     StoreSliceEnd end = sliceEnd;
     boolean oneStatement = end != null;
     boolean returning = oneStatement || dialect.supportsUpdateReturning();
-    String sql = endSql[endSqlIndex(s)];
+    // What this process's claim read of the slice: its end then inserts the attempt and the partitions'
+    // states from bound values instead of reading them back (compound statements only)
+    StoreClaims.@Nullable ClaimedSlice claimed = end != null && end.bindsSliceFirst() && claims != null
+        ? claims.takeClaimed(lease).orElse(null) : null;
+    @Nullable List<String> claimedKeys = claimed == null ? null : strings(claimed.partitionKeys());
+    boolean known = claimedKeys != null && claimedKeys.size() <= StoreSliceEnd.MOST_KNOWN_PARTITIONS;
+    String sql = known ? knownEndSql(s, claimedKeys.size()) : endSql[endSqlIndex(s)];
     StoreTx.Work<Void> work = c -> {
       @Nullable List<String> keys = null;
+      String[] run = known ? runTarget(c, lease.runId()) : null;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         if (end != null && end.bindsSliceFirst()) {
@@ -745,6 +762,10 @@ public final class JdbcStateStore implements StateStore {
         ps.setString(i++, lease.runId());
         ps.setString(i++, lease.runId());
         if (oneStatement) {
+          if (known) {
+            ps.setInt(i++, lease.attempt());
+            ps.setString(i++, claimed.key());
+          }
           ps.setString(i++, lease.workerId());
           ps.setString(i++, outcome.status().name());
           dialect.bindStoredInstant(ps, i++, outcome.startedAt());
@@ -752,7 +773,9 @@ public final class JdbcStateStore implements StateStore {
           ps.setLong(i++, outcome.rows());
           setText(ps, i++, outcome.error());
           setText(ps, i++, outcome.logExcerpt());
-          if (partitions) {
+          if (partitions && known) {
+            bindPartitions(ps, i, run, claimedKeys, outcome);
+          } else if (partitions) {
             ps.setString(i++, outcome.status().name());
             if (ok) {
               dialect.bindStoredInstant(ps, i++, outcome.finishedAt());
@@ -807,6 +830,61 @@ public final class JdbcStateStore implements StateStore {
     }
   }
 
+  private String knownEndSql(SliceStatus status, int partitions) {
+    return knownEndSql.computeIfAbsent(endSqlIndex(status) * 1000 + partitions,
+        k -> requireNonNull(sliceEnd).knownSql(endUpdate, partitions, recordsPartitions(status),
+            status == SliceStatus.SUCCEEDED, partitionUpdate(status == SliceStatus.SUCCEEDED)));
+  }
+
+  /**
+   * Binds the partitions' rows of {@link StoreSliceEnd#knownSql} from parameter {@code first} on:
+   * target, key, status, and for a success the time, logic version, rows and share of the duration.
+   */
+  private void bindPartitions(PreparedStatement ps, int first, String[] run, List<String> keys, SliceOutcome o)
+      throws SQLException {
+    boolean ok = o.status() == SliceStatus.SUCCEEDED;
+    long share = keys.isEmpty() ? 0 : Duration.between(o.startedAt(), o.finishedAt()).toMillis() / keys.size();
+    int i = first;
+    for (String key : keys) {
+      ps.setString(i++, run[0]);
+      ps.setString(i++, key);
+      ps.setString(i++, o.status().name());
+      if (ok) {
+        dialect.bindStoredInstant(ps, i++, o.finishedAt());
+        ps.setString(i++, run[1]);
+        ps.setLong(i++, keys.size() == 1 ? o.rows() : -1);
+        ps.setLong(i++, share);
+      }
+    }
+  }
+
+  /** A run's target and logic version ({@code [target, logicVersion]}), read once per run and kept. */
+  private String[] runTarget(Connection c, String runId) throws SQLException {
+    String[] run = runTargets.get(runId);
+    if (run != null) {
+      return run;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT target, logic_version FROM " + t.runs + " WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw unknownRun(runId);
+        }
+        return keepRunTarget(runId, rs.getString(1), rs.getString(2));
+      }
+    }
+  }
+
+  /** Keeps a run's target and logic version, which never change after the run was created. */
+  private String[] keepRunTarget(String runId, String target, String logicVersion) {
+    if (runTargets.size() > 256) {
+      runTargets.clear();
+    }
+    String[] run = {target, logicVersion};
+    runTargets.put(runId, run);
+    return run;
+  }
+
   /** Whether the connection's transaction has sent nothing yet; false when the driver cannot tell. */
   private boolean unstarted(Connection c) {
     try {
@@ -825,7 +903,7 @@ public final class JdbcStateStore implements StateStore {
     String[] run = runTargets.get(lease.runId());
     // the keys come back from the slice's update, or were read by this process's claim
     @Nullable List<String> given = known != null || claims == null ? known
-        : claims.takePartitionKeys(lease).map(JdbcStateStore::strings).orElse(null);
+        : claims.takeClaimed(lease).map(k -> strings(k.partitionKeys())).orElse(null);
     if (given != null && run != null) {
       target = run[0];
       logicVersion = run[1];
@@ -844,11 +922,7 @@ public final class JdbcStateStore implements StateStore {
           keys = strings(text(rs, "partition_keys"));
         }
       }
-      if (runTargets.size() > 256) {
-        runTargets.clear();
-      }
-      // a run's target and logic version never change after it was created
-      runTargets.put(lease.runId(), new String[] {target, logicVersion});
+      keepRunTarget(lease.runId(), target, logicVersion);
     }
     boolean ok = o.status() == SliceStatus.SUCCEEDED;
     List<String> update = partitionUpdate(ok);

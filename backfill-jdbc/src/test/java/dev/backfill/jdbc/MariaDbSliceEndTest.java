@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.Backfill;
 import dev.backfill.ExecutionOptions;
 import dev.backfill.FailurePolicy;
+import dev.backfill.Guarantee;
 import dev.backfill.Partition;
 import dev.backfill.PartitionRange;
 import dev.backfill.Partitioning;
@@ -20,11 +21,18 @@ import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
 import dev.backfill.jdbc.dialect.MariaDbDialect;
 import dev.backfill.spi.PartitionState;
+import dev.backfill.spi.ResourceProvider;
+import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceAttempt;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SourceNode;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +47,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * On MariaDB a slice's end is one compound statement (the slice's update, then its attempt and its
- * partitions' states read from the slice's stored keys through {@code JSON_TABLE}): the states it leaves
+ * partitions' states, from the keys its claim read or else from the slice's stored keys through
+ * {@code JSON_TABLE}): the states it leaves
  * for keys that need escaping in SQL or JSON, for slices of one and of several partitions, and for a
  * failed slice, with the driver's client-side and server-side prepared statements.
  */
@@ -187,6 +196,100 @@ class MariaDbSliceEndTest {
               : method.invoke(c, args));
       assertThat(new MariaDbDialect().supportsCompoundStatements(toMySql)).isFalse();
     }
+  }
+
+  /**
+   * A slice ended by the store whose claim read its keys inserts its attempt and partitions from bound
+   * values; one ended by another store (or whose keys were too long to hand back) reads them from the
+   * slice. Both record the same: one run of each, with slices of one partition, of three, of two keys
+   * too long to hand back, one that needs escaping, a retried one and a failed one.
+   */
+  @Test
+  void anEndFromWhatItsClaimReadRecordsWhatAnEndReadingTheSliceRecords() {
+    List<String> claimerSql = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> otherSql = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JdbcStateStore claimer = JdbcStateStore.builder(recording(db.dataSource(), claimerSql)).tablePrefix("se_").build();
+    JdbcStateStore other = JdbcStateStore.builder(recording(db.dataSource(), otherSql)).tablePrefix("se_").build();
+    String longKey = "l".repeat(250); // two of them make stored keys longer than a claim hands back
+    List<List<String>> slices = List.of(List.of("o'brien \\ \"q\" 😀"), List.of("d1", "d2", "d3"),
+        List.of(longKey + "1", longKey + "2"), List.of("retried"), List.of("failed"));
+
+    List<String> ownRecords = endAll(claimer, claimer, "own", slices);
+    List<String> otherRecords = endAll(claimer, other, "other", slices);
+
+    // the path each took: from bound values all but the slice whose keys were too long to hand back
+    assertThat(claimerSql).filteredOn(sql -> sql.contains("VALUES (bf_run, bf_slice")).hasSize(4);
+    assertThat(claimerSql).filteredOn(sql -> sql.startsWith("BEGIN NOT ATOMIC") && sql.contains("FROM `se_slices`"
+        + " WHERE run_id = bf_run AND slice_index = bf_slice")).hasSize(1);
+    assertThat(otherSql).noneMatch(sql -> sql.contains("VALUES (bf_run, bf_slice"));
+    assertThat(ownRecords).isEqualTo(otherRecords).contains(
+        "attempt 0 o'brien \\ \"q\" 😀 #1 w SUCCEEDED rows=7 error=null log=null",
+        "attempt 3 retried #1 w FAILED rows=0 error=timeout log=null",
+        "attempt 3 retried #2 w SUCCEEDED rows=7 error=null log=null",
+        "attempt 4 failed #1 w FAILED rows=0 error=boom log=tail",
+        "partition o'brien \\ \"q\" 😀 SUCCEEDED v7 rows=7 ms=900 at=2024-06-01T10:00:00.900Z",
+        "partition d2 SUCCEEDED v7 rows=-1 ms=300 at=2024-06-01T10:00:00.900Z",
+        "partition " + longKey + "2 SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z",
+        "partition failed FAILED null rows=-1 ms=-1 at=null");
+    assertThat(ownRecords).hasSize(6 + 8);
+  }
+
+  /**
+   * Runs one run of the given slices (target {@code orders_<name>}) claimed by {@code claimer} and ended
+   * by {@code ender}: slice 3 fails once and succeeds on its second attempt, slice 4 fails; returns its
+   * attempts and partition states as text, without run ids.
+   */
+  private static List<String> endAll(JdbcStateStore claimer, JdbcStateStore ender, String name,
+      List<List<String>> slices) {
+    Instant t0 = Instant.parse("2024-06-01T10:00:00Z");
+    String id = "r-" + name + "-" + java.util.UUID.randomUUID();
+    String target = "orders_" + name;
+    List<SliceRecord> pending = new ArrayList<>();
+    for (int i = 0; i < slices.size(); i++) {
+      pending.add(SliceRecord.pending(id, i, slices.get(i).get(0), slices.get(i)));
+    }
+    claimer.createRun(new RunRecord(id, target, RunStatus.RUNNING, "v7", Guarantee.EXACTLY_ONCE, "{}", slices.size(),
+        t0, null, ""), pending);
+    for (SliceLease lease : claimer.claim(id, "w", Duration.ofMinutes(5), slices.size())) {
+      if (lease.index() == 3) {
+        lease = ender.nextAttempt(lease, "timeout", null);
+      }
+      boolean fails = lease.index() == 4;
+      ender.complete(lease, new SliceOutcome(fails ? SliceStatus.FAILED : SliceStatus.SUCCEEDED, fails ? 0 : 7, t0,
+          t0.plusMillis(900), fails ? "boom" : null, List.of(), fails ? "tail" : null), ResourceProvider.NONE);
+    }
+    List<String> records = new ArrayList<>();
+    for (SliceAttempt a : claimer.attempts(id)) {
+      records.add("attempt " + a.index() + " " + a.key() + " #" + a.attempt() + " " + a.worker() + " " + a.status()
+          + " rows=" + a.rows() + " error=" + a.error() + " log=" + a.logExcerpt());
+    }
+    List<String> states = new ArrayList<>();
+    claimer.forEachPartitionState(target, p -> states.add("partition " + p.key() + " " + p.lastStatus() + " "
+        + p.logicVersion() + " rows=" + p.rows() + " ms=" + p.durationMillis() + " at=" + p.succeededAt()));
+    states.sort(null);
+    records.addAll(states);
+    return records;
+  }
+
+  /** The data source with the SQL of every statement its connections prepare added to {@code sql}. */
+  private static DataSource recording(DataSource dataSource, List<String> sql) {
+    return new AbstractJdbcDestinationTest.OtherDataSource(dataSource) {
+      @Override
+      public Connection getConnection() throws java.sql.SQLException {
+        Connection c = super.getConnection();
+        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("prepareStatement")) {
+                sql.add((String) args[0]);
+              }
+              try {
+                return method.invoke(c, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+      }
+    };
   }
 
   /** Creates the destination {@code events} with the column given and {@code n}, and a store beside it. */

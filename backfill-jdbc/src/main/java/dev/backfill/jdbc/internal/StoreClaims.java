@@ -48,6 +48,12 @@ public final class StoreClaims {
       + " lease_until = %s, started_at = %s, finished_at = NULL, row_count = 0, checks = NULL, log_excerpt = NULL";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Longest partition keys (stored JSON, in characters) a MariaDB claim hands back for the slice's end:
+   * longer ones would not fit its in-memory temporary table, and their slice's end reads them itself.
+   */
+  private static final int SHORT_KEYS = 500;
+
   /** Most partition keys remembered from claims whose slices have not ended. */
   private static final int MAX_REMEMBERED = 4096;
 
@@ -56,8 +62,8 @@ public final class StoreClaims {
   private final boolean rememberKeys;
   private final boolean compound;
   private final StoreTx tx;
-  /** Partition keys (stored JSON) read by this process's locking claims, by lease, until the slice ends. */
-  private final Map<String, String> claimedKeys = new ConcurrentHashMap<>();
+  /** Slice and partition keys read by this process's claims, by lease, until the slice ends. */
+  private final Map<String, ClaimedSlice> claimedKeys = new ConcurrentHashMap<>();
   /** By run: the lowest slice index this process last found PENDING; claims look from there on. */
   private final Map<String, Integer> pendingFrom = new ConcurrentHashMap<>();
   /** By run: when this process last looked for expired leases ({@link System#nanoTime()}). */
@@ -75,8 +81,8 @@ public final class StoreClaims {
    * @param dialect the engine (with {@code SKIP LOCKED})
    * @param tables the store's tables
    * @param tx the store's transactions
-   * @param rememberKeys whether a slice's end asks for the partition keys its claim read
-   *     ({@link #takePartitionKeys}); not when the end reads them in its own statement
+   * @param rememberKeys whether a slice's end asks for the keys its claim read ({@link #takeClaimed});
+   *     not when the end reads them in its own statement
    * @param compound whether a claim is one compound statement ({@link #claimCompoundSql}), where the
    *     server runs them and the engine has no {@code UPDATE ... RETURNING}
    */
@@ -237,11 +243,13 @@ public final class StoreClaims {
    * server runs compound statements but {@code UPDATE} returns nothing (MariaDB): a READ COMMITTED
    * transaction of its own, begun and committed inside the statement (run in auto-commit), that locks
    * the candidates with {@code FOR UPDATE SKIP LOCKED}, keeps them as JSON arrays of
-   * {@code [slice_index, attempt, version]} as they were before the claim, takes them all in one update
-   * joined by primary key, commits, and then returns one row: {@code expired}, {@code pending} (the two
-   * arrays) and {@code db_now}, the time the leases are measured from. Any failure rolls the
-   * transaction back before it reaches the client. Parameters: run id, the lowest PENDING slice index to
-   * look at, worker, lease millis.
+   * {@code [slice_index, attempt, version]} as they were before the claim, with their slice keys and
+   * (short) partition keys in two more arrays of the same order (remembered for the slice's end,
+   * {@link #takeClaimed}), takes them all in one update joined by primary key, commits, and then returns
+   * one row: {@code expired}, {@code expired_keys}, {@code expired_parts}, {@code pending},
+   * {@code pending_keys}, {@code pending_parts} and {@code db_now}, the time the leases are measured
+   * from. Any failure rolls the transaction back before it reaches the client. Parameters: run id, the
+   * lowest PENDING slice index to look at, worker, lease millis.
    *
    * @param max most slices to claim
    * @param expired whether expired leases are taken too (before PENDING slices)
@@ -253,13 +261,21 @@ public final class StoreClaims {
 
   private String buildClaimCompoundSql(int max, boolean expired) {
     // the variables carry a prefix no column has: inside a compound statement a variable hides a column
-    String candidates = "SELECT COALESCE(JSON_ARRAYAGG(JSON_ARRAY(slice_index, attempt, version)), '[]') INTO %s"
-        + " FROM (SELECT slice_index, attempt, version FROM " + t.slices + " WHERE run_id = bf_run AND %s"
-        + " ORDER BY slice_index LIMIT %s FOR UPDATE SKIP LOCKED) AS bf_c;";
+    // The locked candidates (numbers), joined back by primary key for their keys, as three arrays of one
+    // order: an aggregate of text columns (or of JSON_ARRAY, which is text) makes MariaDB write its
+    // temporary table to disk. Partition keys longer than the short text that stays in memory come back
+    // null, and the slice's end reads them itself.
+    String candidates = "SELECT COALESCE(JSON_ARRAYAGG(JSON_ARRAY(bf_c.slice_index, bf_c.attempt, bf_c.version)),"
+        + " '[]'), COALESCE(JSON_ARRAYAGG(bf_s.slice_key), '[]'), COALESCE(JSON_ARRAYAGG(CASE WHEN"
+        + " CHAR_LENGTH(bf_s.partition_keys) <= " + SHORT_KEYS + " THEN CAST(bf_s.partition_keys AS CHAR(" + SHORT_KEYS
+        + ")) END), '[]') INTO %1$s, %1$s_keys, %1$s_parts FROM (SELECT slice_index, attempt, version FROM " + t.slices
+        + " WHERE run_id = bf_run AND %2$s ORDER BY slice_index LIMIT %3$s FOR UPDATE SKIP LOCKED) AS bf_c"
+        + " STRAIGHT_JOIN " + t.slices + " AS bf_s ON bf_s.run_id = bf_run AND bf_s.slice_index = bf_c.slice_index;";
     StringBuilder sql = new StringBuilder("BEGIN NOT ATOMIC DECLARE bf_run ").append(dialect.exactTextType(64))
         .append(" DEFAULT ?; DECLARE bf_from INT DEFAULT ?; DECLARE bf_worker VARCHAR(255) DEFAULT ?;")
         .append(" DECLARE bf_millis BIGINT DEFAULT ?; DECLARE bf_left INT DEFAULT ").append(max).append(";")
-        .append(" DECLARE bf_expired LONGTEXT DEFAULT '[]'; DECLARE bf_pending LONGTEXT DEFAULT '[]';")
+        .append(" DECLARE bf_expired, bf_expired_keys, bf_expired_parts, bf_pending, bf_pending_keys, bf_pending_parts")
+        .append(" LONGTEXT DEFAULT '[]';")
         .append(" DECLARE bf_now ").append(dialect.timestampType()).append(";")
         .append(" DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;")
         .append(" SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;");
@@ -275,7 +291,9 @@ public final class StoreClaims {
         .append(" UPDATE JSON_TABLE(JSON_MERGE_PRESERVE(bf_expired, bf_pending), '$[*]' COLUMNS (bf_i INT PATH '$[0]'))")
         .append(" AS bf_j STRAIGHT_JOIN ").append(t.slices).append(" ON run_id = bf_run AND slice_index = bf_j.bf_i SET ")
         .append(String.format(TAKE, "bf_worker", "TIMESTAMPADD(MICROSECOND, bf_millis * 1000, bf_now)", "bf_now"))
-        .append("; COMMIT; SELECT bf_expired AS expired, bf_pending AS pending, bf_now AS db_now; END");
+        .append("; COMMIT; SELECT bf_expired AS expired, bf_expired_keys AS expired_keys, bf_expired_parts AS")
+        .append(" expired_parts, bf_pending AS pending, bf_pending_keys AS pending_keys, bf_pending_parts AS pending_parts,")
+        .append(" bf_now AS db_now; END");
     return sql.toString();
   }
 
@@ -286,23 +304,31 @@ public final class StoreClaims {
       ps.setInt(2, from);
       ps.setString(3, workerId);
       ps.setLong(4, millis);
-      String expiredJson;
-      String pendingJson;
+      String[] arrays = new String[6];
       Instant now;
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new SQLException("the claim statement returned no row");
         }
-        expiredJson = rs.getString("expired");
-        pendingJson = rs.getString("pending");
+        for (int i = 0; i < arrays.length; i++) {
+          arrays[i] = rs.getString(i + 1);
+        }
         now = requireNonNull(dialect.readStoredInstant(rs, "db_now"));
       }
       Instant until = now.plusMillis(millis).truncatedTo(ChronoUnit.MICROS); // as stored
       List<Claimed> leases = new ArrayList<>();
-      for (boolean wasExpired : new boolean[] {true, false}) {
-        for (JsonNode taken : readJson(wasExpired ? expiredJson : pendingJson)) {
-          leases.add(new Claimed(new SliceLease(runId, taken.get(0).asInt(), workerId, taken.get(1).asInt() + 1,
-              taken.get(2).asLong() + 1, until), wasExpired));
+      for (int kind = 0; kind < 2; kind++) {
+        JsonNode taken = readJson(arrays[kind * 3]);
+        JsonNode keys = readJson(arrays[kind * 3 + 1]);
+        JsonNode parts = readJson(arrays[kind * 3 + 2]);
+        for (int i = 0; i < taken.size(); i++) {
+          JsonNode slice = taken.get(i);
+          SliceLease lease = new SliceLease(runId, slice.get(0).asInt(), workerId, slice.get(1).asInt() + 1,
+              slice.get(2).asLong() + 1, until);
+          if (keys.size() == taken.size() && parts.size() == taken.size() && !parts.get(i).isNull()) {
+            remember(lease, keys.get(i).asText(), parts.get(i).asText());
+          }
+          leases.add(new Claimed(lease, kind == 0));
         }
       }
       return leases;
@@ -363,7 +389,7 @@ public final class StoreClaims {
       // as stored: the column keeps microseconds
       SliceLease lease = new SliceLease(runId, p.index(), workerId, p.attempt() + 1, p.version() + 1,
           until.truncatedTo(ChronoUnit.MICROS));
-      remember(lease, p.partitionKeys());
+      remember(lease, p.key(), p.partitionKeys());
       leases.add(new Claimed(lease, p.expired()));
     }
     return leases;
@@ -373,12 +399,13 @@ public final class StoreClaims {
    * A slice locked for a claim, as it was before the claim, the database's now when it was read, and
    * whether its lease had expired.
    */
-  private record Candidate(int index, int attempt, long version, String partitionKeys, Instant now, boolean expired) {}
+  private record Candidate(int index, int attempt, long version, String key, String partitionKeys, Instant now,
+      boolean expired) {}
 
   /** Locks candidates; {@code from} binds the condition's one parameter when not negative. */
   private List<Candidate> lockCandidates(Connection c, String runId, String condition, int limit, int from,
       boolean expired) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, partition_keys, "
+    try (PreparedStatement ps = c.prepareStatement("SELECT slice_index, attempt, version, slice_key, partition_keys, "
         + dialect.now() + " AS db_now FROM " + t.slices + " WHERE run_id = ? AND " + condition
         + " ORDER BY slice_index LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
       ps.setString(1, runId);
@@ -389,7 +416,7 @@ public final class StoreClaims {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Candidate(rs.getInt("slice_index"), rs.getInt("attempt"), rs.getLong("version"),
-              rs.getString("partition_keys"), requireNonNull(dialect.readStoredInstant(rs, "db_now")), expired));
+              rs.getString("slice_key"), rs.getString("partition_keys"), requireNonNull(dialect.readStoredInstant(rs, "db_now")), expired));
         }
       }
       return out;
@@ -400,24 +427,32 @@ public final class StoreClaims {
     return lease.runId() + '\u0000' + lease.index() + '\u0000' + lease.version();
   }
 
-  private void remember(SliceLease lease, String partitionKeys) {
+  private void remember(SliceLease lease, String key, String partitionKeys) {
     if (!rememberKeys) {
       return;
     }
     if (claimedKeys.size() >= MAX_REMEMBERED) {
       claimedKeys.clear(); // leases lost or never ended; their slices read their keys again
     }
-    claimedKeys.put(leaseKey(lease), partitionKeys);
+    claimedKeys.put(leaseKey(lease), new ClaimedSlice(key, partitionKeys));
   }
 
   /**
-   * Takes the partition keys (stored JSON) this process read when it claimed a lease, so the slice's end
-   * need not read them again; empty when the claim returned them some other way or they were dropped.
+   * A claimed slice's key and partition keys as its claim read them.
+   *
+   * @param key the slice's key
+   * @param partitionKeys its partition keys, the stored JSON array
+   */
+  public record ClaimedSlice(String key, String partitionKeys) {}
+
+  /**
+   * Takes the keys this process read when it claimed a lease, so the slice's end need not read them
+   * again; empty when the lease came from elsewhere (another claim path, a dropped memory).
    *
    * @param lease the lease being ended
-   * @return the stored partition keys JSON
+   * @return the slice's keys as its claim read them
    */
-  public Optional<String> takePartitionKeys(SliceLease lease) {
+  public Optional<ClaimedSlice> takeClaimed(SliceLease lease) {
     return Optional.ofNullable(claimedKeys.remove(leaseKey(lease)));
   }
 
