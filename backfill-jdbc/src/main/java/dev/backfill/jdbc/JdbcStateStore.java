@@ -104,8 +104,8 @@ public final class JdbcStateStore implements StateStore {
    * anew for the driver's statement cache was a visible part of a short slice's client time.
    */
   private final String[] endSql = new String[3];
-  /** The slice's lease-checked update that every end statement starts with. */
-  private final String endUpdate;
+  /** The slice's lease-checked update that a {@link #knownEndSql} starts with: its run's target is known. */
+  private final String knownEndUpdate;
   /**
    * A slice's end from what its claim read ({@link StoreSliceEnd#knownSql}), by outcome and number of
    * partitions ({@link #endSqlIndex} × 1000 + count), built when first used.
@@ -131,17 +131,17 @@ public final class JdbcStateStore implements StateStore {
     // the claim remembers what the slice's end would otherwise read back, unless the end reads it itself
     boolean remember = sliceEnd == null || sliceEnd.bindsSliceFirst();
     this.claims = dialect.supportsSkipLocked() ? new StoreClaims(dialect, t, tx, remember, compound) : null;
-    String update = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
+    String leaseChecked = "UPDATE " + t.slices + " SET status = ?, lease_until = NULL,"
         + " started_at = ?, finished_at = ?, row_count = ?, error = ?, checks = ?, log_excerpt = ?, stats_json = ?"
-        + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'"
-        + targets.noOtherHolderCondition();
+        + " WHERE run_id = ? AND slice_index = ? AND version = ? AND status = 'RUNNING'";
+    String update = leaseChecked + targets.noOtherHolderCondition();
     for (SliceStatus status : List.of(SliceStatus.SUCCEEDED, SliceStatus.FAILED, SliceStatus.CANCELLED)) {
       boolean ok = status == SliceStatus.SUCCEEDED;
       boolean partitions = recordsPartitions(status);
       endSql[endSqlIndex(status)] = sliceEnd != null ? sliceEnd.sql(update, partitions, ok, partitionUpdate(ok))
           : update + (dialect.supportsUpdateReturning() ? " RETURNING partition_keys" : "");
     }
-    this.endUpdate = update;
+    this.knownEndUpdate = leaseChecked + targets.noOtherHolderOfTargetCondition();
   }
 
   /** 0 for a success, 1 for an end that records its partitions as failed, 2 for one that records none. */
@@ -759,7 +759,7 @@ public final class JdbcStateStore implements StateStore {
         ps.setString(i++, lease.runId());
         ps.setInt(i++, lease.index());
         ps.setLong(i++, lease.version());
-        ps.setString(i++, lease.runId());
+        ps.setString(i++, known ? run[0] : lease.runId());
         ps.setString(i++, lease.runId());
         if (oneStatement) {
           if (known) {
@@ -832,7 +832,7 @@ public final class JdbcStateStore implements StateStore {
 
   private String knownEndSql(SliceStatus status, int partitions) {
     return knownEndSql.computeIfAbsent(endSqlIndex(status) * 1000 + partitions,
-        k -> requireNonNull(sliceEnd).knownSql(endUpdate, partitions, recordsPartitions(status),
+        k -> requireNonNull(sliceEnd).knownSql(knownEndUpdate, partitions, recordsPartitions(status),
             status == SliceStatus.SUCCEEDED, partitionUpdate(status == SliceStatus.SUCCEEDED)));
   }
 

@@ -170,6 +170,16 @@ public final class StoreTargets {
   }
 
   /**
+   * Like {@link #noOtherHolderCondition()} for a caller that knows the run's target: parameters target,
+   * run id. One key lookup, without the join to the run.
+   *
+   * @return the SQL, starting with {@code AND}
+   */
+  public String noOtherHolderOfTargetCondition() {
+    return " AND NOT EXISTS (SELECT 1 FROM " + t.targets + " h WHERE h.target = ? AND h.run_id <> ?)";
+  }
+
+  /**
    * Returns the run holding the target of a run's slice (target fencing at commit).
    *
    * @param c connection, in the commit's transaction
