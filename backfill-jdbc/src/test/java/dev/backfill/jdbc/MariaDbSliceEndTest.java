@@ -214,8 +214,9 @@ class MariaDbSliceEndTest {
     List<List<String>> slices = List.of(List.of("o'brien \\ \"q\" 😀"), List.of("d1", "d2", "d3"),
         List.of(longKey + "1", longKey + "2"), List.of("retried"), List.of("failed"));
 
-    List<String> ownRecords = endAll(claimer, claimer, "own", slices);
-    List<String> otherRecords = endAll(claimer, other, "other", slices);
+    List<String> keys = slices.stream().map(p -> p.get(0)).toList();
+    List<String> ownRecords = endAll(claimer, claimer, "own", keys, slices);
+    List<String> otherRecords = endAll(claimer, other, "other", keys, slices);
 
     // the path each took: from bound values all but the slice whose keys were too long to hand back
     assertThat(claimerSql).filteredOn(sql -> sql.contains("VALUES (bf_run, bf_slice")).hasSize(4);
@@ -235,18 +236,39 @@ class MariaDbSliceEndTest {
   }
 
   /**
-   * Runs one run of the given slices (target {@code orders_<name>}) claimed by {@code claimer} and ended
-   * by {@code ender}: slice 3 fails once and succeeds on its second attempt, slice 4 fails; returns its
+   * The keys a claim hands back keep their characters in a database whose default character set is
+   * latin1: the slice key column is utf8mb4 there (the partition keys' column is not, so they stay
+   * within latin1), and the claim's variables and casts say utf8mb4 rather than take the database's
+   * default.
+   */
+  @Test
+  void keysComeBackUnchangedInALatin1Database() {
+    db.exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci");
+    List<String> sql = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JdbcStateStore store = JdbcStateStore.builder(recording(db.dataSource(), sql)).tablePrefix("l1_").build();
+
+    List<String> records = endAll(store, store, "latin1", List.of("slice 😀 ☃", "ok"),
+        List.of(List.of("zürich", "Ærø"), List.of("ok")));
+
+    assertThat(sql).filteredOn(s -> s.contains("VALUES (bf_run, bf_slice")).hasSize(2);
+    assertThat(records).contains("attempt 0 slice 😀 ☃ #1 w SUCCEEDED rows=7 error=null log=null",
+        "partition zürich SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z",
+        "partition Ærø SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z");
+  }
+
+  /**
+   * Runs one run of slices with the given keys and partitions (target {@code orders_<name>}) claimed by
+   * {@code claimer} and ended by {@code ender}: slice 3 fails once and succeeds on its second attempt, slice 4 fails; returns its
    * attempts and partition states as text, without run ids.
    */
-  private static List<String> endAll(JdbcStateStore claimer, JdbcStateStore ender, String name,
+  private static List<String> endAll(JdbcStateStore claimer, JdbcStateStore ender, String name, List<String> keys,
       List<List<String>> slices) {
     Instant t0 = Instant.parse("2024-06-01T10:00:00Z");
     String id = "r-" + name + "-" + java.util.UUID.randomUUID();
     String target = "orders_" + name;
     List<SliceRecord> pending = new ArrayList<>();
     for (int i = 0; i < slices.size(); i++) {
-      pending.add(SliceRecord.pending(id, i, slices.get(i).get(0), slices.get(i)));
+      pending.add(SliceRecord.pending(id, i, keys.get(i), slices.get(i)));
     }
     claimer.createRun(new RunRecord(id, target, RunStatus.RUNNING, "v7", Guarantee.EXACTLY_ONCE, "{}", slices.size(),
         t0, null, ""), pending);

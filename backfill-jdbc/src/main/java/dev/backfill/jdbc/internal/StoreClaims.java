@@ -260,22 +260,25 @@ public final class StoreClaims {
   }
 
   private String buildClaimCompoundSql(int max, boolean expired) {
-    // the variables carry a prefix no column has: inside a compound statement a variable hides a column
     // The locked candidates (numbers), joined back by primary key for their keys, as three arrays of one
     // order: an aggregate of text columns (or of JSON_ARRAY, which is text) makes MariaDB write its
     // temporary table to disk. Partition keys longer than the short text that stays in memory come back
-    // null, and the slice's end reads them itself.
+    // null, and the slice's end reads them itself; the cast names the character set, so that no
+    // connection's character set can change a key on its way back.
     String candidates = "SELECT COALESCE(JSON_ARRAYAGG(JSON_ARRAY(bf_c.slice_index, bf_c.attempt, bf_c.version)),"
         + " '[]'), COALESCE(JSON_ARRAYAGG(bf_s.slice_key), '[]'), COALESCE(JSON_ARRAYAGG(CASE WHEN"
         + " CHAR_LENGTH(bf_s.partition_keys) <= " + SHORT_KEYS + " THEN CAST(bf_s.partition_keys AS CHAR(" + SHORT_KEYS
-        + ")) END), '[]') INTO %1$s, %1$s_keys, %1$s_parts FROM (SELECT slice_index, attempt, version FROM " + t.slices
+        + ") CHARACTER SET utf8mb4) END), '[]') INTO %1$s, %1$s_keys, %1$s_parts FROM (SELECT slice_index, attempt,"
+        + " version FROM " + t.slices
         + " WHERE run_id = bf_run AND %2$s ORDER BY slice_index LIMIT %3$s FOR UPDATE SKIP LOCKED) AS bf_c"
         + " STRAIGHT_JOIN " + t.slices + " AS bf_s ON bf_s.run_id = bf_run AND bf_s.slice_index = bf_c.slice_index;";
+    // the variables carry a prefix no column has: inside a compound statement a variable hides a column;
+    // the texts are utf8mb4 whatever the database's default, so that keys come back as they are stored
     StringBuilder sql = new StringBuilder("BEGIN NOT ATOMIC DECLARE bf_run ").append(dialect.exactTextType(64))
         .append(" DEFAULT ?; DECLARE bf_from INT DEFAULT ?; DECLARE bf_worker VARCHAR(255) DEFAULT ?;")
         .append(" DECLARE bf_millis BIGINT DEFAULT ?; DECLARE bf_left INT DEFAULT ").append(max).append(";")
         .append(" DECLARE bf_expired, bf_expired_keys, bf_expired_parts, bf_pending, bf_pending_keys, bf_pending_parts")
-        .append(" LONGTEXT DEFAULT '[]';")
+        .append(" LONGTEXT CHARACTER SET utf8mb4 DEFAULT '[]';")
         .append(" DECLARE bf_now ").append(dialect.timestampType()).append(";")
         .append(" DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;")
         .append(" SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;");
