@@ -227,7 +227,7 @@ class MariaDbSliceEndTest {
         "attempt 0 o'brien \\ \"q\" 😀 #1 w SUCCEEDED rows=7 error=null log=null",
         "attempt 3 retried #1 w FAILED rows=0 error=timeout log=null",
         "attempt 3 retried #2 w SUCCEEDED rows=7 error=null log=null",
-        "attempt 4 failed #1 w FAILED rows=0 error=boom log=tail",
+        "attempt 4 failed #1 w FAILED rows=0 error=boom ☃ log=tail",
         "partition o'brien \\ \"q\" 😀 SUCCEEDED v7 rows=7 ms=900 at=2024-06-01T10:00:00.900Z",
         "partition d2 SUCCEEDED v7 rows=-1 ms=300 at=2024-06-01T10:00:00.900Z",
         "partition " + longKey + "2 SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z",
@@ -236,23 +236,25 @@ class MariaDbSliceEndTest {
   }
 
   /**
-   * The keys a claim hands back keep their characters in a database whose default character set is
-   * latin1: the slice key column is utf8mb4 there (the partition keys' column is not, so they stay
-   * within latin1), and the claim's variables and casts say utf8mb4 rather than take the database's
-   * default.
+   * Keys and errors keep their characters in a database whose default character set is latin1: the
+   * store's tables are utf8mb4 whatever the default, and so are the claim's variables and casts that
+   * hand the keys back.
    */
   @Test
-  void keysComeBackUnchangedInALatin1Database() {
+  void keysAndErrorsKeepTheirCharactersInALatin1Database() {
     db.exec("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci");
     List<String> sql = new java.util.concurrent.CopyOnWriteArrayList<>();
     JdbcStateStore store = JdbcStateStore.builder(recording(db.dataSource(), sql)).tablePrefix("l1_").build();
 
-    List<String> records = endAll(store, store, "latin1", List.of("slice 😀 ☃", "ok"),
-        List.of(List.of("zürich", "Ærø"), List.of("ok")));
+    List<String> records = endAll(store, store, "latin1", List.of("slice 😀 ☃", "ok", "two", "retried", "failed 😀"),
+        List.of(List.of("zürich 😀", "Ærø"), List.of("ok"), List.of("two"), List.of("retried"), List.of("failed 😀")));
 
-    assertThat(sql).filteredOn(s -> s.contains("VALUES (bf_run, bf_slice")).hasSize(2);
+    assertThat(sql).filteredOn(s -> s.contains("VALUES (bf_run, bf_slice")).hasSize(5);
     assertThat(records).contains("attempt 0 slice 😀 ☃ #1 w SUCCEEDED rows=7 error=null log=null",
-        "partition zürich SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z",
+        "attempt 3 retried #1 w FAILED rows=0 error=timeout log=null",
+        "attempt 4 failed 😀 #1 w FAILED rows=0 error=boom ☃ log=tail",
+        "partition failed 😀 FAILED null rows=-1 ms=-1 at=null",
+        "partition zürich 😀 SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z",
         "partition Ærø SUCCEEDED v7 rows=-1 ms=450 at=2024-06-01T10:00:00.900Z");
   }
 
@@ -278,7 +280,7 @@ class MariaDbSliceEndTest {
       }
       boolean fails = lease.index() == 4;
       ender.complete(lease, new SliceOutcome(fails ? SliceStatus.FAILED : SliceStatus.SUCCEEDED, fails ? 0 : 7, t0,
-          t0.plusMillis(900), fails ? "boom" : null, List.of(), fails ? "tail" : null), ResourceProvider.NONE);
+          t0.plusMillis(900), fails ? "boom ☃" : null, List.of(), fails ? "tail" : null), ResourceProvider.NONE);
     }
     List<String> records = new ArrayList<>();
     for (SliceAttempt a : claimer.attempts(id)) {

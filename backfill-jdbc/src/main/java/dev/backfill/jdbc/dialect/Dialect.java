@@ -989,6 +989,17 @@ public abstract class Dialect {
   public abstract String textType();
 
   /**
+   * Returns what follows the column list of a state store table's {@code CREATE TABLE}: the character
+   * set of its text where the database's default could be one that cannot hold every key, error or
+   * log line (a MariaDB database created with latin1).
+   *
+   * @return e.g. {@code " DEFAULT CHARSET=utf8mb4"}, or empty
+   */
+  public String storeTableOptions() {
+    return "";
+  }
+
+  /**
    * Returns the column type of the state store's keys and ids (run ids, targets, partition and slice
    * keys, workers): text compared byte by byte, so that {@code acme} and {@code ACME} are two keys
    * whatever the server's default collation.

@@ -226,6 +226,12 @@ public final class MariaDbDialect extends Dialect {
     return "JSON_TABLE(" + jsonText + ", '$[*]' COLUMNS (k " + exactTextType(255) + " PATH '$')) AS " + alias;
   }
 
+  /** utf8mb4 whatever the database's default: a latin1 database could not keep 😀 in a key or an error. */
+  @Override
+  public String storeTableOptions() {
+    return " DEFAULT CHARSET=utf8mb4";
+  }
+
   /** utf8mb4_bin: the server default (often utf8mb4_general_ci) would make acme and ACME one key. */
   @Override
   public String exactTextType(int length) {

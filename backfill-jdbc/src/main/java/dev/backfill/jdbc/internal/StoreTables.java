@@ -64,6 +64,7 @@ public final class StoreTables {
   private List<String> step(int n) {
     String ts = dialect.timestampType();
     String text = dialect.textType();
+    String options = dialect.storeTableOptions();
     if (n == 1) {
       return List.of(
           "CREATE TABLE IF NOT EXISTS " + runs + " ("
@@ -76,7 +77,7 @@ public final class StoreTables {
               + "slice_count INT NOT NULL, "
               + "created_at " + ts + " NOT NULL, "
               + "finished_at " + ts + " NULL, "
-              + "message " + text + " NOT NULL)",
+              + "message " + text + " NOT NULL)" + options,
           "CREATE INDEX IF NOT EXISTS " + dialect.quote(prefix + "runs_target") + " ON " + runs + " (target, created_at)",
           "CREATE TABLE IF NOT EXISTS " + slices + " ("
               + "run_id VARCHAR(64) NOT NULL, "
@@ -94,7 +95,7 @@ public final class StoreTables {
               + "error " + text + " NULL, "
               + "checks " + text + " NULL, "
               + "log_excerpt " + text + " NULL, "
-              + "PRIMARY KEY (run_id, slice_index))",
+              + "PRIMARY KEY (run_id, slice_index))" + options,
           "CREATE INDEX IF NOT EXISTS " + dialect.quote(prefix + "slices_claim") + " ON " + slices
               + " (run_id, status, slice_index)",
           "CREATE TABLE IF NOT EXISTS " + partitions + " ("
@@ -107,7 +108,7 @@ public final class StoreTables {
               + "row_count BIGINT NOT NULL, "
               + "duration_ms BIGINT NOT NULL, "
               + "invalidated " + dialect.booleanType() + " NOT NULL, "
-              + "PRIMARY KEY (target, partition_key))");
+              + "PRIMARY KEY (target, partition_key))" + options);
     }
     if (n == 2) {
       // One row per finished attempt; the key makes a second record of one attempt impossible.
@@ -124,7 +125,7 @@ public final class StoreTables {
               + "row_count BIGINT NOT NULL, "
               + "error " + text + " NULL, "
               + "recorded_at " + ts + " NOT NULL, "
-              + "PRIMARY KEY (run_id, slice_index, attempt))");
+              + "PRIMARY KEY (run_id, slice_index, attempt))" + options);
     }
     if (n == 3) {
       // Keys, targets and ids compare byte by byte: under MariaDB's default utf8mb4_general_ci the
@@ -148,7 +149,7 @@ public final class StoreTables {
               + "run_id " + dialect.exactTextType(64) + " NOT NULL, "
               + "worker VARCHAR(255) NOT NULL, "
               + "since " + ts + " NOT NULL, "
-              + "lease_until " + ts + " NOT NULL)",
+              + "lease_until " + ts + " NOT NULL)" + options,
           "ALTER TABLE " + runs + " ADD COLUMN IF NOT EXISTS options_json " + text + " NULL",
           "ALTER TABLE " + slices + " ADD COLUMN IF NOT EXISTS stats_json " + text + " NULL");
     }
@@ -193,7 +194,8 @@ public final class StoreTables {
       }
       dialect.lockMigrations(c, lock);
       try {
-        s.execute("CREATE TABLE IF NOT EXISTS " + version + " (id INT NOT NULL PRIMARY KEY, version INT NOT NULL)");
+        s.execute("CREATE TABLE IF NOT EXISTS " + version + " (id INT NOT NULL PRIMARY KEY, version INT NOT NULL)"
+            + dialect.storeTableOptions());
         int current = currentVersion(c);
         if (current > LATEST) {
           throw new InvalidConfigurationException("the state store tables " + version + " are at schema version "
