@@ -843,7 +843,7 @@ public final class JdbcStateStore implements StateStore {
   private void bindPartitions(PreparedStatement ps, int first, String[] run, List<String> keys, SliceOutcome o)
       throws SQLException {
     boolean ok = o.status() == SliceStatus.SUCCEEDED;
-    long share = keys.isEmpty() ? 0 : Duration.between(o.startedAt(), o.finishedAt()).toMillis() / keys.size();
+    long share = durationShare(o, keys.size());
     int i = first;
     for (String key : keys) {
       ps.setString(i++, run[0]);
@@ -856,6 +856,11 @@ public final class JdbcStateStore implements StateStore {
         ps.setLong(i++, share);
       }
     }
+  }
+
+  /** A partition's share of its slice's duration in milliseconds, the slice's split evenly. */
+  private static long durationShare(SliceOutcome o, int partitions) {
+    return partitions == 0 ? 0 : Duration.between(o.startedAt(), o.finishedAt()).toMillis() / partitions;
   }
 
   /** A run's target and logic version ({@code [target, logicVersion]}), read once per run and kept. */
@@ -926,7 +931,7 @@ public final class JdbcStateStore implements StateStore {
     }
     boolean ok = o.status() == SliceStatus.SUCCEEDED;
     List<String> update = partitionUpdate(ok);
-    long share = keys.isEmpty() ? 0 : Duration.between(o.startedAt(), o.finishedAt()).toMillis() / keys.size();
+    long share = durationShare(o, keys.size());
     try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(t.partitions, PARTITION_COLUMNS, PARTITION_KEY,
         update))) {
       for (String key : keys) {

@@ -256,7 +256,8 @@ final class FullRebuild {
   private void createSwapsTable(Connection c, Dialect d) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS " + swaps().sql(d) + " (run_id " + d.exactTextType(64)
-          + " NOT NULL PRIMARY KEY, table_name VARCHAR(255) NOT NULL, swapped_at " + d.timestampType() + " NOT NULL)" + d.storeTableOptions());
+          + " NOT NULL PRIMARY KEY, table_name VARCHAR(255) NOT NULL, swapped_at " + d.timestampType() + " NOT NULL)"
+          + d.storeTableOptions());
     }
   }
 

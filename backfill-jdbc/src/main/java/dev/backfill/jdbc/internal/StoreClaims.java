@@ -419,7 +419,8 @@ public final class StoreClaims {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Candidate(rs.getInt("slice_index"), rs.getInt("attempt"), rs.getLong("version"),
-              rs.getString("slice_key"), rs.getString("partition_keys"), requireNonNull(dialect.readStoredInstant(rs, "db_now")), expired));
+              rs.getString("slice_key"), rs.getString("partition_keys"),
+              requireNonNull(dialect.readStoredInstant(rs, "db_now")), expired));
         }
       }
       return out;

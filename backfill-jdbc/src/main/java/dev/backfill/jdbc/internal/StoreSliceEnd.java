@@ -122,10 +122,11 @@ public final class StoreSliceEnd {
    * The compound statement ({@link #bindsSliceFirst()} only) for a slice whose claim in this process read
    * its key and partition keys, and whose run's target and logic version are known: the attempt and the
    * partitions' states are inserted from bound values, so the server neither reads the slice and its
-   * run back nor expands the stored keys. Parameters: the run id and index, the update's own, then the attempt's number, slice
-   * key, worker, status, start, end, rows, error and log excerpt; then, when {@code partitions}, for
-   * each partition its target, key and status, and when {@code ok} also the success time, the logic
-   * version, the rows (the slice's for a single partition, else -1) and its share of the duration.
+   * run back nor expands the stored keys. Parameters: the run id and index, the update's own, then the
+   * attempt's number, slice key, worker, status, start, end, rows, error and log excerpt; then, when
+   * {@code partitions}, for each partition its target, key and status, and when {@code ok} also the
+   * success time, the logic version, the rows (the slice's for a single partition, else -1) and its
+   * share of the duration.
    *
    * @param update the slice's lease-checked {@code UPDATE}
    * @param partitionCount how many partitions the slice has, at most {@link #MOST_KNOWN_PARTITIONS}
