@@ -24,6 +24,7 @@ import dev.backfill.jdbc.internal.StoreSliceEnd;
 import dev.backfill.jdbc.internal.StoreTables;
 import dev.backfill.jdbc.internal.StoreTargets;
 import dev.backfill.jdbc.internal.StoreTx;
+import dev.backfill.jdbc.internal.UnstartedWrite;
 import dev.backfill.spi.CancelRequest;
 import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.PartitionState;
@@ -103,7 +104,7 @@ public final class JdbcStateStore implements StateStore {
    * A slice's end statement by outcome ({@link #endSqlIndex}), built once: building it and hashing it
    * anew for the driver's statement cache was a visible part of a short slice's client time.
    */
-  private final String[] endSql = new String[3];
+  private final String[] endSql = new String[4];
   /** The slice's lease-checked update that a {@link #knownEndSql} starts with: its run's target is known. */
   private final String knownEndUpdate;
   /**
@@ -138,11 +139,15 @@ public final class JdbcStateStore implements StateStore {
     for (SliceStatus status : List.of(SliceStatus.SUCCEEDED, SliceStatus.FAILED, SliceStatus.CANCELLED)) {
       boolean ok = status == SliceStatus.SUCCEEDED;
       boolean partitions = recordsPartitions(status);
-      endSql[endSqlIndex(status)] = sliceEnd != null ? sliceEnd.sql(update, partitions, ok, partitionUpdate(ok))
+      endSql[endSqlIndex(status)] = sliceEnd != null ? sliceEnd.sql(update, partitions, ok, partitionUpdate(ok), false)
           : update + (dialect.supportsUpdateReturning() ? " RETURNING partition_keys" : "");
     }
+    endSql[ALONE] = sliceEnd != null ? sliceEnd.sql(update, true, true, partitionUpdate(true), true) : "";
     this.knownEndUpdate = leaseChecked + targets.noOtherHolderOfTargetCondition();
   }
+
+  /** {@link #endSql}'s index of a success that commits alone ({@link UnstartedWrite}). */
+  private static final int ALONE = 3;
 
   /** 0 for a success, 1 for an end that records its partitions as failed, 2 for one that records none. */
   private static int endSqlIndex(SliceStatus status) {
@@ -738,8 +743,7 @@ public final class JdbcStateStore implements StateStore {
         ? claims.takeClaimed(lease).orElse(null) : null;
     @Nullable List<String> claimedKeys = claimed == null ? null : strings(claimed.partitionKeys());
     boolean known = claimedKeys != null && claimedKeys.size() <= StoreSliceEnd.MOST_KNOWN_PARTITIONS;
-    String sql = known ? knownEndSql(s, claimedKeys.size()) : endSql[endSqlIndex(s)];
-    StoreTx.Work<Void> work = c -> {
+    java.util.function.Function<String, StoreTx.Work<Void>> ending = sql -> c -> {
       @Nullable List<String> keys = null;
       String[] run = known ? runTarget(c, lease.runId()) : null;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -816,24 +820,31 @@ public final class JdbcStateStore implements StateStore {
       return null;
     };
     String what = "record the " + outcome.status() + " of slice " + lease.index() + " of run " + lease.runId();
-    Optional<Connection> joined = outcome.status() == SliceStatus.SUCCEEDED && sharesDataSource(transaction)
-        ? transaction.resource(Connection.class) : Optional.empty();
-    if (joined.isPresent() && oneStatement && unstarted(joined.get())) {
+    boolean joins = ok && sharesDataSource(transaction);
+    if (joins && oneStatement) {
       // The writer has sent nothing (an empty slice): its end is all there is to commit, alone, in one
       // round trip; the writer's commit then has nothing to send.
-      tx.alone(what, joined.get(), work);
-    } else if (joined.isPresent()) {
+      String alone = known ? knownEndSql(ALONE, claimedKeys.size()) : endSql[ALONE];
+      Optional<UnstartedWrite> unstarted = transaction.resource(UnstartedWrite.class);
+      if (unstarted.isPresent() && unstarted.get().endAlone(c -> tx.join(what, c, ending.apply(alone)))) {
+        return;
+      }
+    }
+    String sql = known ? knownEndSql(endSqlIndex(s), claimedKeys.size()) : endSql[endSqlIndex(s)];
+    Optional<Connection> joined = joins ? transaction.resource(Connection.class) : Optional.empty();
+    if (joined.isPresent()) {
       // Exactly-once: written in the slice writer's transaction, committed by the writer's commit.
-      tx.join(what, joined.get(), work);
+      tx.join(what, joined.get(), ending.apply(sql));
     } else {
-      tx.run(what, work);
+      tx.run(what, ending.apply(sql));
     }
   }
 
-  private String knownEndSql(SliceStatus status, int partitions) {
-    return knownEndSql.computeIfAbsent(endSqlIndex(status) * 1000 + partitions,
-        k -> requireNonNull(sliceEnd).knownSql(knownEndUpdate, partitions, recordsPartitions(status),
-            status == SliceStatus.SUCCEEDED, partitionUpdate(status == SliceStatus.SUCCEEDED)));
+  /** The end from what the claim read, by {@link #endSql}'s index (success, failure, none, alone). */
+  private String knownEndSql(int index, int partitions) {
+    boolean ok = index == 0 || index == ALONE;
+    return knownEndSql.computeIfAbsent(index * 1000 + partitions, k -> requireNonNull(sliceEnd).knownSql(
+        knownEndUpdate, partitions, index != 2, ok, partitionUpdate(ok), index == ALONE));
   }
 
   /**
@@ -888,15 +899,6 @@ public final class JdbcStateStore implements StateStore {
     String[] run = {target, logicVersion};
     runTargets.put(runId, run);
     return run;
-  }
-
-  /** Whether the connection's transaction has sent nothing yet; false when the driver cannot tell. */
-  private boolean unstarted(Connection c) {
-    try {
-      return dialect.transactionUnstarted(c);
-    } catch (SQLException e) {
-      return false; // joining the transaction surfaces whatever is wrong with the connection
-    }
   }
 
   /** Records the slice's partitions' states; {@code known} are its partition keys when the caller read them. */

@@ -5,20 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.backfill.Guarantee;
+import dev.backfill.Partitioning;
+import dev.backfill.Row;
 import dev.backfill.RunStatus;
+import dev.backfill.Slice;
 import dev.backfill.SliceStatus;
+import dev.backfill.WriteStrategy;
 import dev.backfill.spi.LeaseLostException;
 import dev.backfill.spi.ResourceProvider;
 import dev.backfill.spi.RunRecord;
 import dev.backfill.spi.SliceLease;
 import dev.backfill.spi.SliceOutcome;
+import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceRecord;
+import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
-import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,8 +60,8 @@ abstract class AbstractStoreRoundTripTest {
   abstract int joinedEndStatements();
 
   /**
-   * Whether a slice's end inside a writer's transaction that has sent nothing commits alone at once
-   * (PostgreSQL, where the driver tells; elsewhere it waits for the writer's commit).
+   * Whether a slice's end, when its writer has sent nothing, commits alone at once: where the end is one
+   * statement (PostgreSQL, MariaDB); elsewhere it waits for the writer's commit.
    */
   boolean unstartedEndCommitsAlone() {
     return false;
@@ -155,40 +165,92 @@ abstract class AbstractStoreRoundTripTest {
   }
 
   /**
-   * A slice that wrote nothing has only its end to commit: where the engine can tell its writer's
-   * transaction has sent nothing, the end commits alone in one round trip (no BEGIN, no COMMIT). A slice
-   * that wrote anything keeps its rows and its status in one transaction: seen by nobody before the
-   * writer commits, and both gone when it rolls back.
+   * A slice that wrote nothing has only its end to commit: its writer begins its transaction only before
+   * its first statement, so where the end is one statement (PostgreSQL, MariaDB) that statement commits
+   * alone, and the whole slice from the writer's opening to its commit is one call (on MariaDB, before,
+   * also two auto-commit switches and a {@code SET TRANSACTION}). A slice that wrote anything keeps its
+   * rows and its status in one transaction: seen by nobody before the writer commits, and both gone when
+   * it aborts.
    */
   @Test
-  void anEmptySlicesEndMayCommitAloneButAWrittenSlicesEndWaitsForItsRows() throws Exception {
+  void anEmptySlicesEndCommitsAloneButAWrittenSlicesEndWaitsForItsRows() throws Exception {
     db.exec("CREATE TABLE rt_probe (id INT)");
-    String id = newRun(2);
-    List<SliceLease> leases = store.claim(id, "w", Duration.ofMinutes(1), 2);
-    try (Connection c = counter.dataSource().getConnection()) {
-      c.setAutoCommit(false);
-      store.complete(leases.get(0), succeeded(0), writer(c));
-      assertThat(store.slices(id).get(0).status()).as("the empty slice's end, seen before the writer commits")
+    String id = newRun(3);
+    List<SliceLease> leases = store.claim(id, "w", Duration.ofMinutes(1), 3);
+    JdbcDestination destination = JdbcDestination.table(counter.dataSource(), "rt_probe");
+    // the first slice reads what stays the same for the run (its target), the second is counted
+    for (int i = 0; i < 2; i++) {
+      counter.reset();
+      SliceWriter<Row> empty = destination.open(sliceAt(i), WriteStrategy.append(), context(id, i));
+      store.complete(leases.get(i), succeeded(0), empty);
+      Map<String, Integer> calls = new TreeMap<>(counter.counts());
+      assertThat(store.slices(id).get(i).status()).as("the empty slice's end, seen before the writer commits")
           .isEqualTo(unstartedEndCommitsAlone() ? SliceStatus.SUCCEEDED : SliceStatus.RUNNING);
-      c.commit();
-      c.setAutoCommit(true);
-    }
-    assertThat(store.slices(id).get(0).status()).isEqualTo(SliceStatus.SUCCEEDED);
-
-    try (Connection c = counter.dataSource().getConnection()) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.executeUpdate("INSERT INTO rt_probe (id) VALUES (1)");
+      counter.reset();
+      empty.commit();
+      counter.counts().forEach((k, v) -> calls.merge(k, v, Integer::sum));
+      if (i == 1 && unstartedEndCommitsAlone()) {
+        assertThat(calls).as("an empty slice, writer and end").isEqualTo(Map.of("statement", 1));
       }
-      store.complete(leases.get(1), succeeded(1), writer(c));
-      assertThat(store.slices(id).get(1).status()).as("a written slice's end before the writer commits")
-          .isEqualTo(SliceStatus.RUNNING);
-      c.rollback();
-      c.setAutoCommit(true);
     }
-    assertThat(store.slices(id).get(1).status()).as("rolled back with its rows").isEqualTo(SliceStatus.RUNNING);
+    assertThat(store.slices(id)).extracting(SliceRecord::status).startsWith(SliceStatus.SUCCEEDED,
+        SliceStatus.SUCCEEDED);
+
+    SliceWriter<Row> written = destination.open(sliceAt(2), WriteStrategy.append(), context(id, 2));
+    written.write(List.of(Row.of("id", 1)));
+    store.complete(leases.get(2), succeeded(1), written);
+    assertThat(store.slices(id).get(2).status()).as("a written slice's end before the writer commits")
+        .isEqualTo(SliceStatus.RUNNING);
+    written.abort();
+    assertThat(store.slices(id).get(2).status()).as("rolled back with its rows").isEqualTo(SliceStatus.RUNNING);
     assertThat(db.count("SELECT COUNT(*) FROM rt_probe")).isZero();
-    assertThat(store.attempts(id)).hasSize(1);
+    assertThat(store.attempts(id)).hasSize(2);
+  }
+
+  private static Slice sliceAt(int index) {
+    return Slice.of(index, List.of(Partitioning.daily(ZoneOffset.UTC).partition("2024-01-0" + (index + 1))));
+  }
+
+  private static SliceContext context(String runId, int index) {
+    return new SliceContext() {
+      @Override
+      public String runId() {
+        return runId;
+      }
+
+      @Override
+      public String target() {
+        return "orders";
+      }
+
+      @Override
+      public Slice slice() {
+        return sliceAt(index);
+      }
+
+      @Override
+      public int attempt() {
+        return 1;
+      }
+
+      @Override
+      public Clock clock() {
+        return Clock.systemUTC();
+      }
+
+      @Override
+      public Optional<Instant> deadline() {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+
+      @Override
+      public void onCancel(Runnable action) {}
+    };
   }
 
   @Test

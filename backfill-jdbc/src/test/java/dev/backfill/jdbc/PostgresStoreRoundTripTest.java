@@ -36,7 +36,7 @@ class PostgresStoreRoundTripTest extends AbstractStoreRoundTripTest {
 
   @Override
   boolean unstartedEndCommitsAlone() {
-    return true; // pgjdbc reports a transaction that has sent nothing as idle
+    return true; // one statement: data-modifying WITH
   }
 
   /**

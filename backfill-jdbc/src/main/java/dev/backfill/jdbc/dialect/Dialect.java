@@ -816,21 +816,6 @@ public abstract class Dialect {
   }
 
   /**
-   * Tells whether a transaction begun by {@link #beginWrite} has sent nothing to the server yet, so
-   * that one statement may run alone in auto-commit and the later {@code commit()} has nothing to send:
-   * a slice that wrote nothing then records its end in one round trip instead of two, and a slice that
-   * wrote anything keeps its rows and its status in one transaction. False where this cannot be told
-   * without a round trip of its own.
-   *
-   * @param connection a connection with auto-commit off
-   * @return false here
-   * @throws SQLException if the driver cannot tell
-   */
-  public boolean transactionUnstarted(Connection connection) throws SQLException {
-    return false;
-  }
-
-  /**
    * Prepares a connection for streaming a large result (PostgreSQL only streams with auto-commit off).
    *
    * @param connection the reading connection

@@ -75,15 +75,6 @@ public final class PostgresDialect extends Dialect {
 
   private static final boolean PGJDBC_PRESENT = present("org.postgresql.PGConnection");
 
-  /**
-   * pgjdbc sends {@code BEGIN} with a transaction's first statement, so a transaction that the
-   * driver still reports idle has sent nothing (read from the driver, no round trip).
-   */
-  @Override
-  public boolean transactionUnstarted(Connection connection) throws SQLException {
-    return PGJDBC_PRESENT && !connection.getAutoCommit() && PgjdbcState.idle(connection);
-  }
-
   private static boolean present(String className) {
     try {
       Class.forName(className, false, PostgresDialect.class.getClassLoader());

@@ -70,6 +70,14 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   private boolean bulkAsked;
   private boolean committed;
   private boolean closed;
+  /**
+   * Whether the transaction has begun ({@link Dialect#beginWrite}): a writer on a connection in
+   * auto-commit begins before its first statement, so that a slice that writes nothing sends nothing
+   * and its end may commit alone ({@link UnstartedWrite}).
+   */
+  private boolean begun;
+  /** Whether the slice's end ran alone on the unstarted connection: nothing more may be sent. */
+  private boolean endedAlone;
 
   private JdbcSliceWriter(DataSource dataSource, Dialect dialect, Connection connection, TableName table,
       WriteStrategy strategy, Slice slice, @Nullable PushdownQuery pushdown, @Nullable InstantColumns instantColumns)
@@ -114,13 +122,15 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     JdbcSliceWriter<T> writer;
     try {
       writer = new JdbcSliceWriter<>(dataSource, dialect, c, table, strategy, slice, pushdown, instantColumns);
-      dialect.beginWrite(c);
+      if (!writer.initialAutoCommit) {
+        writer.begin(); // no round trip to save: the driver begins with the first statement anyway
+      }
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
     }
     try {
-      writer.guarded(() -> {
+      writer.guarded(SliceClearing.sendsAnything(strategy), () -> {
         SliceClearing cleared = SliceClearing.clear(c, dialect, table, strategy, slice, instantColumns,
             stagingTables, runId, writer.tracker);
         writer.clearing = cleared;
@@ -274,7 +284,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
   public SliceStats stats() throws SQLException {
     SliceStats s = pushdownStats;
     if (s == null) {
-      guarded(this::endBulk);
+      guarded(false, this::endBulk); // a bulk load or a staged merge is open only once begun
       s = collector.stats();
     }
     Map<String, Double> metrics = new HashMap<>(s.metrics());
@@ -302,7 +312,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
         return;
       }
       endBulk();
-      dialect.commitWrite(connection, initialAutoCommit);
+      if (begun) {
+        dialect.commitWrite(connection, initialAutoCommit);
+      }
       committed = true;
       if (clearing != null) {
         clearing.afterCommit();
@@ -349,6 +361,9 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       }
       return Optional.of(type.cast(connection));
     }
+    if (type == UnstartedWrite.class) {
+      return begun || closed || endedAlone ? Optional.empty() : Optional.of(type.cast((UnstartedWrite) this::endAlone));
+    }
     if (type == DataSource.class) {
       return Optional.of(type.cast(dataSource));
     }
@@ -364,12 +379,56 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
     void run() throws SQLException;
   }
 
-  /** Runs a worker operation under the lock; an abort seen at the end rolls back and closes. */
+  /** {@link UnstartedWrite#endAlone}: under the lock, so that an abort waits for the end. */
+  private boolean endAlone(java.util.function.Consumer<Connection> end) {
+    lock.lock();
+    try {
+      if (begun || closed || endedAlone || aborted.get()) {
+        return false;
+      }
+      endedAlone = true; // whatever the end did, this transaction may not send anything any more
+      end.accept(connection);
+      return true;
+    } finally {
+      try {
+        if (aborted.get()) {
+          close(true);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Begins the transaction, once. Called under the lock or before the writer is handed out. */
+  private void begin() throws SQLException {
+    if (!begun) {
+      dialect.beginWrite(connection);
+      begun = true;
+    }
+  }
+
+  /** Runs a worker operation that may send statements under the lock. */
   private void guarded(SqlAction action) throws SQLException {
+    guarded(true, action);
+  }
+
+  /**
+   * Runs a worker operation under the lock, after beginning the transaction when it {@code sends}
+   * statements; an abort seen at the end rolls back and closes.
+   */
+  private void guarded(boolean sends, SqlAction action) throws SQLException {
     lock.lock();
     try {
       if (aborted.get() || closed) {
         throw new SliceCancelledException("slice " + slice.key() + " of " + table + " was aborted");
+      }
+      if (sends) {
+        if (endedAlone) {
+          throw new IllegalStateException("slice " + slice.key() + " of " + table + " has recorded its end;"
+              + " nothing more may be written in it");
+        }
+        begin();
       }
       action.run();
     } catch (SQLException | RuntimeException e) {
@@ -411,7 +470,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       log.debug("closing the insert of slice {} failed: {}", slice.key(), Redaction.describe(e));
     }
     boolean clean = true;
-    if (rollback) {
+    if (rollback && begun) {
       try {
         connection.rollback();
       } catch (SQLException e) {

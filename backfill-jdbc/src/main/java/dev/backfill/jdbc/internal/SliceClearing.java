@@ -61,9 +61,7 @@ final class SliceClearing {
       Slice slice, @Nullable InstantColumns instantColumns, @Nullable StagingTables stagingTables, String runId,
       StatementTracker tracker) throws SQLException {
     SliceClearing clearing = new SliceClearing(connection, dialect, table, slice, stagingTables, runId);
-    List<String> spanColumns = strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
-        : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
-        : List.of();
+    List<String> spanColumns = spanColumns(strategy);
     if (spanColumns.isEmpty()) {
       return clearing;
     }
@@ -95,6 +93,23 @@ final class SliceClearing {
       log.debug("slice {}: deleted {} rows of {} before writing", slice.key(), deleted, table);
     }
     return clearing;
+  }
+
+  /**
+   * Tells whether clearing a slice sends anything: only an overwrite, or a merge deleting missing keys.
+   *
+   * @param strategy the run's strategy
+   * @return whether {@link #clear} sends statements
+   */
+  static boolean sendsAnything(WriteStrategy strategy) {
+    return !spanColumns(strategy).isEmpty();
+  }
+
+  /** The columns whose span a slice clears before writing: none for append and a plain merge. */
+  private static List<String> spanColumns(WriteStrategy strategy) {
+    return strategy instanceof WriteStrategy.OverwritePartition o ? o.columns()
+        : strategy instanceof WriteStrategy.Merge m ? m.deleteMissingWithin()
+        : List.of();
   }
 
   /** Replaces the span's partitions when it is exactly whole ones; false when the span is to be deleted. */

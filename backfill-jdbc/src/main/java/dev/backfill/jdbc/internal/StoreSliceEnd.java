@@ -50,11 +50,13 @@ public final class StoreSliceEnd {
    * @param partitions whether the partitions' states are recorded (a finished slice)
    * @param ok whether the slice succeeded (its partitions take all values, else status and run only)
    * @param partitionUpdate the partitions' columns a conflict updates
+   * @param alone whether the statement runs in auto-commit and must be atomic by itself (see
+   *     {@link UnstartedWrite}): a compound statement then begins and commits its own transaction
    * @return the SQL
    */
-  public String sql(String update, boolean partitions, boolean ok, List<String> partitionUpdate) {
+  public String sql(String update, boolean partitions, boolean ok, List<String> partitionUpdate, boolean alone) {
     if (bindsSliceFirst()) {
-      return compound(update, partitions, ok, partitionUpdate);
+      return compound(update, partitions, ok, partitionUpdate, alone);
     }
     StringBuilder sql = new StringBuilder("WITH s AS (").append(update)
         .append(" RETURNING run_id, slice_index, attempt, slice_key, partition_keys), a AS (INSERT INTO ")
@@ -98,8 +100,9 @@ public final class StoreSliceEnd {
    * variables carry a prefix no column of the store's tables has, since inside a compound statement a
    * variable hides a column of the same name.
    */
-  private String compound(String update, boolean partitions, boolean ok, List<String> partitionUpdate) {
-    StringBuilder sql = compoundHead(update)
+  private String compound(String update, boolean partitions, boolean ok, List<String> partitionUpdate,
+      boolean alone) {
+    StringBuilder sql = compoundHead(update, alone)
         .append(" SELECT run_id, slice_index, attempt, slice_key, ?, ?, ?, ?, ?, ?, ?, ").append(dialect.now())
         .append(" FROM ").append(t.slices).append(" WHERE run_id = bf_run AND slice_index = bf_slice;");
     if (partitions) {
@@ -115,7 +118,7 @@ public final class StoreSliceEnd {
           .append(" WHERE s.run_id = bf_run AND s.slice_index = bf_slice) AS d ON DUPLICATE KEY UPDATE ")
           .append(valuesSet(partitionUpdate)).append(";");
     }
-    return sql.append(" END IF; SELECT 1 AS applied FROM DUAL WHERE bf_applied = 1; END").toString();
+    return compoundTail(sql, alone);
   }
 
   /**
@@ -133,15 +136,16 @@ public final class StoreSliceEnd {
    * @param partitions whether the partitions' states are recorded (a finished slice)
    * @param ok whether the slice succeeded
    * @param partitionUpdate the partitions' columns a conflict updates
+   * @param alone whether the statement begins and commits its own transaction (see {@link #sql})
    * @return the SQL
    */
   public String knownSql(String update, int partitionCount, boolean partitions, boolean ok,
-      List<String> partitionUpdate) {
+      List<String> partitionUpdate, boolean alone) {
     if (!bindsSliceFirst() || partitionCount > MOST_KNOWN_PARTITIONS) {
       throw new IllegalArgumentException("no statement from bound values for " + partitionCount + " partition(s) on "
           + dialect.name());
     }
-    StringBuilder sql = compoundHead(update).append(" VALUES (bf_run, bf_slice, ?, ?, ?, ?, ?, ?, ?, ?, ?, ")
+    StringBuilder sql = compoundHead(update, alone).append(" VALUES (bf_run, bf_slice, ?, ?, ?, ?, ?, ?, ?, ?, ?, ")
         .append(dialect.now()).append(");");
     if (partitions && partitionCount > 0) {
       StringJoiner rows = new StringJoiner(", ");
@@ -153,20 +157,29 @@ public final class StoreSliceEnd {
           .append(" succeeded_at, logic_version, row_count, duration_ms, invalidated) VALUES ").append(rows)
           .append(" ON DUPLICATE KEY UPDATE ").append(valuesSet(partitionUpdate)).append(";");
     }
-    return sql.append(" END IF; SELECT 1 AS applied FROM DUAL WHERE bf_applied = 1; END").toString();
+    return compoundTail(sql, alone);
   }
 
   /**
    * Both compound statements up to the attempt's values: the variables (prefixed, since inside a compound
    * statement a variable hides a column of the same name), the update, and the attempt's insert that
-   * runs only when the update applied.
+   * runs only when the update applied. {@code alone}, in auto-commit, where each statement would commit
+   * by itself: a READ COMMITTED transaction of its own (as a writer's), rolled back on any error.
    */
-  private StringBuilder compoundHead(String update) {
+  private StringBuilder compoundHead(String update, boolean alone) {
     return new StringBuilder("BEGIN NOT ATOMIC DECLARE bf_run ").append(dialect.exactTextType(64))
-        .append(" DEFAULT ?; DECLARE bf_slice INT DEFAULT ?; DECLARE bf_applied INT DEFAULT 0; ").append(update)
+        .append(" DEFAULT ?; DECLARE bf_slice INT DEFAULT ?; DECLARE bf_applied INT DEFAULT 0; ")
+        .append(alone ? "DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;"
+            + " SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; " : "").append(update)
         .append("; SET bf_applied = ROW_COUNT(); IF bf_applied = 1 THEN INSERT INTO ").append(t.attempts)
         .append(" (run_id, slice_index, attempt, slice_key, worker, status, started_at, finished_at, row_count, error,")
         .append(" log_excerpt, recorded_at)");
+  }
+
+  /** The end of both compound statements: its commit when {@code alone}, then whether the update applied. */
+  private static String compoundTail(StringBuilder sql, boolean alone) {
+    return sql.append(alone ? " END IF; COMMIT;" : " END IF;")
+        .append(" SELECT 1 AS applied FROM DUAL WHERE bf_applied = 1; END").toString();
   }
 
   /** {@code c = VALUES(c), ...}: what a partition's conflict updates. */

@@ -185,7 +185,8 @@ public final class StoreTx {
   }
 
   /**
-   * Runs work inside a transaction owned by someone else: no commit, no retry.
+   * Runs work on a connection owned by someone else, inside its transaction or (an end alone, see
+   * {@link UnstartedWrite}) in auto-commit: no transaction of its own, no commit, no retry.
    *
    * @param what what the work does
    * @param c the other transaction's connection
@@ -195,32 +196,6 @@ public final class StoreTx {
    */
   public <R> R join(String what, Connection c, Work<R> work) {
     return call(what, () -> work.apply(c));
-  }
-
-  /**
-   * Runs one statement on another transaction's connection whose transaction has sent nothing yet
-   * ({@link Dialect#transactionUnstarted}): in auto-commit, so it commits alone in one round trip and
-   * the owner's later commit has nothing to send. No retry: the owner decides what a failure means.
-   *
-   * @param what what the work does
-   * @param c the other transaction's connection, auto-commit off and unstarted
-   * @param work the work: one statement (reads after it, if it fails, are fine)
-   * @param <R> result type
-   * @return the result
-   */
-  public <R> R alone(String what, Connection c, Work<R> work) {
-    return call(what, () -> {
-      c.setAutoCommit(true);
-      R result;
-      try {
-        result = work.apply(c);
-      } catch (SQLException | RuntimeException | Error e) {
-        restore(c, false, -1); // on a connection the server ended this fails too, and must not hide e
-        throw e;
-      }
-      c.setAutoCommit(false);
-      return result;
-    });
   }
 
   private static <R> R call(String what, Callable<R> callable) {

@@ -46,15 +46,14 @@ class StoreTxTest {
   }
 
   /**
-   * A statement run alone on a writer's connection that fails because the connection ended reports
-   * that failure, not the failure of putting auto-commit back on the dead connection.
+   * A slice's end run on a writer's connection (joined, or alone in auto-commit) that fails because the
+   * connection ended reports that failure, named by what it was doing.
    */
   @Test
   void aStatementAloneOnAConnectionThatEndedReportsWhyItFailed() throws SQLException {
     StoreTx tx = new StoreTx(h2, new H2Dialect(), "test");
     java.sql.Connection writer = h2.getConnection();
-    writer.setAutoCommit(false);
-    assertThatThrownBy(() -> tx.alone("record the SUCCEEDED of slice 3 of run r-1", writer, c -> {
+    assertThatThrownBy(() -> tx.join("record the SUCCEEDED of slice 3 of run r-1", writer, c -> {
       c.close(); // the session ended under the statement
       throw new SQLException("An I/O error occurred while sending to the backend", "08006");
     })).isInstanceOf(BackfillException.class).hasMessage("state store could not record the SUCCEEDED of slice 3"
