@@ -94,7 +94,7 @@ abstract class AbstractStoreRoundTripTest {
     return counter.counts().values().stream().mapToInt(Integer::intValue).sum();
   }
 
-  private static SliceOutcome succeeded(long rows) {
+  static SliceOutcome succeeded(long rows) {
     return new SliceOutcome(SliceStatus.SUCCEEDED, rows, T0, T0.plusMillis(5), null, List.of(), null);
   }
 
@@ -207,11 +207,11 @@ abstract class AbstractStoreRoundTripTest {
     assertThat(store.attempts(id)).hasSize(2);
   }
 
-  private static Slice sliceAt(int index) {
+  static Slice sliceAt(int index) {
     return Slice.of(index, List.of(Partitioning.daily(ZoneOffset.UTC).partition("2024-01-0" + (index + 1))));
   }
 
-  private static SliceContext context(String runId, int index) {
+  static SliceContext context(String runId, int index) {
     return new SliceContext() {
       @Override
       public String runId() {

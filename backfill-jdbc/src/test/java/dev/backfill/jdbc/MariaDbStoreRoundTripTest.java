@@ -1,11 +1,18 @@
 package dev.backfill.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backfill.Row;
+import dev.backfill.SliceStatus;
+import dev.backfill.WriteStrategy;
 import dev.backfill.jdbc.dialect.Dialect;
+import dev.backfill.spi.SliceLease;
+import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +47,35 @@ class MariaDbStoreRoundTripTest extends AbstractStoreRoundTripTest {
   @Override
   boolean unstartedEndCommitsAlone() {
     return true; // the compound statement then begins and commits its own transaction
+  }
+
+  /**
+   * An empty slice's end alone is one transaction of its own: when its last insert fails, its update
+   * and its attempt roll back with it, and the slice may end again.
+   */
+  @Test
+  void anEndAloneThatFailsHalfwayLeavesNothingAndMayEndAgain() throws Exception {
+    db.exec("CREATE TABLE rt_probe (id INT)");
+    db.exec("CREATE TRIGGER rt_fail BEFORE INSERT ON rt_partitions FOR EACH ROW"
+        + " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure recording the partitions'");
+    String id = newRun(1);
+    SliceLease lease = store.claim(id, "w", Duration.ofMinutes(1), 1).get(0);
+    JdbcDestination destination = JdbcDestination.table(counter.dataSource(), "rt_probe");
+    SliceWriter<Row> empty = destination.open(sliceAt(0), WriteStrategy.append(), context(id, 0));
+    assertThatThrownBy(() -> store.complete(lease, succeeded(0), empty))
+        .hasMessageContaining("injected failure recording the partitions");
+    empty.abort();
+    assertThat(store.slices(id).get(0).status()).isEqualTo(SliceStatus.RUNNING);
+    assertThat(store.attempts(id)).isEmpty();
+    assertThat(db.count("SELECT COUNT(*) FROM rt_partitions")).isZero();
+
+    db.exec("DROP TRIGGER rt_fail");
+    SliceWriter<Row> again = destination.open(sliceAt(0), WriteStrategy.append(), context(id, 0));
+    store.complete(lease, succeeded(0), again);
+    again.commit();
+    assertThat(store.slices(id).get(0).status()).isEqualTo(SliceStatus.SUCCEEDED);
+    assertThat(store.attempts(id)).hasSize(1);
+    assertThat(db.count("SELECT COUNT(*) FROM rt_partitions")).isOne();
   }
 
   @Test
