@@ -155,6 +155,10 @@ public final class BenchMain implements Runnable {
         description = "no-op tasks each worker JVM works alone before the measured round (default ${DEFAULT-VALUE}: cold)")
     int warmupTasks;
 
+    @Option(names = "--warmup-together", description = "the worker JVMs work their warm-up tasks together, in one"
+        + " round shaped like the measured one (first JVM plans, the others join), instead of each alone")
+    boolean warmupTogether;
+
     @Option(names = "--profile", description = "count JDBC round trips per task instead (one JVM, in this process)")
     boolean profile;
 
@@ -171,7 +175,8 @@ public final class BenchMain implements Runnable {
       }
       if (!profile) {
         text.append(dev.backfill.bench.coord.Coordination.run(new dev.backfill.bench.coord.Coordination.Settings(
-            engines.stream().map(Engine::parse).toList(), jvms, threads, tasks, reps, contenders, warmupTasks)));
+            engines.stream().map(Engine::parse).toList(), jvms, threads, tasks, reps, contenders, warmupTasks,
+            warmupTogether)));
       }
       String result = stamp() + "\n\n" + text;
       System.out.println(result);

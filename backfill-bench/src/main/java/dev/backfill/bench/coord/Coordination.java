@@ -38,11 +38,13 @@ public final class Coordination {
    * @param tasks tasks per round
    * @param reps measured rounds per configuration (the median is reported)
    * @param contenders contender names
-   * @param warmupTasks no-op tasks each worker JVM works alone in a round of its own before the measured
-   *     round (0: none, the JVMs start cold)
+   * @param warmupTasks no-op tasks per worker JVM before the measured round (0: none, the JVMs start cold)
+   * @param warmupTogether whether the JVMs work their warm-up tasks together, in one round shaped like the
+   *     measured one (the first JVM plans it, the others join it), rather than each alone in a round of
+   *     its own: then the measured round starts with the code the JIT compiler compiled for that shape
    */
   public record Settings(List<Engine> engines, List<Integer> jvms, int threads, int tasks, int reps,
-      List<String> contenders, int warmupTasks) {}
+      List<String> contenders, int warmupTasks, boolean warmupTogether) {}
 
   private Coordination() {}
 
@@ -81,7 +83,8 @@ public final class Coordination {
               java.util.Collections.reverse(order);
             }
             for (String name : order) {
-              double[] rate = round(db, contender(name), name, jvms, s.threads(), s.tasks(), rep, s.warmupTasks());
+              double[] rate = round(db, contender(name), name, jvms, s.threads(), s.tasks(), rep, s.warmupTasks(),
+                  s.warmupTogether());
               System.out.printf(Locale.ROOT, "%s %d JVMs x %d: %s %.0f tasks/s, steady %.0f%n", engine.label(), jvms,
                   s.threads(), name, rate[0], rate[1]);
               rates.computeIfAbsent(name, k -> new ArrayList<>()).add(rate[0]);
@@ -94,8 +97,9 @@ public final class Coordination {
           Double theirsSteady = steadyRates.containsKey("db-scheduler") ? median(steadyRates.get("db-scheduler")) : null;
           for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             boolean both = e.getKey().equals("ours") && ours != null && theirs != null;
-            table.append(String.format(Locale.ROOT, "| %s | %d × %d | %,d | %,d | %s | %,.0f | %s | %s | %,.0f | %s |%n",
-                engine.label(), jvms, s.threads(), s.tasks(), s.warmupTasks(), e.getKey(), median(e.getValue()),
+            table.append(String.format(Locale.ROOT, "| %s | %d × %d | %,d | %,d%s | %s | %,.0f | %s | %s | %,.0f | %s |%n",
+                engine.label(), jvms, s.threads(), s.tasks(), s.warmupTasks(),
+                s.warmupTogether() && s.warmupTasks() > 0 ? " together" : "", e.getKey(), median(e.getValue()),
                 String.join(", ", e.getValue().stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()),
                 both ? String.format(Locale.ROOT, "%.2f×", ours / theirs) : "", median(steadyRates.get(e.getKey())),
                 both && oursSteady != null && theirsSteady != null
@@ -119,13 +123,17 @@ public final class Coordination {
    * steady rate, after the first quarter of the tasks ended: the worker JVMs start fresh each round, so
    * without a warm-up the first seconds also pay for class loading and the JIT compiler on the same
    * two cores. With {@code warmupTasks}, each worker JVM first works a round of its own (alone, as the
-   * round's first JVM) before it says it is ready, so the measured round starts with compiled code.
+   * round's first JVM) before it says it is ready, so the measured round starts with compiled code;
+   * {@code together}, the JVMs work all their warm-up tasks in one round shaped like the measured one.
    */
   private static double[] round(BenchDatabase db, Contender contender, String name, int jvms, int threads, int tasks,
-      int rep, int warmupTasks) throws Exception {
+      int rep, int warmupTasks, boolean together) throws Exception {
     String round = roundName(name, jvms, rep);
     contender.prepare(db.dataSource(), round, tasks);
-    for (int i = 0; warmupTasks > 0 && i < jvms; i++) {
+    if (warmupTasks > 0 && together) {
+      contender.prepare(db.dataSource(), round + "_w", warmupTasks * jvms);
+    }
+    for (int i = 0; warmupTasks > 0 && !together && i < jvms; i++) {
       contender.prepare(db.dataSource(), round + "_w" + i, warmupTasks);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -142,7 +150,8 @@ public final class Coordination {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
             CoordinationChild.class.getName(), name, db.url(), round, String.valueOf(tasks), String.valueOf(threads),
-            String.valueOf(i == 0), "w" + i, round + "_w" + i, String.valueOf(warmupTasks)));
+            String.valueOf(i == 0), "w" + i, together ? round + "_w" : round + "_w" + i,
+            String.valueOf(together ? warmupTasks * jvms : warmupTasks), String.valueOf(!together || i == 0)));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(logs.resolve(round + "-w" + i + ".log").toFile());
         Process p = pb.start();

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Main class of a worker JVM of the coordination bench. Arguments: contender ({@code ours} or
  * {@code db-scheduler}), JDBC URL, round, tasks, threads, first ({@code true} for the round's first
- * JVM), worker id, warm-up round, warm-up tasks (0: none). Works its warm-up round alone first, then
+ * JVM), worker id, warm-up round, warm-up tasks (0: none), first in the warm-up round. Works its warm-up
+ * round first (alone, or with the other JVMs), then
  * prints {@code READY}, starts on a line from stdin, and prints
  * {@code WINDOW first last count end...} (each task's end) at the end; db-scheduler stops on a second line
  * from stdin.
@@ -38,7 +39,7 @@ public final class CoordinationChild {
       int warmupTasks = Integer.parseInt(args[8]);
       if (warmupTasks > 0) {
         String warmup = args[7];
-        contender.work(ds, warmup, warmupTasks, threads, true, args[6], new Window(), () -> {
+        contender.work(ds, warmup, warmupTasks, threads, Boolean.parseBoolean(args[9]), args[6], new Window(), () -> {
           try {
             while (!contender.done(ds, warmup, warmupTasks)) {
               Thread.sleep(20);
