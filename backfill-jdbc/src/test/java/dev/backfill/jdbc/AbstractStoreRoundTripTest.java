@@ -3,6 +3,8 @@ package dev.backfill.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import dev.backfill.Guarantee;
 import dev.backfill.Partitioning;
@@ -20,14 +22,12 @@ import dev.backfill.spi.SliceContext;
 import dev.backfill.spi.SliceRecord;
 import dev.backfill.spi.SliceWriter;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -211,46 +211,12 @@ abstract class AbstractStoreRoundTripTest {
     return Slice.of(index, List.of(Partitioning.daily(ZoneOffset.UTC).partition("2024-01-0" + (index + 1))));
   }
 
+  /** A slice's context, with its run: an append writer reads nothing else of it. */
   static SliceContext context(String runId, int index) {
-    return new SliceContext() {
-      @Override
-      public String runId() {
-        return runId;
-      }
-
-      @Override
-      public String target() {
-        return "orders";
-      }
-
-      @Override
-      public Slice slice() {
-        return sliceAt(index);
-      }
-
-      @Override
-      public int attempt() {
-        return 1;
-      }
-
-      @Override
-      public Clock clock() {
-        return Clock.systemUTC();
-      }
-
-      @Override
-      public Optional<Instant> deadline() {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean isCancelled() {
-        return false;
-      }
-
-      @Override
-      public void onCancel(Runnable action) {}
-    };
+    SliceContext context = mock(SliceContext.class);
+    when(context.runId()).thenReturn(runId);
+    when(context.slice()).thenReturn(sliceAt(index));
+    return context;
   }
 
   @Test

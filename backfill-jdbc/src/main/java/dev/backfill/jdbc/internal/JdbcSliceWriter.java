@@ -390,13 +390,7 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       end.accept(connection);
       return true;
     } finally {
-      try {
-        if (aborted.get()) {
-          close(true);
-        }
-      } finally {
-        lock.unlock();
-      }
+      unlock();
     }
   }
 
@@ -440,13 +434,18 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
       }
       throw e;
     } finally {
-      try {
-        if (aborted.get()) {
-          close(true);
-        }
-      } finally {
-        lock.unlock();
+      unlock();
+    }
+  }
+
+  /** Leaves the lock, after rolling back and closing when an abort came meanwhile. */
+  private void unlock() {
+    try {
+      if (aborted.get()) {
+        close(true);
       }
+    } finally {
+      lock.unlock();
     }
   }
 
