@@ -7,7 +7,9 @@ import java.util.StringJoiner;
 /**
  * A slice's end as one statement (issue 17): the lease-checked update of the slice, the insert of its
  * attempt and the upsert of its partitions' states travel in one round trip instead of three, inside
- * the writer's transaction as before. A lost lease (no row updated) writes nothing.
+ * the writer's transaction, or alone in auto-commit when the writer has sent nothing
+ * ({@link UnstartedWrite}): a MariaDB compound statement then begins and commits its own transaction.
+ * A lost lease (no row updated) writes nothing.
  *
  * <ul>
  *   <li>PostgreSQL: data-modifying {@code WITH}; the update's {@code RETURNING} feeds the other two.
