@@ -822,11 +822,11 @@ public final class JdbcStateStore implements StateStore {
     String what = "record the " + outcome.status() + " of slice " + lease.index() + " of run " + lease.runId();
     boolean joins = ok && sharesDataSource(transaction);
     if (joins && oneStatement) {
-      // The writer has sent nothing (an empty slice): its end is all there is to commit, alone, in one
+      // When the writer has sent nothing (an empty slice), its end is all there is to commit, alone, in one
       // round trip; the writer's commit then has nothing to send.
-      String alone = known ? knownEndSql(ALONE, claimedKeys.size()) : endSql[ALONE];
       Optional<UnstartedWrite> unstarted = transaction.resource(UnstartedWrite.class);
-      if (unstarted.isPresent() && unstarted.get().endAlone(c -> tx.join(what, c, ending.apply(alone)))) {
+      if (unstarted.isPresent() && unstarted.get().endAlone(c -> tx.join(what, c,
+          ending.apply(known ? knownEndSql(ALONE, claimedKeys.size()) : endSql[ALONE])))) {
         return;
       }
     }
