@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -204,24 +206,45 @@ public final class BenchDatabase implements AutoCloseable {
    * @throws SQLException on failure
    */
   public void dropTables(String tablePrefix) throws SQLException {
-    try (Connection c = pool.getConnection()) {
-      java.util.List<String> names = new java.util.ArrayList<>();
-      String catalog = engine == Engine.MARIADB ? schema : null;
-      String schemaPattern = engine == Engine.MARIADB ? null : c.getSchema();
-      try (ResultSet rs = c.getMetaData().getTables(catalog, schemaPattern, "%", new String[] {"TABLE"})) {
-        while (rs.next()) {
-          String name = rs.getString("TABLE_NAME");
-          if (name.toLowerCase(Locale.ROOT).startsWith(tablePrefix.toLowerCase(Locale.ROOT))) {
-            names.add(name);
-          }
-        }
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+      for (String name : tables(c, tablePrefix)) {
+        st.execute("DROP TABLE IF EXISTS " + name + (engine == Engine.MARIADB ? "" : " CASCADE"));
       }
-      try (Statement st = c.createStatement()) {
-        for (String name : names) {
-          st.execute("DROP TABLE IF EXISTS " + name + (engine == Engine.MARIADB ? "" : " CASCADE"));
+    }
+  }
+
+  /**
+   * Removes the dead row versions earlier rounds left, as autovacuum would between rounds: this
+   * machine's PostgreSQL runs with {@code autovacuum = off} (its CI configuration), so without this a
+   * round would pay for every round before it and the order of rounds would decide their rates.
+   * On MariaDB nothing is done: InnoDB purges old row versions in the background.
+   *
+   * @throws SQLException on failure
+   */
+  public void vacuum() throws SQLException {
+    if (engine != Engine.POSTGRES) {
+      return;
+    }
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+      for (String name : tables(c, "")) {
+        st.execute("VACUUM ANALYZE \"" + name + "\"");
+      }
+    }
+  }
+
+  private List<String> tables(Connection c, String prefix) throws SQLException {
+    List<String> names = new ArrayList<>();
+    String catalog = engine == Engine.MARIADB ? schema : null;
+    String schemaPattern = engine == Engine.MARIADB ? null : c.getSchema();
+    try (ResultSet rs = c.getMetaData().getTables(catalog, schemaPattern, "%", new String[] {"TABLE"})) {
+      while (rs.next()) {
+        String name = rs.getString("TABLE_NAME");
+        if (name.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT))) {
+          names.add(name);
         }
       }
     }
+    return names;
   }
 
   private void analyze(Statement st, String table) throws SQLException {

@@ -125,6 +125,8 @@ public final class Coordination {
    * two cores. With {@code warmupTasks}, each worker JVM first works a round of its own (alone, as the
    * round's first JVM) before it says it is ready, so the measured round starts with compiled code;
    * {@code together}, the JVMs work all their warm-up tasks in one round shaped like the measured one.
+   * Before the JVMs start, the tables are vacuumed ({@link BenchDatabase#vacuum()}), so a round does not
+   * pay for the dead rows of the rounds before it.
    */
   private static double[] round(BenchDatabase db, Contender contender, String name, int jvms, int threads, int tasks,
       int rep, int warmupTasks, boolean together) throws Exception {
@@ -136,6 +138,7 @@ public final class Coordination {
     for (int i = 0; warmupTasks > 0 && !together && i < jvms; i++) {
       contender.prepare(db.dataSource(), round + "_w" + i, warmupTasks);
     }
+    db.vacuum();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path logs = Files.createDirectories(Path.of("target", "coordination"));
     List<Process> children = new ArrayList<>();
