@@ -28,19 +28,22 @@ final class AttemptContext implements SliceContext {
   private final int attempt;
   private final Clock clock;
   private final @Nullable Instant deadline;
+  private final boolean exactlyOnce;
   private final Thread thread;
   private final List<Runnable> callbacks = new ArrayList<>();
   private @Nullable Reason cancelled;
   private boolean active = true;
   private volatile dev.backfill.spi.RequestLimiter requests = dev.backfill.spi.RequestLimiter.UNLIMITED;
 
-  AttemptContext(String runId, String target, Slice slice, int attempt, Clock clock, @Nullable Instant deadline) {
+  AttemptContext(String runId, String target, Slice slice, int attempt, Clock clock, @Nullable Instant deadline,
+      boolean exactlyOnce) {
     this.runId = runId;
     this.target = target;
     this.slice = slice;
     this.attempt = attempt;
     this.clock = clock;
     this.deadline = deadline;
+    this.exactlyOnce = exactlyOnce;
     this.thread = Thread.currentThread();
   }
 
@@ -67,6 +70,11 @@ final class AttemptContext implements SliceContext {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public boolean exactlyOnce() {
+    return exactlyOnce;
   }
 
   @Override

@@ -105,7 +105,7 @@ final class SliceRunner<T> {
     Instant start = s.time.clock().instant();
     Instant deadline = s.options.timeout().map(start::plus).orElse(null);
     AttemptContext ctx = new AttemptContext(s.run.runId(), s.run.target(), slice, lease.attempt(), s.time.clock(),
-        deadline);
+        deadline, s.exactlyOnce);
     ctx.requests(s.limits.requestLimiter(s, ctx));
     keeper.watch(ctx);
     SliceLogs.open(s.run.runId(), slice.key());

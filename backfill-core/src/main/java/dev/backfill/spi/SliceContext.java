@@ -92,4 +92,18 @@ public interface SliceContext {
   default RequestLimiter requests() {
     return RequestLimiter.UNLIMITED;
   }
+
+  /**
+   * Tells whether this attempt's session is exactly-once: its state store records the slice's end
+   * inside the writer's own transaction, so the writer must make all of the slice's data visible in
+   * that one commit. A writer that could take a faster path committing on its own (see
+   * {@link DestinationNode#commitsInOneTransaction}) takes it only when this is false. The session
+   * decides once, when it starts, so a destination that changed shape since (a table partitioned in
+   * the middle of a run) cannot lower a run's guarantee. True by default, the safe answer when unknown.
+   *
+   * @return true when the slice's end is recorded in the writer's transaction
+   */
+  default boolean exactlyOnce() {
+    return true;
+  }
 }

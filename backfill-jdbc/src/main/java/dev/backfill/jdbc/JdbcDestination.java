@@ -158,7 +158,7 @@ public final class JdbcDestination extends TableDestination<Row> {
 
   @Override
   public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
-    return target.open(runOf(strategy, context), slice, strategy, null);
+    return target.open(runOf(strategy, context), slice, strategy, null, context.exactlyOnce());
   }
 
   @Override

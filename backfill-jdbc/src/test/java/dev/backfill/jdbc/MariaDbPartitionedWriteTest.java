@@ -13,7 +13,9 @@ import dev.backfill.RunReport;
 import dev.backfill.RunStatus;
 import dev.backfill.Selection;
 import dev.backfill.WriteStrategy;
+import dev.backfill.spi.RunContext;
 import dev.backfill.spi.SourceNode;
+import dev.backfill.testkit.ForwardingDestination;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -76,6 +78,46 @@ class MariaDbPartitionedWriteTest extends AbstractPartitionedWriteTest {
     assertThat(seen).hasSize(5);
     assertThat(seen.get(1)).hasSize(1);
     assertThat(seen.subList(1, 5)).allSatisfy(names -> assertThat(names).isEqualTo(seen.get(1)));
+    assertThat(rows("daily")).containsExactlyElementsOf(rows("plain"));
+    assertThat(tables()).noneMatch(t -> t.contains("_bfx_"));
+  }
+
+  /**
+   * A table partitioned after the run chose exactly-once (here between the guarantee and the first
+   * slice): the store records each slice's end in the slice's transaction, and an exchange would commit
+   * after it, so a crash in between would leave a SUCCEEDED slice over the partition's old rows. The
+   * slices delete row by row instead, and the run stays exactly-once.
+   */
+  @Test
+  void aTablePartitionedAfterAnExactlyOnceRunStartedIsNotExchanged() {
+    db.exec("CREATE TABLE daily (day DATE NOT NULL, customer_id INT NOT NULL, revenue BIGINT NOT NULL)");
+    seed("daily", "2024-01-06");
+    seed("plain", "2024-01-06");
+    StringJoiner parts = new StringJoiner(", ", "(", ")");
+    parts.add("PARTITION p_before VALUES LESS THAN ('2024-01-01')");
+    for (LocalDate d : days(LocalDate.parse("2024-01-01"), LocalDate.parse("2024-01-06"))) {
+      parts.add("PARTITION p" + d.toString().replace("-", "") + " VALUES LESS THAN ('" + d.plusDays(1) + "')");
+    }
+    ForwardingDestination<Row> repartitioning = new ForwardingDestination<>(JdbcDestination.table(db.dataSource(),
+        "daily")) {
+      @Override
+      public void beginRun(RunContext run) throws Exception {
+        super.beginRun(run);
+        db.exec("ALTER TABLE daily PARTITION BY RANGE COLUMNS(day) " + parts);
+      }
+    };
+    Backfill<Row> backfill = Backfill.<Row>builder("daily").partitioning(Partitioning.daily(ZoneOffset.UTC))
+        .source(JdbcSource.query(db.dataSource(), "SELECT day, customer_id, revenue FROM src WHERE day BETWEEN"
+            + " :start_date AND :end_date"))
+        .destination(repartitioning).strategy(WriteStrategy.overwritePartition("day")).stateStore(store).build();
+    RunReport report = run(backfill);
+    run(backfill("plain"));
+
+    assertThat(report.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(report.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
+    assertThat(db.lines("SELECT COUNT(*) FROM information_schema.partitions WHERE table_schema = '" + db.name()
+        + "' AND table_name = 'daily' AND partition_name IS NOT NULL")).containsExactly("7");
+    assertThat(replaced(report)).isEmpty();
     assertThat(rows("daily")).containsExactlyElementsOf(rows("plain"));
     assertThat(tables()).noneMatch(t -> t.contains("_bfx_"));
   }

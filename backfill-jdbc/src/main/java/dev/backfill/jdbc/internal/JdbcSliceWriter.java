@@ -109,7 +109,8 @@ public final class JdbcSliceWriter<T> implements SliceWriter<T> {
    * @param pushdown the query of a pushdown destination, or null for a record writer
    * @param instantColumns which columns of the table hold instants, or null when none is deleted by
    *     time
-   * @param stagingTables the table's staging tables for partition exchanges, or null (a shadow table)
+   * @param stagingTables the table's staging tables for partition exchanges, or null when its slices may not
+   *     exchange partitions (a shadow table, or an exactly-once session)
    * @param runId the slice's run
    * @param <T> record type
    * @return the open writer

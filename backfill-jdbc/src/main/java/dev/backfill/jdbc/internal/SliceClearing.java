@@ -54,7 +54,9 @@ final class SliceClearing {
    * Clears the slice's span in its open transaction.
    *
    * @param instantColumns the table's instant columns, or null when the table is a shadow
-   * @param stagingTables the table's staging tables for partition exchanges, or null when it is a shadow
+   * @param stagingTables the table's staging tables for partition exchanges, or null when the slice may not
+   *     exchange partitions: a shadow table, or an exactly-once session, whose store records the slice's end in
+   *     the slice's transaction, which an exchange would commit before the data is in place
    * @param runId the slice's run
    */
   static SliceClearing clear(Connection connection, Dialect dialect, TableName table, WriteStrategy strategy,
@@ -80,7 +82,7 @@ final class SliceClearing {
       }
     }
     Optional<String> column = PartitionLayout.column(dialect, strategy);
-    if (instantColumns != null && stagingTables != null && column.isPresent() && windows.isEmpty()
+    if (instantColumns != null && column.isPresent() && windows.isEmpty()
         && clearing.replace(column.get(), spans.get(column.get()), tracker)) {
       return clearing;
     }
@@ -124,6 +126,7 @@ final class SliceClearing {
       return false;
     }
     List<TablePartitions.Part> parts = verdict.replace();
+    StagingTables tables = stagingTables;
     if (layout.get().replacement() == TablePartitions.Replacement.TRUNCATE) {
       String sql = dialect.truncatePartitionsSql(table.sql(dialect), parts.stream().map(TablePartitions.Part::sql).toList());
       try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -131,9 +134,16 @@ final class SliceClearing {
       }
       log.debug("slice {}: truncated partition(s) {} of {}", slice.key(), parts.stream().map(TablePartitions.Part::name)
           .toList(), table);
+    } else if (tables == null) {
+      // The session chose exactly-once (the table was not partitioned then), so the slice's status commits
+      // in its transaction; an exchange commits after it, and a crash in between would leave the slice
+      // SUCCEEDED over the partition's old rows.
+      log.debug("slice {}: deleting row by row in {}: the run is exactly-once, and an exchange of partitions"
+          + " commits apart from the slice's transaction", slice.key(), table);
+      return false;
     } else {
       // DDL commits on its own; the slice's transaction has written nothing yet
-      TableName s = stagingTables.take(connection, dialect, runId);
+      TableName s = tables.take(connection, dialect, runId);
       staging = s;
       exchanged = parts.get(0).sql();
       log.debug("slice {}: filling {} to exchange with partition {} of {}", slice.key(), s, parts.get(0).name(), table);

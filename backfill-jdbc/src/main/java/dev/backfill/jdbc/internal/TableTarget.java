@@ -186,15 +186,18 @@ public final class TableTarget {
    * @param slice the slice
    * @param strategy the run's strategy
    * @param pushdown the pushdown query, or null for records
+   * @param exactlyOnce whether the session records the slice's end in its transaction
+   *     ({@link dev.backfill.spi.SliceContext#exactlyOnce()}): its slices then never exchange partitions, which
+   *     commits apart, even when the table was partitioned after the session chose its guarantee
    * @param <T> record type
    * @return the writer
    * @throws SQLException on failure
    */
   public <T> JdbcSliceWriter<T> open(String runId, Slice slice, WriteStrategy strategy,
-      @Nullable PushdownQuery pushdown) throws SQLException {
+      @Nullable PushdownQuery pushdown, boolean exactlyOnce) throws SQLException {
     TableName target = strategy instanceof WriteStrategy.FullRebuild ? rebuild.shadowOf(runId) : table;
     return JdbcSliceWriter.open(dataSource, dialect.get(), target, strategy, slice, pushdown,
-        target == table ? instantColumns : null, target == table ? stagingTables : null, runId);
+        target == table ? instantColumns : null, target == table && !exactlyOnce ? stagingTables : null, runId);
   }
 
   /** Before any slice of a run and at its end (no slice runs then), drops staging tables slices left behind. */
