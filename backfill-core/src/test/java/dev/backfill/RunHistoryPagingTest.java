@@ -154,4 +154,31 @@ class RunHistoryPagingTest {
     assertThat(json.path("slices")).anySatisfy(s -> assertThat(s.path("key").asText()).isEqualTo("2024-05-20T17"));
     assertThat(failing).hasValue(1);
   }
+
+  /**
+   * A run's end walks its slices once: the finisher's walk for the verdict (how many committed, the
+   * first that did not) also builds the report, since once the run is finishing no worker changes a
+   * slice that had ended. One page of 1,000 slices per read, so 2,500 slices are three reads.
+   */
+  @Test
+  void aRunsEndReadsEachPageOfItsSlicesOnceForItsVerdictAndItsReport() {
+    Backfill<Row> backfill = daily(source((slice, ctx) -> {
+      if (slice.key().equals("2020-06-01")) {
+        throw new IllegalStateException("bad day " + slice.key());
+      }
+    }), new TestDestination()).stateStore(store).build();
+    BackfillPlan plan = backfill.plan(PartitionRange.of("2018-01-01", "2024-11-04"));
+    assertThat(plan.sliceCount()).isEqualTo(2_500);
+
+    RunReport report = backfill.execute(plan, ExecutionOptions.builder().retry(RetryPolicy.none())
+        .failurePolicy(FailurePolicy.continueAndReport()).build()).await();
+
+    assertThat(reads).containsExactly("slices 0+1000", "slices 1000+1000", "slices 2000+1000");
+    assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(report.message()).contains("1 of 2500 slice(s) did not commit; first 2020-06-01");
+    assertThat(report.slices()).hasSize(2_500);
+    assertThat(report.count(SliceStatus.SUCCEEDED)).isEqualTo(2_499);
+    assertThat(report.count(SliceStatus.FAILED)).isEqualTo(1);
+    assertThat(report.rows()).isEqualTo(2 * 2_499);
+  }
 }

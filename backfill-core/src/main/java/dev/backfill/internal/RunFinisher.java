@@ -113,7 +113,8 @@ final class RunFinisher {
 
   private RunReport finishRun(@Nullable String failure, List<String> messages) {
     boolean checked = !s.pipeline.runChecks().isEmpty();
-    StoredSlices.Tally slices = StoredSlices.Tally.of(s.store, s.run.runId(), checked, false);
+    // one walk of the slices serves the verdict and, when they had all ended, the report too
+    StoredSlices.Tally slices = StoredSlices.Tally.of(s.store, s.run.runId(), checked, RunLauncher.listsAll(s.run));
     boolean allSucceeded = failure == null && slices.open() == 0;
     CancelMode cancelled = s.cancelMode();
     RunStatus status = allSucceeded ? RunStatus.SUCCEEDED : cancelled != null ? RunStatus.CANCELLED : RunStatus.FAILED;
@@ -171,7 +172,9 @@ final class RunFinisher {
       log.warn("run {} could not release its hold on {} (it expires with its lease): {}", s.run.runId(), s.run.target(),
           Redaction.describe(e));
     }
-    return RunLauncher.report(s.store, s.run, s.tracker.startedAt(), s.time.clock().instant());
+    Instant end = s.time.clock().instant();
+    return slices.settled() ? RunLauncher.report(s.store, s.run, s.tracker.startedAt(), end, slices)
+        : RunLauncher.report(s.store, s.run, s.tracker.startedAt(), end);
   }
 
   /** Why a run that was neither cancelled nor failed as a whole did not succeed, never empty. */

@@ -372,8 +372,20 @@ public final class RunLauncher {
    * @return the report
    */
   public static RunReport report(StateStore store, RunRecord run, Instant startedAt, Instant finishedAt) {
-    StoredSlices.Tally tally = StoredSlices.Tally.of(store, run.runId(), false,
-        run.sliceCount() <= StoredSlices.LISTED_IN_FULL);
+    return report(store, run, startedAt, finishedAt, StoredSlices.Tally.of(store, run.runId(), false, listsAll(run)));
+  }
+
+  /** Whether a report of the run lists every slice (else it reads pages when a caller looks). */
+  static boolean listsAll(RunRecord run) {
+    return run.sliceCount() <= StoredSlices.LISTED_IN_FULL;
+  }
+
+  /**
+   * Builds a report of a run from a walk of its slices already made ({@link StoredSlices.Tally}, listing
+   * them when {@link #listsAll}) and the run's current record.
+   */
+  static RunReport report(StateStore store, RunRecord run, Instant startedAt, Instant finishedAt,
+      StoredSlices.Tally tally) {
     RunRecord current = store.run(run.runId()).orElse(run);
     return new RunReport(run.runId(), run.target(), current.status(), run.guarantee(), tally.slices(store, run.runId()),
         startedAt, finishedAt, tally.rows, current.message());

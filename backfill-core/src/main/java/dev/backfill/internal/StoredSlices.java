@@ -93,6 +93,14 @@ public final class StoredSlices {
       return total - counts.getOrDefault(SliceStatus.SUCCEEDED, 0);
     }
 
+    /**
+     * Tells whether every slice read had ended (none PENDING or RUNNING): once its run is finishing no
+     * worker changes such slices, so a report may be built from this walk instead of another.
+     */
+    boolean settled() {
+      return counts.getOrDefault(SliceStatus.PENDING, 0) == 0 && counts.getOrDefault(SliceStatus.RUNNING, 0) == 0;
+    }
+
     /** The slices for a report: all of them, or a view that reads pages when a caller looks. */
     List<SliceReport> slices(StateStore store, String runId) {
       return listed != null ? Collections.unmodifiableList(listed)
