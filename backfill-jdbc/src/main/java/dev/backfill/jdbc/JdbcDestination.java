@@ -158,7 +158,7 @@ public final class JdbcDestination extends TableDestination<Row> {
 
   @Override
   public SliceWriter<Row> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
-    return target.open(runOf(strategy, context), slice, strategy, null, context.exactlyOnce());
+    return target.open(runOf(strategy, context), slice, strategy, null, exactlyOnce(context));
   }
 
   @Override
@@ -169,5 +169,13 @@ public final class JdbcDestination extends TableDestination<Row> {
   /** The run whose shadow a full rebuild writes; other strategies write the table itself. */
   static String runOf(WriteStrategy strategy, SliceContext context) {
     return strategy instanceof WriteStrategy.FullRebuild ? context.runId() : "";
+  }
+
+  /**
+   * Whether a slice's writer must keep all its data in its one transaction
+   * ({@link SliceContext#exactlyOnce()}); so it must when opened without a context, outside a run.
+   */
+  static boolean exactlyOnce(@Nullable SliceContext context) {
+    return context == null || context.exactlyOnce();
   }
 }

@@ -45,7 +45,7 @@ public final class JdbcPushdown extends TableDestination<Object> {
   @Override
   public SliceWriter<Object> open(Slice slice, WriteStrategy strategy, SliceContext context) throws SQLException {
     return target.open(JdbcDestination.runOf(strategy, context), slice, strategy, query,
-        context.exactlyOnce());
+        JdbcDestination.exactlyOnce(context));
   }
 
   @Override
