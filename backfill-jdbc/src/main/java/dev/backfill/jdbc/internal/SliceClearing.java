@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -116,6 +117,13 @@ final class SliceClearing {
 
   /** Replaces the span's partitions when it is exactly whole ones; false when the span is to be deleted. */
   private boolean replace(String column, Slice.Span span, StatementTracker tracker) throws SQLException {
+    StagingTables tables = stagingTables;
+    if (tables == null && dialect.partitionReplacement() == TablePartitions.Replacement.EXCHANGE) {
+      // An exactly-once session records the slice's status in its transaction, and an exchange would commit
+      // after it: a crash in between would leave the slice SUCCEEDED over the partition's old rows. So such a
+      // session never exchanges, even for a table partitioned since it began, and need not read the catalog.
+      return false;
+    }
     Optional<PartitionLayout> layout = PartitionLayout.read(connection, dialect, table, column);
     if (layout.isEmpty()) {
       return false;
@@ -126,7 +134,6 @@ final class SliceClearing {
       return false;
     }
     List<TablePartitions.Part> parts = verdict.replace();
-    StagingTables tables = stagingTables;
     if (layout.get().replacement() == TablePartitions.Replacement.TRUNCATE) {
       String sql = dialect.truncatePartitionsSql(table.sql(dialect), parts.stream().map(TablePartitions.Part::sql).toList());
       try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -134,16 +141,9 @@ final class SliceClearing {
       }
       log.debug("slice {}: truncated partition(s) {} of {}", slice.key(), parts.stream().map(TablePartitions.Part::name)
           .toList(), table);
-    } else if (tables == null) {
-      // The session chose exactly-once (the table was not partitioned then), so the slice's status commits
-      // in its transaction; an exchange commits after it, and a crash in between would leave the slice
-      // SUCCEEDED over the partition's old rows.
-      log.debug("slice {}: deleting row by row in {}: the run is exactly-once, and an exchange of partitions"
-          + " commits apart from the slice's transaction", slice.key(), table);
-      return false;
     } else {
       // DDL commits on its own; the slice's transaction has written nothing yet
-      TableName s = tables.take(connection, dialect, runId);
+      TableName s = Objects.requireNonNull(tables, "staging tables").take(connection, dialect, runId);
       staging = s;
       exchanged = parts.get(0).sql();
       log.debug("slice {}: filling {} to exchange with partition {} of {}", slice.key(), s, parts.get(0).name(), table);
